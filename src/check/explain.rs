@@ -1,0 +1,117 @@
+//! Human-readable parts of a match: highlights, citation, term coverage.
+
+use std::collections::HashSet;
+
+use crate::model::{Highlight, Statement};
+use crate::text::{self, char_offset, Token};
+
+/// How many shared or missing terms an explanation names.
+const TERMS_NAMED: usize = 6;
+
+/// Spans of the statement text that share a term with the claim, each paired
+/// with the claim span of that term's first occurrence (code point offsets).
+pub fn highlights(
+    claim_text: &str,
+    claim_tokens: &[Token],
+    statement_text: &str,
+    statement_tokens: &[Token],
+) -> Vec<Highlight> {
+    statement_tokens
+        .iter()
+        .filter_map(|token| {
+            let in_claim = claim_tokens.iter().find(|c| c.term == token.term)?;
+            Some(Highlight {
+                statement_span: (
+                    char_offset(statement_text, token.start),
+                    char_offset(statement_text, token.end),
+                ),
+                claim_span: (
+                    char_offset(claim_text, in_claim.start),
+                    char_offset(claim_text, in_claim.end),
+                ),
+                term: token.term.clone(),
+            })
+        })
+        .collect()
+}
+
+/// "Speaker, Title, Affiliation — Publisher, “Source title”, Author, date",
+/// leaving out whatever is unknown (and an affiliation equal to the name).
+pub fn citation(statement: &Statement) -> String {
+    let mut who: Vec<&str> = Vec::new();
+    if let Some(speaker) = &statement.attribution.speaker {
+        who.push(&speaker.name);
+        who.push(&speaker.title);
+        if speaker.affiliation != speaker.name {
+            who.push(&speaker.affiliation);
+        }
+    }
+    let mut source: Vec<String> = Vec::new();
+    if let Some(src) = &statement.attribution.source {
+        source.push(src.publisher.clone());
+        if !src.title.is_empty() {
+            source.push(format!("“{}”", src.title));
+        }
+        source.push(src.author.clone());
+    }
+    if let Some(time) = statement.effective_time() {
+        source.push(time.format("%Y-%m-%d").to_string());
+    }
+    let join = |parts: Vec<&str>| {
+        parts
+            .into_iter()
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let who = join(who);
+    let source = join(source.iter().map(String::as_str).collect());
+    match (who.is_empty(), source.is_empty()) {
+        (false, false) => format!("{who} — {source}"),
+        (false, true) => who,
+        (true, false) => source,
+        (true, true) => format!("statement {}", statement.id),
+    }
+}
+
+/// "shares 7 of 8 claim terms (…); missing: …" over all indexed fields.
+pub fn coverage(claim_tokens: &[Token], statement: &Statement) -> String {
+    let statement_terms: HashSet<String> = [
+        statement.text.as_str(),
+        statement.context.as_str(),
+        statement.source_title(),
+    ]
+    .iter()
+    .flat_map(|field| text::terms(field))
+    .collect();
+    let mut seen = HashSet::new();
+    let (mut shared, mut missing) = (Vec::new(), Vec::new());
+    for token in claim_tokens {
+        if !seen.insert(token.term.as_str()) {
+            continue;
+        }
+        if statement_terms.contains(&token.term) {
+            shared.push(token.term.as_str());
+        } else {
+            missing.push(token.term.as_str());
+        }
+    }
+    let total = shared.len() + missing.len();
+    let mut line = format!(
+        "shares {} of {total} claim terms ({})",
+        shared.len(),
+        name_some(&shared)
+    );
+    if !missing.is_empty() {
+        line.push_str(&format!("; missing: {}", name_some(&missing)));
+    }
+    line
+}
+
+fn name_some(terms: &[&str]) -> String {
+    let mut named = terms[..terms.len().min(TERMS_NAMED)].join(", ");
+    if terms.len() > TERMS_NAMED {
+        named.push_str(", …");
+    }
+    named
+}

@@ -1,0 +1,121 @@
+//! Index tests: ranking, normalised scores, filters, removal.
+
+use chrono::{TimeZone, Utc};
+
+use super::*;
+use crate::model::{Attribution, Source, Speaker};
+
+fn statement(id: &str, text: &str, publisher: &str, speaker: &str) -> Statement {
+    Statement {
+        id: id.to_owned(),
+        text: text.to_owned(),
+        language: "en".to_owned(),
+        attribution: Attribution {
+            speaker: Some(Speaker {
+                name: speaker.to_owned(),
+                ..Speaker::default()
+            }),
+            source: Some(Source {
+                publisher: publisher.to_owned(),
+                publish_time: Some(Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap()),
+                ..Source::default()
+            }),
+            statement_time: None,
+        },
+        ..Statement::default()
+    }
+}
+
+fn sample() -> Index {
+    let mut index = Index::default();
+    index.insert(&statement(
+        "a",
+        "The cloud hosts half of the AI firms",
+        "Reuters",
+        "Tsai",
+    ));
+    index.insert(&statement(
+        "b",
+        "Shares fell sharply after the spinoff",
+        "Reuters",
+        "Wu",
+    ));
+    index.insert(&statement("c", "Cloud revenue grew", "Leifeng", "Liu"));
+    index
+}
+
+fn query(text: &str) -> Vec<String> {
+    crate::text::terms(text)
+}
+
+#[test]
+fn best_match_first_with_score_in_unit_range() {
+    let hits = sample().search(
+        &query("cloud hosts half of AI firms"),
+        &CheckFilter::default(),
+        0.0,
+        5,
+    );
+    assert_eq!(hits[0].id, "a");
+    assert_eq!(hits[1].id, "c");
+    for hit in &hits {
+        assert!((0.0..=1.0).contains(&hit.score));
+    }
+    assert!(hits[0].score > 0.8, "{}", hits[0].score);
+}
+
+#[test]
+fn unknown_words_lower_the_score() {
+    let index = sample();
+    let full = index.search(&query("cloud hosts half"), &CheckFilter::default(), 0.0, 1);
+    let partial = index.search(
+        &query("cloud hosts half zebra"),
+        &CheckFilter::default(),
+        0.0,
+        1,
+    );
+    assert!(partial[0].score < full[0].score);
+}
+
+#[test]
+fn filters_restrict_candidates() {
+    let index = sample();
+    let filter = CheckFilter {
+        publishers: vec!["leifeng".to_owned()],
+        ..CheckFilter::default()
+    };
+    let hits = index.search(&query("cloud"), &filter, 0.0, 5);
+    assert_eq!(
+        hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+        ["c"]
+    );
+    let later = CheckFilter {
+        start_time: Some(Utc.with_ymd_and_hms(2021, 1, 1, 0, 0, 0).unwrap()),
+        ..CheckFilter::default()
+    };
+    assert!(index.search(&query("cloud"), &later, 0.0, 5).is_empty());
+}
+
+#[test]
+fn removed_statements_leave_results() {
+    let mut index = sample();
+    assert!(index.remove("a"));
+    assert!(!index.remove("a"));
+    let hits = index.search(&query("cloud hosts half"), &CheckFilter::default(), 0.0, 5);
+    assert!(hits.iter().all(|hit| hit.id != "a"));
+    assert_eq!(index.len(), 2);
+}
+
+#[test]
+fn min_score_and_limit_apply() {
+    let index = sample();
+    let hits = index.search(
+        &query("cloud hosts half of AI firms"),
+        &CheckFilter::default(),
+        0.9,
+        5,
+    );
+    assert_eq!(hits.len(), 1);
+    let hits = index.search(&query("cloud"), &CheckFilter::default(), 0.0, 1);
+    assert_eq!(hits.len(), 1);
+}

@@ -1,0 +1,42 @@
+//! factdesk: a gRPC service that checks claims against a library of sourced
+//! statements.
+//!
+//! Layout, with dependencies pointing one way
+//! (`service → library → check → {index, store} → model`):
+//!
+//! - [`config`]: command line and `FACTDESK_*` environment (clap).
+//! - [`model`]: domain types (statements, claims, matches) and validation.
+//! - [`text`]: normalisation, tokenising, stemming, CJK bigrams.
+//! - [`store`]: the sled database, the system of record.
+//! - [`index`]: in-memory inverted index with BM25F, rebuilt at start-up.
+//! - [`check`]: retrieve → stance → verdict → explanation, pure logic.
+//! - [`library`]: store and index kept in step; what handlers call.
+//! - [`service`]: tonic handlers and proto ⇄ domain conversion.
+//! - [`server`]: the tonic server with health, reflection, limits, shutdown.
+//! - [`cli`]: the `import` and `export` commands.
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod index;
+pub mod library;
+pub mod model;
+pub mod server;
+pub mod service;
+pub mod store;
+pub mod text;
+
+/// Code generated from `proto/factdesk/v1/*.proto` (server and client).
+pub mod pb {
+    #![allow(missing_docs, clippy::all)]
+    tonic::include_proto!("factdesk.v1");
+
+    /// Encoded descriptor set of the factdesk protos, for reflection.
+    pub const FILE_DESCRIPTOR_SET: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/factdesk_descriptor.bin"));
+}
+
+pub use error::Error;
+pub use library::Library;

@@ -1,0 +1,265 @@
+//! The core: the store (system of record) plus the in-memory index derived
+//! from it, kept in step. Every method is synchronous and may block on disk
+//! I/O or CPU work; async callers run them on a blocking thread.
+//!
+//! Write order: store (durable) first, then index. A write is acknowledged
+//! only after the store has flushed it; a crash between the two loses nothing
+//! because the index is rebuilt from the store at start-up.
+
+use std::sync::RwLock;
+use std::time::Instant;
+
+use chrono::Utc;
+
+use crate::check;
+use crate::error::Error;
+use crate::index::{AnalysedDoc, Index};
+use crate::model::{
+    detect_language, validate_id, validate_statement, CheckOptions, CheckResult, Claim, FieldError,
+    Statement,
+};
+use crate::store::keys::{fingerprint, PageCursor};
+use crate::store::{InsertOutcome, Store};
+
+/// Largest page a listing returns; larger requests are clamped to it.
+pub const MAX_PAGE_SIZE: usize = 1000;
+/// Page size when the request gives none.
+pub const DEFAULT_PAGE_SIZE: usize = 50;
+
+/// Statements plus the search index over them.
+pub struct Library {
+    store: Store,
+    index: RwLock<Index>,
+}
+
+/// What an import batch did, per statement.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ImportReport {
+    pub created: u64,
+    pub unchanged: u64,
+    pub rejected: Vec<ImportRejection>,
+}
+
+/// One statement an import refused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRejection {
+    /// Position in the whole import (stream or file), zero-based.
+    pub index: u64,
+    pub id: String,
+    pub error: FieldError,
+}
+
+/// A listing request in domain form.
+#[derive(Debug, Default, Clone)]
+pub struct ListRequest {
+    /// 0 means the default.
+    pub page_size: usize,
+    pub page_token: String,
+    pub publisher: String,
+    pub speaker: String,
+}
+
+/// One page of statements.
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    pub statements: Vec<Statement>,
+    pub next_page_token: String,
+}
+
+impl Library {
+    /// Wraps an open store and builds the index from its statements.
+    pub fn new(store: Store) -> Result<Library, Error> {
+        let started = Instant::now();
+        let mut index = Index::default();
+        for statement in store.scan_after(None) {
+            index.insert(&statement?);
+        }
+        tracing::info!(
+            statements = index.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "index built"
+        );
+        Ok(Library {
+            store,
+            index: RwLock::new(index),
+        })
+    }
+
+    /// Number of statements on record.
+    pub fn len(&self) -> usize {
+        self.store.len()
+    }
+
+    /// True when the library holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.store.is_empty()
+    }
+
+    /// Stores one statement (id from `statement.id`, or assigned). Returns the
+    /// stored statement and whether it was newly created.
+    pub fn create(&self, statement: Statement) -> Result<(Statement, bool), Error> {
+        let statement = prepare(statement)?;
+        match self.store.insert_new(&statement)? {
+            InsertOutcome::Created(stored) => {
+                let doc = AnalysedDoc::from_statement(&stored);
+                self.write_index().insert_analysed(doc);
+                Ok((stored, true))
+            }
+            InsertOutcome::Unchanged(stored) => Ok((stored, false)),
+            InsertOutcome::Conflict => Err(Error::AlreadyExists { id: statement.id }),
+        }
+    }
+
+    /// Stores a batch atomically: every valid statement with a free (or
+    /// identically held) id; the rest are reported, never half-written.
+    /// Each statement comes with its position in the whole import.
+    pub fn import_batch(&self, batch: Vec<(u64, Statement)>) -> Result<ImportReport, Error> {
+        let mut report = ImportReport::default();
+        let mut accepted = Vec::with_capacity(batch.len());
+        let mut positions = Vec::with_capacity(batch.len());
+        for (index, statement) in batch {
+            let id = statement.id.clone();
+            match prepare(statement) {
+                Ok(prepared) => {
+                    accepted.push(prepared);
+                    positions.push(index);
+                }
+                Err(error) => report.rejected.push(ImportRejection { index, id, error }),
+            }
+        }
+        let outcomes = self.store.insert_batch(&accepted)?;
+        let mut created = Vec::new();
+        for ((outcome, statement), index) in outcomes.into_iter().zip(&accepted).zip(positions) {
+            match outcome {
+                InsertOutcome::Created(stored) => {
+                    created.push(AnalysedDoc::from_statement(&stored))
+                }
+                InsertOutcome::Unchanged(_) => report.unchanged += 1,
+                InsertOutcome::Conflict => report.rejected.push(ImportRejection {
+                    index,
+                    id: statement.id.clone(),
+                    error: FieldError::new("id", "already exists with different content"),
+                }),
+            }
+        }
+        report.created = created.len() as u64;
+        let mut index = self.write_index();
+        for doc in created {
+            index.insert_analysed(doc);
+        }
+        report.rejected.sort_by_key(|rejection| rejection.index);
+        Ok(report)
+    }
+
+    /// The statement with `id`.
+    pub fn get(&self, id: &str) -> Result<Statement, Error> {
+        validate_id("id", id)?;
+        self.store
+            .get(id)?
+            .ok_or_else(|| Error::NotFound { id: id.to_owned() })
+    }
+
+    /// Removes `id` from the store and from check results.
+    pub fn delete(&self, id: &str) -> Result<(), Error> {
+        validate_id("id", id)?;
+        if !self.store.remove(id)? {
+            return Err(Error::NotFound { id: id.to_owned() });
+        }
+        self.write_index().remove(id);
+        Ok(())
+    }
+
+    /// One page of statements in id order, filtered by publisher and speaker.
+    pub fn list(&self, request: &ListRequest) -> Result<ListPage, Error> {
+        let publisher = request.publisher.to_lowercase();
+        let speaker = request.speaker.to_lowercase();
+        let filter_fingerprint = fingerprint(&[&publisher, &speaker]);
+        let after_id = if request.page_token.is_empty() {
+            None
+        } else {
+            let cursor = PageCursor::decode(&request.page_token)
+                .ok_or_else(|| FieldError::new("page_token", "is malformed"))?;
+            if cursor.filter_fingerprint != filter_fingerprint {
+                return Err(FieldError::new(
+                    "page_token",
+                    "was issued for a request with different filters",
+                )
+                .into());
+            }
+            Some(cursor.after_id)
+        };
+        let page_size = match request.page_size {
+            0 => DEFAULT_PAGE_SIZE,
+            size => size.min(MAX_PAGE_SIZE),
+        };
+        let mut statements = Vec::with_capacity(page_size);
+        let mut more = false;
+        for statement in self.store.scan_after(after_id.as_deref()) {
+            let statement = statement?;
+            let wanted = (publisher.is_empty()
+                || statement.publisher().to_lowercase() == publisher)
+                && (speaker.is_empty() || statement.speaker_name().to_lowercase() == speaker);
+            if !wanted {
+                continue;
+            }
+            if statements.len() == page_size {
+                more = true;
+                break;
+            }
+            statements.push(statement);
+        }
+        let next_page_token = match statements.last() {
+            Some(last) if more => PageCursor {
+                filter_fingerprint,
+                after_id: last.id.clone(),
+            }
+            .encode(),
+            _ => String::new(),
+        };
+        Ok(ListPage {
+            statements,
+            next_page_token,
+        })
+    }
+
+    /// Every statement in id order (for export).
+    pub fn all(&self) -> impl Iterator<Item = Result<Statement, Error>> + '_ {
+        self.store
+            .scan_after(None)
+            .map(|item| item.map_err(Error::from))
+    }
+
+    /// Checks a claim (already validated) against the library.
+    pub fn check(&self, claim: &Claim, options: &CheckOptions) -> Result<CheckResult, Error> {
+        let index = self
+            .index
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(check::check(&index, &self.store, claim, options)?)
+    }
+
+    /// Makes every write durable (also done by each write before it returns).
+    pub fn flush(&self) -> Result<(), Error> {
+        Ok(self.store.flush()?)
+    }
+
+    fn write_index(&self) -> std::sync::RwLockWriteGuard<'_, Index> {
+        self.index
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Assigns an id when absent, validates, fills the language and create time.
+fn prepare(mut statement: Statement) -> Result<Statement, FieldError> {
+    if statement.id.is_empty() {
+        statement.id = uuid::Uuid::new_v4().to_string();
+    }
+    validate_id("id", &statement.id)?;
+    validate_statement(&statement)?;
+    if statement.language.is_empty() {
+        statement.language = detect_language(&statement.text).to_owned();
+    }
+    statement.create_time = Some(Utc::now());
+    Ok(statement)
+}

@@ -1,0 +1,95 @@
+//! The `factdesk` binary: parse the command line, set up logging, run.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Parser;
+use factdesk::config::{Cli, Command, ServeArgs};
+use factdesk::server::{self, ServerOptions};
+use factdesk::store::Store;
+use factdesk::{cli, demo, Library};
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("FACTDESK_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    match cli.command {
+        Command::Serve(args) => serve(args),
+        Command::Import(args) => {
+            let library = open(Some(&args.db.db))?;
+            let mut stderr = std::io::stderr();
+            let mut total = cli::ImportSummary::default();
+            for file in &args.files {
+                let summary = cli::import_file(&library, file, &mut stderr)?;
+                eprintln!(
+                    "{}: {} created, {} unchanged, {} rejected",
+                    file.display(),
+                    summary.created,
+                    summary.unchanged,
+                    summary.rejected
+                );
+                total.created += summary.created;
+                total.unchanged += summary.unchanged;
+                total.rejected += summary.rejected;
+            }
+            eprintln!(
+                "imported {} statements ({} unchanged, {} rejected); library now holds {}",
+                total.created,
+                total.unchanged,
+                total.rejected,
+                library.len()
+            );
+            Ok(())
+        }
+        Command::Export(args) => {
+            let library = open(Some(&args.db))?;
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let count = cli::export(&library, &mut out)?;
+            out.flush()?;
+            eprintln!("exported {count} statements");
+            Ok(())
+        }
+    }
+}
+
+fn open(db: Option<&std::path::Path>) -> anyhow::Result<Library> {
+    let store = match db {
+        Some(path) => Store::open(path)?,
+        None => Store::temporary().context("cannot create a temporary database")?,
+    };
+    Ok(Library::new(store)?)
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let library = Arc::new(open(args.db.as_deref())?);
+    if args.demo {
+        let batch = demo::statements().into_iter().enumerate();
+        let report = library.import_batch(batch.map(|(i, s)| (i as u64, s)).collect())?;
+        anyhow::ensure!(
+            report.rejected.is_empty(),
+            "demo library conflicts with statements in the database: {:?}",
+            report.rejected
+        );
+        tracing::info!(created = report.created, "demo library loaded");
+    }
+    let options = ServerOptions {
+        max_message_bytes: args.max_message_bytes,
+        request_timeout: Duration::from_secs(args.request_timeout_secs),
+    };
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        server::run(listener, library, options, server::shutdown_signal()).await?;
+        Ok(())
+    })
+}

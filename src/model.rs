@@ -1,0 +1,401 @@
+//! Domain types: statements with attribution, claims, matches and verdicts.
+//!
+//! `Statement` serialises to the proto3 JSON form of `factdesk.v1.Statement`
+//! (camelCase, RFC 3339 timestamps), which is also the import/export line
+//! format. Nothing here knows about gRPC or sled.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Longest statement `text` or `context` accepted, in bytes.
+pub const MAX_STATEMENT_TEXT_BYTES: usize = 16 * 1024;
+/// Longest statement id accepted, in bytes.
+pub const MAX_ID_BYTES: usize = 128;
+/// Most topics one statement may carry.
+pub const MAX_TOPICS: usize = 64;
+/// Longest attribution field (name, title, url, ...), in bytes.
+pub const MAX_FIELD_BYTES: usize = 2048;
+
+/// Something someone said or published, with who, where and when.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Statement {
+    /// Stable id; empty until chosen by the caller or assigned on write.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    /// Verbatim text; required.
+    #[serde(default)]
+    pub text: String,
+    /// Venue, subtitle or surrounding text; searched with a lower weight.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub context: String,
+    #[serde(default, skip_serializing_if = "Attribution::is_empty")]
+    pub attribution: Attribution,
+    /// BCP-47 tag; filled in by [`detect_language`] when empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub language: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<Rating>,
+    /// Set by the store when the statement is first written.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "create_time"
+    )]
+    pub create_time: Option<DateTime<Utc>>,
+}
+
+/// Who said a statement, where it was published and when.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Attribution {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<Speaker>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "statement_time"
+    )]
+    pub statement_time: Option<DateTime<Utc>>,
+}
+
+/// The person or organisation who made a statement.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Speaker {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub affiliation: String,
+}
+
+/// Where a statement was published or reported.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Source {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub publisher: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub url: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub author: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "publish_time"
+    )]
+    pub publish_time: Option<DateTime<Utc>>,
+}
+
+/// A fact-checker's ruling on a statement.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Rating {
+    #[serde(
+        default,
+        skip_serializing_if = "String::is_empty",
+        alias = "textual_rating"
+    )]
+    pub textual_rating: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reviewer: String,
+}
+
+impl Attribution {
+    fn is_empty(&self) -> bool {
+        self == &Attribution::default()
+    }
+}
+
+impl Statement {
+    /// Source publisher, or "" when unknown.
+    pub fn publisher(&self) -> &str {
+        self.attribution
+            .source
+            .as_ref()
+            .map_or("", |source| source.publisher.as_str())
+    }
+
+    /// Speaker name, or "" when unknown.
+    pub fn speaker_name(&self) -> &str {
+        self.attribution
+            .speaker
+            .as_ref()
+            .map_or("", |speaker| speaker.name.as_str())
+    }
+
+    /// Source title, or "" when unknown.
+    pub fn source_title(&self) -> &str {
+        self.attribution
+            .source
+            .as_ref()
+            .map_or("", |source| source.title.as_str())
+    }
+
+    /// When the statement was made: its statement time, else the source's
+    /// publish time.
+    pub fn effective_time(&self) -> Option<DateTime<Utc>> {
+        self.attribution.statement_time.or_else(|| {
+            self.attribution
+                .source
+                .as_ref()
+                .and_then(|source| source.publish_time)
+        })
+    }
+
+    /// True when both carry the same content, ignoring the output-only
+    /// `create_time`.
+    pub fn same_content(&self, other: &Statement) -> bool {
+        let strip = |statement: &Statement| Statement {
+            create_time: None,
+            ..statement.clone()
+        };
+        strip(self) == strip(other)
+    }
+
+    /// Parses one import line (the proto3 JSON form of a statement).
+    pub fn from_json_line(line: &str) -> Result<Statement, serde_json::Error> {
+        serde_json::from_str(line)
+    }
+
+    /// The statement as one export line (no trailing newline).
+    pub fn to_json_line(&self) -> String {
+        serde_json::to_string(self).expect("a Statement always serialises")
+    }
+}
+
+/// "zh" when most letters are CJK ideographs or kana, otherwise "en".
+pub fn detect_language(text: &str) -> &'static str {
+    let (mut cjk, mut other) = (0usize, 0usize);
+    for ch in text.chars().filter(|ch| ch.is_alphabetic()) {
+        if crate::text::is_cjk(ch) {
+            cjk += 1;
+        } else {
+            other += 1;
+        }
+    }
+    if cjk > other {
+        "zh"
+    } else {
+        "en"
+    }
+}
+
+/// A claim to check, with optional context about who made it and when.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Claim {
+    pub text: String,
+    /// Who made the claim; carried for ranking in a later version.
+    pub claimant: String,
+    pub claim_time: Option<DateTime<Utc>>,
+    /// BCP-47 tag; detected when empty.
+    pub language: String,
+}
+
+/// Which statements a check may return.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CheckFilter {
+    /// Lower-cased publisher names; any may match.
+    pub publishers: Vec<String>,
+    /// Lower-cased speaker names; any may match.
+    pub speakers: Vec<String>,
+    /// Lower-cased language tags; any may match.
+    pub languages: Vec<String>,
+    /// Inclusive lower bound on [`Statement::effective_time`].
+    pub start_time: Option<DateTime<Utc>>,
+    /// Exclusive upper bound on [`Statement::effective_time`].
+    pub end_time: Option<DateTime<Utc>>,
+}
+
+/// How a check is run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckOptions {
+    pub max_matches: usize,
+    pub min_score: f32,
+    pub filter: CheckFilter,
+}
+
+/// How one statement bears on the claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stance {
+    Supports,
+    Contradicts,
+    Related,
+}
+
+/// What the library says about a claim as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Supported,
+    Contradicted,
+    Disputed,
+    Unverified,
+}
+
+/// A term shared by the claim and a statement, located in both texts
+/// (Unicode code point offsets, end exclusive).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Highlight {
+    pub statement_span: (usize, usize),
+    pub claim_span: (usize, usize),
+    pub term: String,
+}
+
+/// One statement that matches the claim, with why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Match {
+    pub statement: Statement,
+    /// 0..1, see `index::Index::search`.
+    pub score: f32,
+    pub stance: Stance,
+    pub highlights: Vec<Highlight>,
+    pub citation: String,
+    pub explanation: String,
+}
+
+/// What factdesk understood of a claim.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ClaimAnalysis {
+    pub language: String,
+    pub terms: Vec<String>,
+    pub negations: Vec<String>,
+}
+
+/// The answer to one check.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckResult {
+    pub analysis: ClaimAnalysis,
+    pub matches: Vec<Match>,
+    pub verdict: Verdict,
+    pub verdict_explanation: String,
+}
+
+/// Checks a statement id: 1-128 bytes of `[A-Za-z0-9._~-]`.
+pub fn validate_id(field: &str, id: &str) -> Result<(), FieldError> {
+    if id.is_empty() {
+        return Err(FieldError::new(field, "must not be empty"));
+    }
+    if id.len() > MAX_ID_BYTES {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {MAX_ID_BYTES} bytes"),
+        ));
+    }
+    let allowed = |byte: &u8| byte.is_ascii_alphanumeric() || b"._~-".contains(byte);
+    if !id.as_bytes().iter().all(allowed) {
+        return Err(FieldError::new(
+            field,
+            "may contain only letters, digits and . _ ~ -",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks what a caller may send in a statement (the id is checked apart).
+pub fn validate_statement(statement: &Statement) -> Result<(), FieldError> {
+    if statement.text.trim().is_empty() {
+        return Err(FieldError::new("text", "must not be empty"));
+    }
+    check_len("text", &statement.text, MAX_STATEMENT_TEXT_BYTES)?;
+    check_len("context", &statement.context, MAX_STATEMENT_TEXT_BYTES)?;
+    check_len("language", &statement.language, 35)?;
+    if statement.topics.len() > MAX_TOPICS {
+        return Err(FieldError::new(
+            "topics",
+            format!("at most {MAX_TOPICS} topics"),
+        ));
+    }
+    for topic in &statement.topics {
+        check_len("topics", topic, MAX_FIELD_BYTES)?;
+    }
+    if let Some(speaker) = &statement.attribution.speaker {
+        check_len("attribution.speaker.name", &speaker.name, MAX_FIELD_BYTES)?;
+        check_len("attribution.speaker.title", &speaker.title, MAX_FIELD_BYTES)?;
+        check_len(
+            "attribution.speaker.affiliation",
+            &speaker.affiliation,
+            MAX_FIELD_BYTES,
+        )?;
+    }
+    if let Some(source) = &statement.attribution.source {
+        check_len(
+            "attribution.source.publisher",
+            &source.publisher,
+            MAX_FIELD_BYTES,
+        )?;
+        check_len("attribution.source.url", &source.url, MAX_FIELD_BYTES)?;
+        check_len("attribution.source.title", &source.title, MAX_FIELD_BYTES)?;
+        check_len("attribution.source.author", &source.author, MAX_FIELD_BYTES)?;
+    }
+    if let Some(rating) = &statement.rating {
+        check_len(
+            "rating.textual_rating",
+            &rating.textual_rating,
+            MAX_FIELD_BYTES,
+        )?;
+        check_len("rating.reviewer", &rating.reviewer, MAX_FIELD_BYTES)?;
+    }
+    Ok(())
+}
+
+fn check_len(field: &str, value: &str, max_bytes: usize) -> Result<(), FieldError> {
+    if value.len() > max_bytes {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max_bytes} bytes"),
+        ));
+    }
+    Ok(())
+}
+
+/// A request field that is not acceptable, and why.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {description}")]
+pub struct FieldError {
+    /// Path of the field, e.g. `claim.text` or `attribution.source.url`.
+    pub field: String,
+    pub description: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, description: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            description: description.into(),
+        }
+    }
+
+    /// The same error with its field path under `parent` (e.g. `statement`).
+    pub fn within(self, parent: &str) -> Self {
+        FieldError {
+            field: format!("{parent}.{}", self.field),
+            description: self.description,
+        }
+    }
+}
+
+/// Longest claim accepted, in characters.
+pub const MAX_CLAIM_CHARS: usize = 4096;
+
+/// Checks a claim: non-empty text of at most [`MAX_CLAIM_CHARS`].
+pub fn validate_claim(claim: &Claim) -> Result<(), FieldError> {
+    if claim.text.trim().is_empty() {
+        return Err(FieldError::new("claim.text", "must not be empty"));
+    }
+    if claim.text.chars().count() > MAX_CLAIM_CHARS {
+        return Err(FieldError::new(
+            "claim.text",
+            format!("must be at most {MAX_CLAIM_CHARS} characters"),
+        ));
+    }
+    check_len("claim.claimant", &claim.claimant, MAX_FIELD_BYTES)?;
+    check_len("claim.language", &claim.language, 35)
+}

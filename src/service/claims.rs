@@ -1,0 +1,133 @@
+//! `factdesk.v1.ClaimService`: CheckClaim.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use tonic::{Request, Response, Status};
+use tracing::instrument;
+
+use super::convert::{check_result_to_proto, time_from_proto};
+use super::{blocking, invalid_argument};
+use crate::library::Library;
+use crate::model::{validate_claim, CheckFilter, CheckOptions, Claim, FieldError};
+use crate::pb;
+use crate::pb::claim_service_server::ClaimService;
+
+/// Matches returned when the request does not say.
+pub const DEFAULT_MAX_MATCHES: usize = 5;
+/// Most matches one check may ask for.
+pub const MAX_MATCHES_LIMIT: usize = 50;
+/// Default `min_score`.
+pub const DEFAULT_MIN_SCORE: f32 = 0.1;
+/// Most values one filter list may hold.
+pub const MAX_FILTER_VALUES: usize = 100;
+
+/// Handlers for checking claims.
+pub struct ClaimApi {
+    library: Arc<Library>,
+}
+
+impl ClaimApi {
+    pub fn new(library: Arc<Library>) -> Self {
+        ClaimApi { library }
+    }
+}
+
+#[tonic::async_trait]
+impl ClaimService for ClaimApi {
+    #[instrument(skip_all, fields(matches, verdict, elapsed_us))]
+    async fn check_claim(
+        &self,
+        request: Request<pb::CheckClaimRequest>,
+    ) -> Result<Response<pb::CheckClaimResponse>, Status> {
+        let started = Instant::now();
+        let request = request.into_inner();
+        let proto_claim = request
+            .claim
+            .clone()
+            .ok_or_else(|| invalid_argument(FieldError::new("claim", "is required")))?;
+        let (claim, options) = check_request(request).map_err(invalid_argument)?;
+        let result = blocking(&self.library, move |library| {
+            library.check(&claim, &options)
+        })
+        .await?;
+        let span = tracing::Span::current();
+        span.record("matches", result.matches.len());
+        span.record("verdict", format!("{:?}", result.verdict));
+        span.record("elapsed_us", started.elapsed().as_micros() as u64);
+        tracing::info!("claim checked");
+        let proto_claim = pb::Claim {
+            analysis: None,
+            ..proto_claim
+        };
+        Ok(Response::new(check_result_to_proto(proto_claim, result)))
+    }
+}
+
+/// Validates a check request and converts it to the domain.
+fn check_request(request: pb::CheckClaimRequest) -> Result<(Claim, CheckOptions), FieldError> {
+    let proto_claim = request.claim.unwrap_or_default();
+    let claim = Claim {
+        text: proto_claim.text,
+        claimant: proto_claim.claimant,
+        claim_time: time_from_proto("claim.claim_time", proto_claim.claim_time)?,
+        language: proto_claim.language,
+    };
+    validate_claim(&claim)?;
+    let max_matches = match request.max_matches {
+        0 => DEFAULT_MAX_MATCHES,
+        n if (1..=MAX_MATCHES_LIMIT as i32).contains(&n) => n as usize,
+        _ => {
+            return Err(FieldError::new(
+                "max_matches",
+                format!(
+                    "must be between 1 and {MAX_MATCHES_LIMIT} (0 means {DEFAULT_MAX_MATCHES})"
+                ),
+            ))
+        }
+    };
+    let min_score = request.min_score.unwrap_or(DEFAULT_MIN_SCORE);
+    if !(0.0..=1.0).contains(&min_score) {
+        return Err(FieldError::new("min_score", "must be between 0 and 1"));
+    }
+    let filter = check_filter(request.filter.unwrap_or_default())?;
+    Ok((
+        claim,
+        CheckOptions {
+            max_matches,
+            min_score,
+            filter,
+        },
+    ))
+}
+
+fn check_filter(filter: pb::CheckFilter) -> Result<CheckFilter, FieldError> {
+    let lowered = |field: &str, values: Vec<String>| {
+        if values.len() > MAX_FILTER_VALUES {
+            return Err(FieldError::new(
+                format!("filter.{field}"),
+                format!("at most {MAX_FILTER_VALUES} values"),
+            ));
+        }
+        Ok(values
+            .into_iter()
+            .map(|value| value.to_lowercase())
+            .collect())
+    };
+    let domain = CheckFilter {
+        publishers: lowered("publishers", filter.publishers)?,
+        speakers: lowered("speakers", filter.speakers)?,
+        languages: lowered("languages", filter.languages)?,
+        start_time: time_from_proto("filter.start_time", filter.start_time)?,
+        end_time: time_from_proto("filter.end_time", filter.end_time)?,
+    };
+    if let (Some(start), Some(end)) = (domain.start_time, domain.end_time) {
+        if start >= end {
+            return Err(FieldError::new(
+                "filter.end_time",
+                "must be after filter.start_time",
+            ));
+        }
+    }
+    Ok(domain)
+}

@@ -1,0 +1,171 @@
+//! Conversions between the generated proto types and the domain model.
+
+use chrono::{DateTime, Utc};
+use prost_types::Timestamp;
+
+use crate::model::{self, FieldError};
+use crate::pb;
+
+/// A proto timestamp as a UTC time; names `field` when out of range.
+pub fn time_from_proto(
+    field: &str,
+    timestamp: Option<Timestamp>,
+) -> Result<Option<DateTime<Utc>>, FieldError> {
+    let Some(timestamp) = timestamp else {
+        return Ok(None);
+    };
+    let nanos = u32::try_from(timestamp.nanos)
+        .ok()
+        .filter(|nanos| *nanos < 1_000_000_000);
+    nanos
+        .and_then(|nanos| DateTime::from_timestamp(timestamp.seconds, nanos))
+        .map(Some)
+        .ok_or_else(|| FieldError::new(field, "is not a valid timestamp"))
+}
+
+/// A UTC time as a proto timestamp.
+pub fn time_to_proto(time: Option<DateTime<Utc>>) -> Option<Timestamp> {
+    time.map(|time| Timestamp {
+        seconds: time.timestamp(),
+        nanos: time.timestamp_subsec_nanos() as i32,
+    })
+}
+
+/// A proto statement in domain form (create_time is output only: dropped).
+pub fn statement_from_proto(statement: pb::Statement) -> Result<model::Statement, FieldError> {
+    let attribution = statement.attribution.unwrap_or_default();
+    let source = attribution
+        .source
+        .map(|source| {
+            Ok::<_, FieldError>(model::Source {
+                publish_time: time_from_proto(
+                    "attribution.source.publish_time",
+                    source.publish_time,
+                )?,
+                publisher: source.publisher,
+                url: source.url,
+                title: source.title,
+                author: source.author,
+            })
+        })
+        .transpose()?;
+    Ok(model::Statement {
+        id: statement.id,
+        text: statement.text,
+        context: statement.context,
+        attribution: model::Attribution {
+            speaker: attribution.speaker.map(|speaker| model::Speaker {
+                name: speaker.name,
+                title: speaker.title,
+                affiliation: speaker.affiliation,
+            }),
+            source,
+            statement_time: time_from_proto(
+                "attribution.statement_time",
+                attribution.statement_time,
+            )?,
+        },
+        language: statement.language,
+        topics: statement.topics,
+        rating: statement.rating.map(|rating| model::Rating {
+            textual_rating: rating.textual_rating,
+            reviewer: rating.reviewer,
+        }),
+        create_time: None,
+    })
+}
+
+/// A domain statement in proto form.
+pub fn statement_to_proto(statement: model::Statement) -> pb::Statement {
+    let attribution = statement.attribution;
+    pb::Statement {
+        id: statement.id,
+        text: statement.text,
+        context: statement.context,
+        attribution: Some(pb::Attribution {
+            speaker: attribution.speaker.map(|speaker| pb::Speaker {
+                name: speaker.name,
+                title: speaker.title,
+                affiliation: speaker.affiliation,
+            }),
+            source: attribution.source.map(|source| pb::Source {
+                publisher: source.publisher,
+                url: source.url,
+                title: source.title,
+                author: source.author,
+                publish_time: time_to_proto(source.publish_time),
+            }),
+            statement_time: time_to_proto(attribution.statement_time),
+        }),
+        language: statement.language,
+        topics: statement.topics,
+        rating: statement.rating.map(|rating| pb::Rating {
+            textual_rating: rating.textual_rating,
+            reviewer: rating.reviewer,
+        }),
+        create_time: time_to_proto(statement.create_time),
+    }
+}
+
+/// A domain check result in proto form, echoing the claim.
+pub fn check_result_to_proto(
+    claim: pb::Claim,
+    result: model::CheckResult,
+) -> pb::CheckClaimResponse {
+    let analysis = result.analysis;
+    pb::CheckClaimResponse {
+        claim: Some(pb::Claim {
+            analysis: Some(pb::ClaimAnalysis {
+                language: analysis.language,
+                terms: analysis.terms,
+                negations: analysis.negations,
+            }),
+            ..claim
+        }),
+        matches: result.matches.into_iter().map(match_to_proto).collect(),
+        verdict: verdict_to_proto(result.verdict) as i32,
+        verdict_explanation: result.verdict_explanation,
+    }
+}
+
+fn match_to_proto(found: model::Match) -> pb::Match {
+    pb::Match {
+        statement: Some(statement_to_proto(found.statement)),
+        score: found.score,
+        stance: stance_to_proto(found.stance) as i32,
+        highlights: found
+            .highlights
+            .into_iter()
+            .map(|highlight| pb::Highlight {
+                statement_start: offset(highlight.statement_span.0),
+                statement_end: offset(highlight.statement_span.1),
+                claim_start: offset(highlight.claim_span.0),
+                claim_end: offset(highlight.claim_span.1),
+                term: highlight.term,
+            })
+            .collect(),
+        citation: found.citation,
+        explanation: found.explanation,
+    }
+}
+
+fn offset(value: usize) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
+}
+
+fn stance_to_proto(stance: model::Stance) -> pb::Stance {
+    match stance {
+        model::Stance::Supports => pb::Stance::Supports,
+        model::Stance::Contradicts => pb::Stance::Contradicts,
+        model::Stance::Related => pb::Stance::Related,
+    }
+}
+
+fn verdict_to_proto(verdict: model::Verdict) -> pb::Verdict {
+    match verdict {
+        model::Verdict::Supported => pb::Verdict::Supported,
+        model::Verdict::Contradicted => pb::Verdict::Contradicted,
+        model::Verdict::Disputed => pb::Verdict::Disputed,
+        model::Verdict::Unverified => pb::Verdict::Unverified,
+    }
+}

@@ -1,0 +1,62 @@
+//! gRPC handlers: validate → convert to the domain → call the library on a
+//! blocking thread → convert back. The only layer that names tonic or prost.
+
+mod claims;
+mod convert;
+mod statements;
+
+use std::sync::Arc;
+
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+use crate::error::Error;
+use crate::library::Library;
+use crate::model::FieldError;
+
+pub use claims::ClaimApi;
+pub use convert::{statement_from_proto, statement_to_proto};
+pub use statements::StatementApi;
+
+/// Most statements one `ImportStatements` stream message may carry.
+pub const MAX_IMPORT_BATCH: usize = 1000;
+/// Most rejected records listed in an import response.
+pub const MAX_IMPORT_ERRORS_LISTED: usize = 1000;
+
+/// `INVALID_ARGUMENT` with a google.rpc.BadRequest naming the field.
+pub fn invalid_argument(error: FieldError) -> Status {
+    let details = ErrorDetails::with_bad_request_violation(&error.field, &error.description);
+    Status::with_error_details(Code::InvalidArgument, error.to_string(), details)
+}
+
+impl From<Error> for Status {
+    fn from(error: Error) -> Status {
+        match error {
+            Error::InvalidArgument(field_error) => invalid_argument(field_error),
+            Error::NotFound { id } => Status::not_found(format!("statement {id:?} not found")),
+            Error::AlreadyExists { id } => Status::already_exists(format!(
+                "statement {id:?} already exists with different content"
+            )),
+            Error::Store(store_error) => {
+                tracing::error!(error = %store_error, "storage failure");
+                Status::internal("internal storage error; see the server log")
+            }
+        }
+    }
+}
+
+/// Runs a blocking library call off the async threads.
+async fn blocking<T, F>(library: &Arc<Library>, work: F) -> Result<T, Status>
+where
+    T: Send + 'static,
+    F: FnOnce(&Library) -> Result<T, Error> + Send + 'static,
+{
+    let library = Arc::clone(library);
+    tokio::task::spawn_blocking(move || work(&library))
+        .await
+        .map_err(|join_error| {
+            tracing::error!(error = %join_error, "blocking task failed");
+            Status::internal("internal error; see the server log")
+        })?
+        .map_err(Status::from)
+}

@@ -1,0 +1,269 @@
+//! The system of record: statements in an embedded sled database.
+//!
+//! Layout (schema version 1):
+//! - tree `meta`: `format` = "factdesk", `schema_version` = u32 big-endian.
+//! - tree `statements`: key = statement id (UTF-8), value = the statement's
+//!   proto3 JSON form (with `createTime`).
+//!
+//! Every write is one sled operation or one transaction, so a statement is
+//! never half-written, and every write method returns only after
+//! [`sled::Db::flush`] has made it durable. Search structures are derived
+//! from this tree at start-up (see `index`), so nothing else needs storing.
+
+pub mod keys;
+
+use std::path::{Path, PathBuf};
+
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+
+use crate::model::Statement;
+
+/// The layout this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+const FORMAT_MARK: &[u8] = b"factdesk";
+const META_TREE: &str = "meta";
+const STATEMENTS_TREE: &str = "statements";
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open database at {path}: {source}")]
+    Open { path: PathBuf, source: sled::Error },
+    #[error("{path} is not a factdesk database ({reason})")]
+    Foreign { path: PathBuf, reason: String },
+    #[error(
+        "database at {path} has schema version {found}, but this factdesk reads only version \
+         {supported}; use a newer factdesk"
+    )]
+    UnsupportedSchema {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("stored statement {key:?} is unreadable: {reason}")]
+    Corrupt { key: String, reason: String },
+    #[error("storage error: {0}")]
+    Sled(#[from] sled::Error),
+}
+
+/// Result of writing a statement that must not overwrite another.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InsertOutcome {
+    /// Stored now.
+    Created(Statement),
+    /// The id already held the same content; nothing changed.
+    Unchanged(Statement),
+    /// The id holds different content; nothing changed.
+    Conflict,
+}
+
+/// Handle to the open database. Cheap to share behind an `Arc`.
+pub struct Store {
+    db: sled::Db,
+    statements: sled::Tree,
+}
+
+impl Store {
+    /// Opens (creating if absent) the database in `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let db = sled::Config::new()
+            .path(path)
+            .open()
+            .map_err(|source| StoreError::Open {
+                path: path.to_owned(),
+                source,
+            })?;
+        Store::init(db, path)
+    }
+
+    /// A database that lives in a temporary directory and is removed on drop.
+    pub fn temporary() -> Result<Store, StoreError> {
+        let db = sled::Config::new().temporary(true).open()?;
+        Store::init(db, Path::new("(temporary)"))
+    }
+
+    fn init(db: sled::Db, path: &Path) -> Result<Store, StoreError> {
+        let meta = db.open_tree(META_TREE)?;
+        match meta.get("format")? {
+            Some(mark) if mark.as_ref() == FORMAT_MARK => check_version(&meta, path)?,
+            Some(_) => return Err(foreign(path, "its format mark is not factdesk's")),
+            None if holds_data(&db)? => {
+                return Err(foreign(path, "it holds data but no factdesk metadata"));
+            }
+            None => {
+                meta.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
+                meta.insert("format", FORMAT_MARK)?;
+                db.flush()?;
+            }
+        }
+        let statements = db.open_tree(STATEMENTS_TREE)?;
+        Ok(Store { db, statements })
+    }
+
+    /// Number of stored statements.
+    pub fn len(&self) -> usize {
+        self.statements.len()
+    }
+
+    /// True when no statement is stored.
+    pub fn is_empty(&self) -> bool {
+        self.statements.is_empty()
+    }
+
+    /// Stores `statement` unless its id is taken, durably.
+    pub fn insert_new(&self, statement: &Statement) -> Result<InsertOutcome, StoreError> {
+        let key = keys::statement_key(&statement.id);
+        let value = encode(statement);
+        let outcome = match self
+            .statements
+            .compare_and_swap(&key, None::<&[u8]>, Some(value))?
+        {
+            Ok(()) => InsertOutcome::Created(statement.clone()),
+            Err(taken) => compare_existing(&statement.id, taken.current.as_deref(), statement)?,
+        };
+        if matches!(outcome, InsertOutcome::Created(_)) {
+            self.db.flush()?;
+        }
+        Ok(outcome)
+    }
+
+    /// Stores every statement whose id is free, in one transaction, durably.
+    /// Returns one outcome per input, in order.
+    pub fn insert_batch(&self, batch: &[Statement]) -> Result<Vec<InsertOutcome>, StoreError> {
+        let encoded: Vec<(Vec<u8>, Vec<u8>)> = batch
+            .iter()
+            .map(|statement| (keys::statement_key(&statement.id), encode(statement)))
+            .collect();
+        let outcomes = self
+            .statements
+            .transaction(|tx| {
+                let mut outcomes = Vec::with_capacity(batch.len());
+                for (statement, (key, value)) in batch.iter().zip(&encoded) {
+                    let current = tx.get(key)?;
+                    let outcome = match current {
+                        None => {
+                            tx.insert(key.as_slice(), value.as_slice())?;
+                            InsertOutcome::Created(statement.clone())
+                        }
+                        Some(bytes) => compare_existing(&statement.id, Some(&bytes), statement)
+                            .map_err(ConflictableTransactionError::Abort)?,
+                    };
+                    outcomes.push(outcome);
+                }
+                Ok(outcomes)
+            })
+            .map_err(|error| match error {
+                TransactionError::Abort(error) => error,
+                TransactionError::Storage(error) => StoreError::Sled(error),
+            })?;
+        self.db.flush()?;
+        Ok(outcomes)
+    }
+
+    /// The statement stored under `id`, if any.
+    pub fn get(&self, id: &str) -> Result<Option<Statement>, StoreError> {
+        match self.statements.get(keys::statement_key(id))? {
+            Some(bytes) => decode(id, &bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Removes `id` durably; false when it was not there.
+    pub fn remove(&self, id: &str) -> Result<bool, StoreError> {
+        let existed = self.statements.remove(keys::statement_key(id))?.is_some();
+        if existed {
+            self.db.flush()?;
+        }
+        Ok(existed)
+    }
+
+    /// Statements in id order, starting after `after` (exclusive).
+    pub fn scan_after(
+        &self,
+        after: Option<&str>,
+    ) -> impl Iterator<Item = Result<Statement, StoreError>> + '_ {
+        let range = match after {
+            Some(id) => self.statements.range(keys::key_after(id)..),
+            None => self.statements.iter(),
+        };
+        range.map(|entry| {
+            let (key, value) = entry?;
+            decode(&String::from_utf8_lossy(&key), &value)
+        })
+    }
+
+    /// Makes every write so far durable.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+}
+
+fn check_version(meta: &sled::Tree, path: &Path) -> Result<(), StoreError> {
+    let found = meta
+        .get("schema_version")?
+        .and_then(|bytes| <[u8; 4]>::try_from(bytes.as_ref()).ok())
+        .map(u32::from_be_bytes)
+        .ok_or_else(|| foreign(path, "its schema version is missing or malformed"))?;
+    if found != SCHEMA_VERSION {
+        return Err(StoreError::UnsupportedSchema {
+            path: path.to_owned(),
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
+/// True when the database has any tree with data besides `meta`.
+fn holds_data(db: &sled::Db) -> Result<bool, StoreError> {
+    if !db.is_empty() {
+        return Ok(true);
+    }
+    for name in db.tree_names() {
+        if name.as_ref() == META_TREE.as_bytes() || name.as_ref() == b"__sled__default" {
+            continue;
+        }
+        if !db.open_tree(&name)?.is_empty() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn foreign(path: &Path, reason: &str) -> StoreError {
+    StoreError::Foreign {
+        path: path.to_owned(),
+        reason: reason.to_owned(),
+    }
+}
+
+fn compare_existing(
+    id: &str,
+    current: Option<&[u8]>,
+    wanted: &Statement,
+) -> Result<InsertOutcome, StoreError> {
+    let Some(bytes) = current else {
+        return Ok(InsertOutcome::Conflict);
+    };
+    let stored = decode(id, bytes)?;
+    if stored.same_content(wanted) {
+        Ok(InsertOutcome::Unchanged(stored))
+    } else {
+        Ok(InsertOutcome::Conflict)
+    }
+}
+
+fn encode(statement: &Statement) -> Vec<u8> {
+    statement.to_json_line().into_bytes()
+}
+
+fn decode(key: &str, bytes: &[u8]) -> Result<Statement, StoreError> {
+    serde_json::from_slice(bytes).map_err(|error| StoreError::Corrupt {
+        key: key.to_owned(),
+        reason: error.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,136 @@
+//! Store tests: schema checks, idempotent inserts, and a property test of
+//! the store against a `BTreeMap` model.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+
+use super::*;
+
+fn statement(id: &str, text: &str) -> Statement {
+    Statement {
+        id: id.to_owned(),
+        text: text.to_owned(),
+        ..Statement::default()
+    }
+}
+
+#[test]
+fn reopen_keeps_statements() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        store.insert_new(&statement("a", "one")).unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.get("a").unwrap().unwrap().text, "one");
+}
+
+#[test]
+fn same_id_same_content_is_unchanged_else_conflict() {
+    let store = Store::temporary().unwrap();
+    let first = statement("a", "one");
+    assert!(matches!(
+        store.insert_new(&first).unwrap(),
+        InsertOutcome::Created(_)
+    ));
+    assert!(matches!(
+        store.insert_new(&first).unwrap(),
+        InsertOutcome::Unchanged(_)
+    ));
+    let other = statement("a", "two");
+    assert_eq!(store.insert_new(&other).unwrap(), InsertOutcome::Conflict);
+    assert_eq!(store.get("a").unwrap().unwrap().text, "one");
+}
+
+#[test]
+fn newer_schema_is_refused_with_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let db = sled::open(dir.path()).unwrap();
+        let meta = db.open_tree(META_TREE).unwrap();
+        meta.insert("format", FORMAT_MARK).unwrap();
+        meta.insert("schema_version", &7u32.to_be_bytes()).unwrap();
+        db.flush().unwrap();
+    }
+    let error = Store::open(dir.path()).err().unwrap();
+    assert!(error.to_string().contains("schema version 7"), "{error}");
+}
+
+#[test]
+fn foreign_sled_database_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let db = sled::open(dir.path()).unwrap();
+        db.open_tree("users").unwrap().insert("k", "v").unwrap();
+        db.flush().unwrap();
+    }
+    let error = Store::open(dir.path()).err().unwrap();
+    assert!(
+        error.to_string().contains("not a factdesk database"),
+        "{error}"
+    );
+}
+
+#[test]
+fn batch_reports_each_outcome() {
+    let store = Store::temporary().unwrap();
+    store.insert_new(&statement("b", "held")).unwrap();
+    let outcomes = store
+        .insert_batch(&[
+            statement("a", "x"),
+            statement("b", "other"),
+            statement("a", "x"),
+        ])
+        .unwrap();
+    assert!(matches!(outcomes[0], InsertOutcome::Created(_)));
+    assert_eq!(outcomes[1], InsertOutcome::Conflict);
+    assert!(matches!(outcomes[2], InsertOutcome::Unchanged(_)));
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    Insert(String, String),
+    Remove(String),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let id = "[a-d]{1,2}";
+    prop_oneof![
+        (id, "[xy]").prop_map(|(id, text)| Op::Insert(id, text)),
+        id.prop_map(Op::Remove),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+    #[test]
+    fn store_matches_btreemap(ops in proptest::collection::vec(op(), 1..40)) {
+        let store = Store::temporary().unwrap();
+        let mut model: BTreeMap<String, String> = BTreeMap::new();
+        for op in ops {
+            match op {
+                Op::Insert(id, text) => {
+                    let outcome = store.insert_new(&statement(&id, &text)).unwrap();
+                    match model.get(&id) {
+                        None => { prop_assert!(matches!(outcome, InsertOutcome::Created(_))); model.insert(id, text); }
+                        Some(held) if *held == text => prop_assert!(matches!(outcome, InsertOutcome::Unchanged(_))),
+                        Some(_) => prop_assert_eq!(outcome, InsertOutcome::Conflict),
+                    }
+                }
+                Op::Remove(id) => prop_assert_eq!(store.remove(&id).unwrap(), model.remove(&id).is_some()),
+            }
+        }
+        let listed: Vec<(String, String)> = store
+            .scan_after(None)
+            .map(|s| s.map(|s| (s.id, s.text)))
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let expected: Vec<(String, String)> = model.into_iter().collect();
+        prop_assert_eq!(&listed, &expected);
+        if let Some((first, _)) = expected.first() {
+            let after: Vec<String> = store.scan_after(Some(first)).map(|s| s.unwrap().id).collect();
+            prop_assert_eq!(after, expected[1..].iter().map(|(id, _)| id.clone()).collect::<Vec<_>>());
+        }
+    }
+}

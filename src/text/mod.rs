@@ -1,0 +1,150 @@
+//! Text analysis: Unicode word segmentation, NFKC + case folding, English
+//! Snowball stems, a short stop list, and CJK character bigrams.
+//!
+//! The same analyser runs over statements at ingest and over claims at check
+//! time, so their terms meet in the index. Every token keeps its byte span in
+//! the original text, for highlights.
+
+mod stopwords;
+
+use std::sync::LazyLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+pub use stopwords::{is_negation, is_stop_word};
+
+static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+/// One search term and where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// The normalised term: case-folded, NFKC, stemmed (or a CJK bigram).
+    pub term: String,
+    /// Byte offset of the first byte in the original text.
+    pub start: usize,
+    /// Byte offset one past the last byte in the original text.
+    pub end: usize,
+    /// True when the word is a negation ("not", "never", "no", "没有"...).
+    pub negation: bool,
+}
+
+/// True for Han ideographs, kana and other scripts written without spaces
+/// between words, which are indexed as character bigrams.
+pub fn is_cjk(ch: char) -> bool {
+    matches!(ch as u32,
+        0x3040..=0x30FF     // hiragana, katakana
+        | 0x3400..=0x4DBF   // CJK extension A
+        | 0x4E00..=0x9FFF   // CJK unified ideographs
+        | 0xF900..=0xFAFF   // compatibility ideographs
+        | 0x20000..=0x2FA1F // extensions B-F, compatibility supplement
+    )
+}
+
+/// Splits `text` into search terms, dropping stop words.
+pub fn analyze(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut cjk_run: Vec<(usize, char)> = Vec::new();
+    for (start, word) in text.split_word_bound_indices() {
+        if word.chars().all(is_cjk) {
+            cjk_run.extend(word.char_indices().map(|(at, ch)| (start + at, ch)));
+            continue;
+        }
+        push_cjk_bigrams(&cjk_run, &mut tokens);
+        cjk_run.clear();
+        if word.chars().any(char::is_alphanumeric) {
+            push_word(word, start, &mut tokens);
+        }
+    }
+    push_cjk_bigrams(&cjk_run, &mut tokens);
+    tokens
+}
+
+/// The distinct terms of `text`, in first-seen order.
+pub fn terms(text: &str) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    analyze(text)
+        .into_iter()
+        .filter(|token| seen.insert(token.term.clone()))
+        .map(|token| token.term)
+        .collect()
+}
+
+/// Adds the terms of one non-CJK word (NFKC may split it into several).
+fn push_word(word: &str, start: usize, tokens: &mut Vec<Token>) {
+    let folded: String = word
+        .nfkc()
+        .flat_map(char::to_lowercase)
+        .map(|ch| if ch == '\u{2019}' { '\'' } else { ch })
+        .collect();
+    for piece in folded.split(|ch: char| !(ch.is_alphanumeric() || "'.,_".contains(ch))) {
+        let piece = piece.trim_matches(|ch: char| !ch.is_alphanumeric());
+        if piece.is_empty() || is_stop_word(piece) {
+            continue;
+        }
+        tokens.push(Token {
+            term: normalise_piece(piece),
+            start,
+            end: start + word.len(),
+            negation: is_negation(piece),
+        });
+    }
+}
+
+/// Numbers lose thousands separators ("1,000" → "1000"); words are stemmed.
+fn normalise_piece(piece: &str) -> String {
+    if piece.starts_with(|ch: char| ch.is_ascii_digit()) {
+        let digits: String = piece.chars().filter(|ch| *ch != ',').collect();
+        return digits;
+    }
+    let bare = piece.strip_suffix("'s").unwrap_or(piece);
+    let bare: String = bare.chars().filter(|ch| *ch != '\'').collect();
+    ENGLISH.stem(&bare).into_owned()
+}
+
+/// Indexes a run of CJK characters as overlapping bigrams (a lone character
+/// as itself), the usual segmenter-free approach for Chinese search.
+fn push_cjk_bigrams(run: &[(usize, char)], tokens: &mut Vec<Token>) {
+    let folded: Vec<(usize, usize, char)> = run
+        .iter()
+        .map(|&(at, ch)| (at, at + ch.len_utf8(), fold_cjk(ch)))
+        .collect();
+    if folded.len() == 1 {
+        let (start, end, ch) = folded[0];
+        tokens.push(Token {
+            term: ch.to_string(),
+            start,
+            end,
+            negation: is_negation(&ch.to_string()),
+        });
+        return;
+    }
+    for pair in folded.windows(2) {
+        let term: String = [pair[0].2, pair[1].2].iter().collect();
+        tokens.push(Token {
+            negation: is_negation(&term),
+            term,
+            start: pair[0].0,
+            end: pair[1].1,
+        });
+    }
+}
+
+/// NFKC for one CJK character (compatibility ideographs map to unified ones).
+fn fold_cjk(ch: char) -> char {
+    let mut normalised = std::iter::once(ch).nfkc();
+    match (normalised.next(), normalised.next()) {
+        (Some(single), None) => single,
+        _ => ch,
+    }
+}
+
+/// Converts a byte offset into `text` to a Unicode code point offset.
+pub fn char_offset(text: &str, byte_offset: usize) -> usize {
+    text.get(..byte_offset)
+        .map_or_else(|| text.chars().count(), |prefix| prefix.chars().count())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,85 @@
+//! The hand-picked stop list and the negation words.
+//!
+//! Generic stop-word lists drop "not", "no", "more", "half"... which decide
+//! whether a claim agrees with a statement, so the list is short and written
+//! here: only function words that carry no claim content.
+
+/// Function words dropped from terms (checked after case folding, before
+/// stemming). Never negations or quantity words.
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "been", "being", "but", "by", "did", "do", "does",
+    "for", "from", "had", "has", "have", "he", "her", "him", "his", "i", "if", "in", "into", "is",
+    "it", "it's", "its", "me", "my", "of", "on", "or", "our", "she", "so", "that", "the", "their",
+    "them", "then", "there", "these", "they", "this", "those", "to", "us", "was", "we", "were",
+    "what", "which", "who", "whom", "will", "with", "would", "you", "your",
+];
+
+/// Words that negate what they govern. Kept as terms, and reported.
+const NEGATIONS: &[&str] = &[
+    "not",
+    "no",
+    "never",
+    "none",
+    "nobody",
+    "nothing",
+    "neither",
+    "nor",
+    "without",
+    "cannot",
+    "can't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "won't",
+    "wouldn't",
+    "hasn't",
+    "haven't",
+    "hadn't",
+    "shouldn't",
+    "couldn't",
+    "n't",
+    "不",
+    "没",
+    "没有",
+    "未",
+    "无",
+    "非",
+    "不是",
+    "从未",
+];
+
+/// True for the hand-picked function words (input already case-folded).
+pub fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.contains(&word)
+}
+
+/// True for negation words (input already case-folded; ’ folded to ').
+pub fn is_negation(word: &str) -> bool {
+    NEGATIONS.contains(&word) || word.ends_with("n't")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_list_keeps_negations_and_quantity_words() {
+        for kept in [
+            "not", "no", "never", "half", "more", "less", "billion", "twice", "about",
+        ] {
+            assert!(!is_stop_word(kept), "{kept} must not be a stop word");
+        }
+        assert!(is_stop_word("the"));
+    }
+
+    #[test]
+    fn negations_include_contractions() {
+        assert!(is_negation("doesn't"));
+        assert!(is_negation("never"));
+        assert!(!is_negation("now"));
+    }
+}

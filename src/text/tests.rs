@@ -1,0 +1,106 @@
+//! Unit and property tests for the analyser.
+
+use proptest::prelude::*;
+
+use super::*;
+
+fn term_list(text: &str) -> Vec<String> {
+    analyze(text).into_iter().map(|token| token.term).collect()
+}
+
+#[test]
+fn english_is_folded_stemmed_and_stop_words_dropped() {
+    assert_eq!(
+        term_list("Alibaba Cloud HOSTS half of China's generative AI firms"),
+        ["alibaba", "cloud", "host", "half", "china", "generat", "ai", "firm"]
+    );
+}
+
+#[test]
+fn negations_and_quantities_survive() {
+    let tokens = analyze("It does not host more than 80% of firms, never.");
+    let terms: Vec<&str> = tokens.iter().map(|token| token.term.as_str()).collect();
+    assert_eq!(
+        terms,
+        ["not", "host", "more", "than", "80", "firm", "never"]
+    );
+    assert!(tokens[0].negation && tokens[6].negation);
+}
+
+#[test]
+fn numbers_lose_thousands_separators() {
+    assert_eq!(term_list("1,000 and 3.5"), ["1000", "3.5"]);
+}
+
+#[test]
+fn curly_apostrophes_fold() {
+    assert_eq!(
+        term_list("McDonald’s doesn’t"),
+        term_list("McDonald's doesn't")
+    );
+}
+
+#[test]
+fn nfkc_folds_fullwidth_and_ligatures() {
+    assert_eq!(term_list("ＡＩ ﬁrms"), ["ai", "firm"]);
+}
+
+#[test]
+fn chinese_becomes_bigrams_with_spans() {
+    let text = "阿里云 hosts 公司";
+    let tokens = analyze(text);
+    let terms: Vec<&str> = tokens.iter().map(|token| token.term.as_str()).collect();
+    assert_eq!(terms, ["阿里", "里云", "host", "公司"]);
+    assert_eq!(&text[tokens[0].start..tokens[0].end], "阿里");
+    assert_eq!(&text[tokens[3].start..tokens[3].end], "公司");
+}
+
+#[test]
+fn lone_cjk_character_is_a_term() {
+    assert_eq!(term_list("云"), ["云"]);
+}
+
+#[test]
+fn char_offsets_count_code_points() {
+    let text = "阿里 cloud";
+    let cloud = analyze(text).pop().unwrap();
+    assert_eq!(char_offset(text, cloud.start), 3);
+    assert_eq!(char_offset(text, cloud.end), 8);
+}
+
+proptest! {
+    #[test]
+    fn spans_are_char_boundaries_in_order(text in "\\PC{0,80}") {
+        let tokens = analyze(&text);
+        let mut previous_start = 0;
+        for token in &tokens {
+            prop_assert!(token.start < token.end && token.end <= text.len());
+            prop_assert!(text.is_char_boundary(token.start) && text.is_char_boundary(token.end));
+            prop_assert!(token.start >= previous_start);
+            prop_assert!(!token.term.is_empty());
+            previous_start = token.start;
+        }
+    }
+
+    #[test]
+    fn analysis_is_case_insensitive(text in "[a-zA-Z ]{0,60}") {
+        prop_assert_eq!(term_list(&text), term_list(&text.to_uppercase()));
+    }
+
+    #[test]
+    fn terms_are_idempotent_on_own_output(text in "[a-z ]{0,60}") {
+        // Analysing the joined terms again never yields new terms.
+        let first = terms(&text);
+        let again = terms(&first.join(" "));
+        for term in &again {
+            prop_assert!(first.contains(term) || first.iter().any(|t| t.starts_with(term.as_str())),
+                "{term} not derived from {first:?}");
+        }
+    }
+
+    #[test]
+    fn any_unicode_never_panics(text in any::<String>()) {
+        let _ = analyze(&text);
+        let _ = crate::model::detect_language(&text);
+    }
+}
