@@ -70,10 +70,17 @@ pub async fn run(
     health_reporter
         .set_serving::<ClaimServiceServer<ClaimApi>>()
         .await;
-    let reflection_v1 = reflection_builder().build_v1()?;
-    let reflection_v1alpha = reflection_builder().build_v1alpha()?;
-    let address = listener.local_addr().ok();
-    tracing::info!(?address, statements = library.len(), "serving");
+    // Each reflection version also lists the other, so `grpcurl list`
+    // (v1alpha only in grpcurl 1.8) shows both.
+    let reflection_v1 = reflection_builder()
+        .register_encoded_file_descriptor_set(tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    let reflection_v1alpha = reflection_builder()
+        .register_encoded_file_descriptor_set(tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()?;
+    if let Ok(address) = listener.local_addr() {
+        tracing::info!(%address, statements = library.len(), "serving");
+    }
     Server::builder()
         .timeout(options.request_timeout)
         .add_service(health_service)
@@ -95,6 +102,8 @@ fn reflection_builder() -> tonic_reflection::server::Builder<'static> {
     tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(crate::pb::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        // google.rpc error details, so grpcurl can print BadRequest details.
+        .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

@@ -1,0 +1,230 @@
+//! ClaimService, health, reflection and restarts through a real server.
+
+mod common;
+
+use common::{claim_request, violated_field, TestServer};
+use factdesk::pb;
+use tonic::codec::CompressionEncoding;
+use tonic::Code;
+
+const TSAI_CLAIM: &str = "Alibaba Cloud hosts half of China's generative AI firms";
+
+#[tokio::test]
+async fn demo_tsai_claim_returns_tsai_first_attributed() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start_demo(dir.path()).await;
+    let mut claims = server
+        .claims()
+        .await
+        .send_compressed(CompressionEncoding::Gzip)
+        .accept_compressed(CompressionEncoding::Gzip);
+    let response = claims
+        .check_claim(claim_request(TSAI_CLAIM))
+        .await
+        .unwrap()
+        .into_inner();
+    let top = &response.matches[0];
+    let statement = top.statement.as_ref().unwrap();
+    assert_eq!(statement.id, "demo-tsai-cloud-share");
+    let speaker = statement.attribution.as_ref().unwrap().speaker.as_ref().unwrap();
+    assert_eq!(
+        (speaker.name.as_str(), speaker.title.as_str(), speaker.affiliation.as_str()),
+        ("Joseph Tsai", "Chairman", "Alibaba Group")
+    );
+    assert!(top.citation.starts_with("Joseph Tsai, Chairman, Alibaba Group"));
+    assert!(top.score > 0.9 && top.score <= 1.0, "{}", top.score);
+    assert_eq!(top.stance(), pb::Stance::Supports);
+    assert!(!top.highlights.is_empty() && !top.explanation.is_empty());
+    assert_eq!(response.verdict(), pb::Verdict::Supported);
+    let analysis = response.claim.unwrap().analysis.unwrap();
+    assert_eq!(analysis.language, "en");
+    assert!(analysis.terms.contains(&"half".to_owned()));
+    // Scores come best first.
+    let scores: Vec<f32> = response.matches.iter().map(|m| m.score).collect();
+    assert!(scores.windows(2).all(|pair| pair[0] >= pair[1]), "{scores:?}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn filters_and_unverified() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start_demo(dir.path()).await;
+    let mut claims = server.claims().await;
+    let mut request = claim_request(TSAI_CLAIM);
+    request.filter = Some(pb::CheckFilter {
+        speakers: vec!["Eddie Wu".into()],
+        ..Default::default()
+    });
+    let filtered = claims.check_claim(request).await.unwrap().into_inner();
+    assert!(filtered
+        .matches
+        .iter()
+        .all(|m| m.statement.as_ref().unwrap().id != "demo-tsai-cloud-share"));
+
+    let unrelated = claims
+        .check_claim(claim_request("The Eiffel Tower is in Paris"))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(unrelated.matches.is_empty());
+    assert_eq!(unrelated.verdict(), pb::Verdict::Unverified);
+
+    let chinese = claims
+        .check_claim(claim_request("阿里巴巴不再推进阿里云分拆"))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        chinese.matches[0].statement.as_ref().unwrap().language,
+        "zh"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn bad_checks_name_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start_demo(dir.path()).await;
+    let mut claims = server.claims().await;
+    let mut no_claim = claim_request("x");
+    no_claim.claim = None;
+    let mut too_many = claim_request("x");
+    too_many.max_matches = 51;
+    let mut negative = claim_request("x");
+    negative.max_matches = -1;
+    let mut bad_score = claim_request("x");
+    bad_score.min_score = Some(1.5);
+    let mut backwards = claim_request("x");
+    backwards.filter = Some(pb::CheckFilter {
+        start_time: Some(prost_types::Timestamp { seconds: 100, nanos: 0 }),
+        end_time: Some(prost_types::Timestamp { seconds: 50, nanos: 0 }),
+        ..Default::default()
+    });
+    let cases = [
+        (claim_request(""), "claim.text"),
+        (claim_request(" \n\t"), "claim.text"),
+        (claim_request(&"word ".repeat(1000)), "claim.text"),
+        (no_claim, "claim"),
+        (too_many, "max_matches"),
+        (negative, "max_matches"),
+        (bad_score, "min_score"),
+        (backwards, "filter.end_time"),
+    ];
+    for (request, field) in cases {
+        let status = claims.check_claim(request).await.unwrap_err();
+        assert_eq!(status.code(), Code::InvalidArgument, "{field}");
+        assert_eq!(violated_field(&status), field);
+        assert!(status.message().contains(field));
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn health_and_reflection_answer() {
+    use tonic_health::pb::health_client::HealthClient;
+    use tonic_health::pb::HealthCheckRequest;
+    use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient as V1;
+    use tonic_reflection::pb::v1::server_reflection_request::MessageRequest as V1Request;
+    use tonic_reflection::pb::v1::server_reflection_response::MessageResponse as V1Response;
+    use tonic_reflection::pb::v1alpha::server_reflection_client::ServerReflectionClient as V1alpha;
+    use tonic_reflection::pb::v1alpha::server_reflection_request::MessageRequest as AlphaRequest;
+    use tonic_reflection::pb::v1alpha::server_reflection_response::MessageResponse as AlphaResponse;
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start_demo(dir.path()).await;
+    let mut health = HealthClient::new(server.channel().await);
+    for service in ["", "factdesk.v1.ClaimService", "factdesk.v1.StatementService"] {
+        let status = health
+            .check(HealthCheckRequest { service: service.into() })
+            .await
+            .unwrap()
+            .into_inner()
+            .status;
+        assert_eq!(status, 1, "{service:?} is SERVING");
+    }
+
+    let request = tonic_reflection::pb::v1::ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(V1Request::ListServices(String::new())),
+    };
+    let mut responses = V1::new(server.channel().await)
+        .server_reflection_info(tokio_stream::iter(vec![request]))
+        .await
+        .unwrap()
+        .into_inner();
+    let Some(V1Response::ListServicesResponse(list)) =
+        responses.message().await.unwrap().unwrap().message_response
+    else {
+        panic!("v1 reflection did not list services");
+    };
+    let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
+    for expected in [
+        "factdesk.v1.ClaimService",
+        "factdesk.v1.StatementService",
+        "grpc.health.v1.Health",
+        "grpc.reflection.v1alpha.ServerReflection",
+    ] {
+        assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
+    }
+
+    let request = tonic_reflection::pb::v1alpha::ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(AlphaRequest::FileContainingSymbol("factdesk.v1.Match".into())),
+    };
+    let mut responses = V1alpha::new(server.channel().await)
+        .server_reflection_info(tokio_stream::iter(vec![request]))
+        .await
+        .unwrap()
+        .into_inner();
+    let response = responses.message().await.unwrap().unwrap().message_response;
+    assert!(matches!(response, Some(AlphaResponse::FileDescriptorResponse(f)) if !f.file_descriptor_proto.is_empty()));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn restart_gives_same_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let claims_to_ask = [
+        TSAI_CLAIM,
+        "Alibaba scrapped the spinoff of its cloud unit",
+        "Daniel Zhang resigned three months later",
+        "刘伟光 公共云",
+        "data centre in Riyadh",
+    ];
+    let before = {
+        let server = TestServer::start_demo(dir.path()).await;
+        let mut statements = server.statements().await;
+        statements
+            .create_statement(pb::CreateStatementRequest {
+                statement: Some(common::statement("", "Alibaba Cloud opened a data centre in Riyadh")),
+                statement_id: "extra-riyadh".into(),
+            })
+            .await
+            .unwrap();
+        let answers = ask_all(&server, &claims_to_ask).await;
+        server.stop().await;
+        answers
+    };
+    let server = TestServer::start(dir.path()).await;
+    let after = ask_all(&server, &claims_to_ask).await;
+    assert_eq!(before, after);
+    assert_eq!(after[4][0].0, "extra-riyadh", "the statement written before the restart is found");
+    server.stop().await;
+}
+
+async fn ask_all(server: &TestServer, claims_to_ask: &[&str]) -> Vec<Vec<(String, u32)>> {
+    let mut claims = server.claims().await;
+    let mut answers = Vec::new();
+    for text in claims_to_ask {
+        let response = claims.check_claim(claim_request(text)).await.unwrap().into_inner();
+        assert!(!response.matches.is_empty(), "{text} found nothing");
+        answers.push(
+            response
+                .matches
+                .iter()
+                .map(|m| (m.statement.as_ref().unwrap().id.clone(), m.score.to_bits()))
+                .collect(),
+        );
+    }
+    answers
+}

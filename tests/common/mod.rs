@@ -1,0 +1,137 @@
+//! Shared test harness: a real factdesk server on 127.0.0.1:0 over a real
+//! sled database in a temporary directory, and generated clients.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use factdesk::pb::claim_service_client::ClaimServiceClient;
+use factdesk::pb::statement_service_client::StatementServiceClient;
+use factdesk::server::{self, ServerOptions};
+use factdesk::store::Store;
+use factdesk::Library;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tonic::transport::Channel;
+
+/// A running server; stop it with [`TestServer::stop`].
+pub struct TestServer {
+    pub address: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// Starts a server over the database in `db_dir`.
+    pub async fn start(db_dir: &Path) -> TestServer {
+        let store = Store::open(db_dir).expect("open store");
+        TestServer::start_with(Library::new(store).expect("build library")).await
+    }
+
+    /// Starts a server over the database in `db_dir`, with the demo library.
+    pub async fn start_demo(db_dir: &Path) -> TestServer {
+        let store = Store::open(db_dir).expect("open store");
+        let library = Library::new(store).expect("build library");
+        let batch = factdesk::demo::statements().into_iter().enumerate();
+        let report = library
+            .import_batch(batch.map(|(i, s)| (i as u64, s)).collect())
+            .expect("demo import");
+        assert!(report.rejected.is_empty());
+        TestServer::start_with(library).await
+    }
+
+    async fn start_with(library: Library) -> TestServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let signal = async {
+                let _ = stopped.await;
+            };
+            server::run(listener, Arc::new(library), ServerOptions::default(), signal)
+                .await
+                .expect("server runs");
+        });
+        TestServer {
+            address,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    pub async fn channel(&self) -> Channel {
+        Channel::from_shared(self.url())
+            .unwrap()
+            .connect()
+            .await
+            .expect("connect")
+    }
+
+    pub async fn statements(&self) -> StatementServiceClient<Channel> {
+        StatementServiceClient::new(self.channel().await)
+    }
+
+    pub async fn claims(&self) -> ClaimServiceClient<Channel> {
+        ClaimServiceClient::new(self.channel().await)
+    }
+
+    /// Graceful shutdown: waits until the server has stopped and flushed.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.expect("server task");
+        }
+    }
+}
+
+/// `../shared/data` beside the repository, if present. When absent: panics
+/// under CI (`CI` set), otherwise prints a notice and returns `None`.
+pub fn shared_data() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    if dir.join("snopes-statements.jsonl").exists() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI is set but the evaluation data is missing at {}",
+        dir.display()
+    );
+    eprintln!("skipping: evaluation data not found at {}", dir.display());
+    None
+}
+
+/// A claim request for `text` with default options.
+pub fn claim_request(text: &str) -> factdesk::pb::CheckClaimRequest {
+    factdesk::pb::CheckClaimRequest {
+        claim: Some(factdesk::pb::Claim {
+            text: text.to_owned(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// A statement with an id and text.
+pub fn statement(id: &str, text: &str) -> factdesk::pb::Statement {
+    factdesk::pb::Statement {
+        id: id.to_owned(),
+        text: text.to_owned(),
+        ..Default::default()
+    }
+}
+
+/// The field named in a status's google.rpc.BadRequest details.
+pub fn violated_field(status: &tonic::Status) -> String {
+    use tonic_types::StatusExt;
+    let details = status.get_error_details();
+    let bad_request = details.bad_request().expect("BadRequest details");
+    bad_request.field_violations[0].field.clone()
+}
