@@ -26,12 +26,24 @@ async fn demo_tsai_claim_returns_tsai_first_attributed() {
     let top = &response.matches[0];
     let statement = top.statement.as_ref().unwrap();
     assert_eq!(statement.id, "demo-tsai-cloud-share");
-    let speaker = statement.attribution.as_ref().unwrap().speaker.as_ref().unwrap();
+    let speaker = statement
+        .attribution
+        .as_ref()
+        .unwrap()
+        .speaker
+        .as_ref()
+        .unwrap();
     assert_eq!(
-        (speaker.name.as_str(), speaker.title.as_str(), speaker.affiliation.as_str()),
+        (
+            speaker.name.as_str(),
+            speaker.title.as_str(),
+            speaker.affiliation.as_str()
+        ),
         ("Joseph Tsai", "Chairman", "Alibaba Group")
     );
-    assert!(top.citation.starts_with("Joseph Tsai, Chairman, Alibaba Group"));
+    assert!(top
+        .citation
+        .starts_with("Joseph Tsai, Chairman, Alibaba Group"));
     assert!(top.score > 0.9 && top.score <= 1.0, "{}", top.score);
     assert_eq!(top.stance(), pb::Stance::Supports);
     assert!(!top.highlights.is_empty() && !top.explanation.is_empty());
@@ -41,7 +53,10 @@ async fn demo_tsai_claim_returns_tsai_first_attributed() {
     assert!(analysis.terms.contains(&"half".to_owned()));
     // Scores come best first.
     let scores: Vec<f32> = response.matches.iter().map(|m| m.score).collect();
-    assert!(scores.windows(2).all(|pair| pair[0] >= pair[1]), "{scores:?}");
+    assert!(
+        scores.windows(2).all(|pair| pair[0] >= pair[1]),
+        "{scores:?}"
+    );
     server.stop().await;
 }
 
@@ -96,8 +111,14 @@ async fn bad_checks_name_the_field() {
     bad_score.min_score = Some(1.5);
     let mut backwards = claim_request("x");
     backwards.filter = Some(pb::CheckFilter {
-        start_time: Some(prost_types::Timestamp { seconds: 100, nanos: 0 }),
-        end_time: Some(prost_types::Timestamp { seconds: 50, nanos: 0 }),
+        start_time: Some(prost_types::Timestamp {
+            seconds: 100,
+            nanos: 0,
+        }),
+        end_time: Some(prost_types::Timestamp {
+            seconds: 50,
+            nanos: 0,
+        }),
         ..Default::default()
     });
     let cases = [
@@ -133,9 +154,15 @@ async fn health_and_reflection_answer() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start_demo(dir.path()).await;
     let mut health = HealthClient::new(server.channel().await);
-    for service in ["", "factdesk.v1.ClaimService", "factdesk.v1.StatementService"] {
+    for service in [
+        "",
+        "factdesk.v1.ClaimService",
+        "factdesk.v1.StatementService",
+    ] {
         let status = health
-            .check(HealthCheckRequest { service: service.into() })
+            .check(HealthCheckRequest {
+                service: service.into(),
+            })
             .await
             .unwrap()
             .into_inner()
@@ -164,12 +191,17 @@ async fn health_and_reflection_answer() {
         "grpc.health.v1.Health",
         "grpc.reflection.v1alpha.ServerReflection",
     ] {
-        assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} missing from {names:?}"
+        );
     }
 
     let request = tonic_reflection::pb::v1alpha::ServerReflectionRequest {
         host: String::new(),
-        message_request: Some(AlphaRequest::FileContainingSymbol("factdesk.v1.Match".into())),
+        message_request: Some(AlphaRequest::FileContainingSymbol(
+            "factdesk.v1.Match".into(),
+        )),
     };
     let mut responses = V1alpha::new(server.channel().await)
         .server_reflection_info(tokio_stream::iter(vec![request]))
@@ -177,7 +209,9 @@ async fn health_and_reflection_answer() {
         .unwrap()
         .into_inner();
     let response = responses.message().await.unwrap().unwrap().message_response;
-    assert!(matches!(response, Some(AlphaResponse::FileDescriptorResponse(f)) if !f.file_descriptor_proto.is_empty()));
+    assert!(
+        matches!(response, Some(AlphaResponse::FileDescriptorResponse(f)) if !f.file_descriptor_proto.is_empty())
+    );
     server.stop().await;
 }
 
@@ -196,7 +230,10 @@ async fn restart_gives_same_answers() {
         let mut statements = server.statements().await;
         statements
             .create_statement(pb::CreateStatementRequest {
-                statement: Some(common::statement("", "Alibaba Cloud opened a data centre in Riyadh")),
+                statement: Some(common::statement(
+                    "",
+                    "Alibaba Cloud opened a data centre in Riyadh",
+                )),
                 statement_id: "extra-riyadh".into(),
             })
             .await
@@ -208,7 +245,10 @@ async fn restart_gives_same_answers() {
     let server = TestServer::start(dir.path()).await;
     let after = ask_all(&server, &claims_to_ask).await;
     assert_eq!(before, after);
-    assert_eq!(after[4][0].0, "extra-riyadh", "the statement written before the restart is found");
+    assert_eq!(
+        after[4][0].0, "extra-riyadh",
+        "the statement written before the restart is found"
+    );
     server.stop().await;
 }
 
@@ -216,7 +256,11 @@ async fn ask_all(server: &TestServer, claims_to_ask: &[&str]) -> Vec<Vec<(String
     let mut claims = server.claims().await;
     let mut answers = Vec::new();
     for text in claims_to_ask {
-        let response = claims.check_claim(claim_request(text)).await.unwrap().into_inner();
+        let response = claims
+            .check_claim(claim_request(text))
+            .await
+            .unwrap()
+            .into_inner();
         assert!(!response.matches.is_empty(), "{text} found nothing");
         answers.push(
             response

@@ -49,7 +49,9 @@ async fn create_get_list_delete() {
     assert_eq!(assigned.id.len(), 36, "server assigns a UUID");
 
     let fetched = client
-        .get_statement(pb::GetStatementRequest { id: "flood-1".into() })
+        .get_statement(pb::GetStatementRequest {
+            id: "flood-1".into(),
+        })
         .await
         .unwrap()
         .into_inner();
@@ -75,16 +77,22 @@ async fn create_get_list_delete() {
     assert!(by_publisher.statements.is_empty());
 
     client
-        .delete_statement(pb::DeleteStatementRequest { id: "flood-1".into() })
+        .delete_statement(pb::DeleteStatementRequest {
+            id: "flood-1".into(),
+        })
         .await
         .unwrap();
     let gone = client
-        .get_statement(pb::GetStatementRequest { id: "flood-1".into() })
+        .get_statement(pb::GetStatementRequest {
+            id: "flood-1".into(),
+        })
         .await
         .unwrap_err();
     assert_eq!(gone.code(), Code::NotFound);
     let again = client
-        .delete_statement(pb::DeleteStatementRequest { id: "flood-1".into() })
+        .delete_statement(pb::DeleteStatementRequest {
+            id: "flood-1".into(),
+        })
         .await
         .unwrap_err();
     assert_eq!(again.code(), Code::NotFound);
@@ -96,7 +104,10 @@ async fn create_get_list_delete() {
         .await
         .unwrap()
         .into_inner();
-    assert!(result.matches.iter().all(|m| m.statement.as_ref().unwrap().id != "flood-1"));
+    assert!(result
+        .matches
+        .iter()
+        .all(|m| m.statement.as_ref().unwrap().id != "flood-1"));
     server.stop().await;
 }
 
@@ -109,8 +120,16 @@ async fn create_is_idempotent_and_conflicts_are_refused() {
         statement: Some(statement("", text)),
         statement_id: "same".into(),
     };
-    let first = client.create_statement(request("one")).await.unwrap().into_inner();
-    let second = client.create_statement(request("one")).await.unwrap().into_inner();
+    let first = client
+        .create_statement(request("one"))
+        .await
+        .unwrap()
+        .into_inner();
+    let second = client
+        .create_statement(request("one"))
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(first, second, "same content returns the stored statement");
     let conflict = client.create_statement(request("two")).await.unwrap_err();
     assert_eq!(conflict.code(), Code::AlreadyExists);
@@ -265,7 +284,10 @@ async fn bad_requests_name_the_field() {
         })
         .await
         .unwrap_err();
-    assert_eq!((status.code(), violated_field(&status)), (Code::InvalidArgument, "page_token".into()));
+    assert_eq!(
+        (status.code(), violated_field(&status)),
+        (Code::InvalidArgument, "page_token".into())
+    );
     let status = client
         .list_statements(pb::ListStatementsRequest {
             page_size: -1,

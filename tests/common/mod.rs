@@ -50,9 +50,14 @@ impl TestServer {
             let signal = async {
                 let _ = stopped.await;
             };
-            server::run(listener, Arc::new(library), ServerOptions::default(), signal)
-                .await
-                .expect("server runs");
+            server::run(
+                listener,
+                Arc::new(library),
+                ServerOptions::default(),
+                signal,
+            )
+            .await
+            .expect("server runs");
         });
         TestServer {
             address,
