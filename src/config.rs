@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// Where the database lives when no `--db` is given.
+pub const DEFAULT_DB_DIR: &str = "factdesk-data";
+
 /// factdesk: check claims against a library of sourced statements.
 #[derive(Debug, Parser)]
 #[command(version, about)]
@@ -27,14 +30,14 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct DbArgs {
     /// Database directory (created if absent).
-    #[arg(long, env = "FACTDESK_DB", default_value = "factdesk-data")]
+    #[arg(long, env = "FACTDESK_DB", default_value = DEFAULT_DB_DIR)]
     pub db: PathBuf,
 }
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Database directory. With --demo and no --db, a temporary database
-    /// that is deleted on exit.
+    /// Database directory [default: factdesk-data; with --demo, a temporary
+    /// database deleted on exit].
     #[arg(long, env = "FACTDESK_DB")]
     pub db: Option<PathBuf>,
     /// Address to listen on.

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
-use factdesk::config::{Cli, Command, ServeArgs};
+use factdesk::config::{Cli, Command, ServeArgs, DEFAULT_DB_DIR};
 use factdesk::server::{self, ServerOptions};
 use factdesk::store::Store;
 use factdesk::{cli, demo, Library};
@@ -15,6 +15,7 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("FACTDESK_LOG")
                 .unwrap_or_else(|_| "info".into()),
@@ -69,7 +70,12 @@ fn open(db: Option<&std::path::Path>) -> anyhow::Result<Library> {
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let library = Arc::new(open(args.db.as_deref())?);
+    // Without --db: the default directory, or a throwaway one for --demo.
+    let db = args
+        .db
+        .clone()
+        .or_else(|| (!args.demo).then(|| DEFAULT_DB_DIR.into()));
+    let library = Arc::new(open(db.as_deref())?);
     if args.demo {
         let batch = demo::statements().into_iter().enumerate();
         let report = library.import_batch(batch.map(|(i, s)| (i as u64, s)).collect())?;
