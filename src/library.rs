@@ -222,13 +222,6 @@ impl Library {
         })
     }
 
-    /// Every statement in id order (for export).
-    pub fn all(&self) -> impl Iterator<Item = Result<Statement, Error>> + '_ {
-        self.store
-            .scan_after(None)
-            .map(|item| item.map_err(Error::from))
-    }
-
     /// Checks a claim (already validated) against the library.
     pub fn check(&self, claim: &Claim, options: &CheckOptions) -> Result<CheckResult, Error> {
         let index = self

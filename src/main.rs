@@ -50,10 +50,10 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Export(args) => {
-            let library = open(Some(&args.db))?;
+            let store = Store::open(&args.db)?;
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let count = cli::export(&library, &mut out)?;
+            let count = cli::export(&store, &mut out)?;
             out.flush()?;
             eprintln!("exported {count} statements");
             Ok(())

@@ -81,6 +81,20 @@ pub async fn run(
     if let Ok(address) = listener.local_addr() {
         tracing::info!(%address, statements = library.len(), "serving");
     }
+    // Health turns NOT_SERVING as soon as shutdown starts, so load balancers
+    // stop sending new calls while in-flight ones finish.
+    let shutdown = async move {
+        shutdown.await;
+        health_reporter
+            .set_not_serving::<StatementServiceServer<StatementApi>>()
+            .await;
+        health_reporter
+            .set_not_serving::<ClaimServiceServer<ClaimApi>>()
+            .await;
+        health_reporter
+            .set_service_status("", tonic_health::ServingStatus::NotServing)
+            .await;
+    };
     // Nagle's algorithm would add ~40 ms to small responses.
     let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
     Server::builder()

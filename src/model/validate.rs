@@ -1,0 +1,128 @@
+//! Validation of what callers send: ids, statements, claims; and the
+//! field-naming error it returns.
+
+use super::{
+    Claim, Statement, MAX_FIELD_BYTES, MAX_ID_BYTES, MAX_STATEMENT_TEXT_BYTES, MAX_TOPICS,
+};
+
+/// Checks a statement id: 1-128 bytes of `[A-Za-z0-9._~-]`.
+pub fn validate_id(field: &str, id: &str) -> Result<(), FieldError> {
+    if id.is_empty() {
+        return Err(FieldError::new(field, "must not be empty"));
+    }
+    if id.len() > MAX_ID_BYTES {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {MAX_ID_BYTES} bytes"),
+        ));
+    }
+    let allowed = |byte: &u8| byte.is_ascii_alphanumeric() || b"._~-".contains(byte);
+    if !id.as_bytes().iter().all(allowed) {
+        return Err(FieldError::new(
+            field,
+            "may contain only letters, digits and . _ ~ -",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks what a caller may send in a statement (the id is checked apart).
+pub fn validate_statement(statement: &Statement) -> Result<(), FieldError> {
+    if statement.text.trim().is_empty() {
+        return Err(FieldError::new("text", "must not be empty"));
+    }
+    check_len("text", &statement.text, MAX_STATEMENT_TEXT_BYTES)?;
+    check_len("context", &statement.context, MAX_STATEMENT_TEXT_BYTES)?;
+    check_len("language", &statement.language, 35)?;
+    if statement.topics.len() > MAX_TOPICS {
+        return Err(FieldError::new(
+            "topics",
+            format!("at most {MAX_TOPICS} topics"),
+        ));
+    }
+    for topic in &statement.topics {
+        check_len("topics", topic, MAX_FIELD_BYTES)?;
+    }
+    if let Some(speaker) = &statement.attribution.speaker {
+        check_len("attribution.speaker.name", &speaker.name, MAX_FIELD_BYTES)?;
+        check_len("attribution.speaker.title", &speaker.title, MAX_FIELD_BYTES)?;
+        check_len(
+            "attribution.speaker.affiliation",
+            &speaker.affiliation,
+            MAX_FIELD_BYTES,
+        )?;
+    }
+    if let Some(source) = &statement.attribution.source {
+        check_len(
+            "attribution.source.publisher",
+            &source.publisher,
+            MAX_FIELD_BYTES,
+        )?;
+        check_len("attribution.source.url", &source.url, MAX_FIELD_BYTES)?;
+        check_len("attribution.source.title", &source.title, MAX_FIELD_BYTES)?;
+        check_len("attribution.source.author", &source.author, MAX_FIELD_BYTES)?;
+    }
+    if let Some(rating) = &statement.rating {
+        check_len(
+            "rating.textual_rating",
+            &rating.textual_rating,
+            MAX_FIELD_BYTES,
+        )?;
+        check_len("rating.reviewer", &rating.reviewer, MAX_FIELD_BYTES)?;
+    }
+    Ok(())
+}
+
+fn check_len(field: &str, value: &str, max_bytes: usize) -> Result<(), FieldError> {
+    if value.len() > max_bytes {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max_bytes} bytes"),
+        ));
+    }
+    Ok(())
+}
+
+/// A request field that is not acceptable, and why.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {description}")]
+pub struct FieldError {
+    /// Path of the field, e.g. `claim.text` or `attribution.source.url`.
+    pub field: String,
+    pub description: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, description: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            description: description.into(),
+        }
+    }
+
+    /// The same error with its field path under `parent` (e.g. `statement`).
+    pub fn within(self, parent: &str) -> Self {
+        FieldError {
+            field: format!("{parent}.{}", self.field),
+            description: self.description,
+        }
+    }
+}
+
+/// Longest claim accepted, in characters.
+pub const MAX_CLAIM_CHARS: usize = 4096;
+
+/// Checks a claim: non-empty text of at most [`MAX_CLAIM_CHARS`].
+pub fn validate_claim(claim: &Claim) -> Result<(), FieldError> {
+    if claim.text.trim().is_empty() {
+        return Err(FieldError::new("claim.text", "must not be empty"));
+    }
+    if claim.text.chars().count() > MAX_CLAIM_CHARS {
+        return Err(FieldError::new(
+            "claim.text",
+            format!("must be at most {MAX_CLAIM_CHARS} characters"),
+        ));
+    }
+    check_len("claim.claimant", &claim.claimant, MAX_FIELD_BYTES)?;
+    check_len("claim.language", &claim.language, 35)
+}
