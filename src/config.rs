@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::model::RankingParams;
+
 /// Where the database lives when no `--db` is given.
 pub const DEFAULT_DB_DIR: &str = "factdesk-data";
 
@@ -24,6 +26,63 @@ pub enum Command {
     Import(ImportArgs),
     /// Write every statement as JSONL to stdout.
     Export(DbArgs),
+    /// Score query sets (CheckThat!-style TSVs) against statement files.
+    Eval(EvalArgs),
+}
+
+/// Weights of the request-context ranking signals (see README "Ranking").
+#[derive(Debug, Args, Clone)]
+pub struct RankingArgs {
+    /// Score added when the statement's speaker is the claimant.
+    #[arg(long, env = "FACTDESK_SPEAKER_BONUS", default_value_t = RankingParams::default().speaker_bonus)]
+    pub speaker_bonus: f32,
+    /// Weight of claimant name terms found in a statement (claim term = 1).
+    #[arg(long, env = "FACTDESK_CLAIMANT_TERM_WEIGHT", default_value_t = RankingParams::default().claimant_term_weight)]
+    pub claimant_term_weight: f32,
+    /// Most that closeness between claim time and statement time adds.
+    #[arg(long, env = "FACTDESK_TIME_WEIGHT", default_value_t = RankingParams::default().time_weight)]
+    pub time_weight: f32,
+    /// Days over which the time bonus falls by a factor e.
+    #[arg(long, env = "FACTDESK_TIME_SCALE_DAYS", default_value_t = RankingParams::default().time_scale_days)]
+    pub time_scale_days: f32,
+}
+
+impl RankingArgs {
+    pub fn params(&self) -> RankingParams {
+        RankingParams {
+            speaker_bonus: self.speaker_bonus,
+            claimant_term_weight: self.claimant_term_weight,
+            time_weight: self.time_weight,
+            time_scale_days: self.time_scale_days,
+        }
+    }
+}
+
+/// Which request context `eval` sends with each query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ContextMode {
+    /// Claim text only.
+    Off,
+    /// Claim text plus the tweet's author (claimant) and date (claim time).
+    On,
+    /// Both, one after the other.
+    Both,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Statement JSONL files, loaded into a temporary database.
+    #[arg(long = "statements", required = true)]
+    pub statements: Vec<PathBuf>,
+    /// Query files (`id<TAB>tweet`); each NAME.queries.tsv is scored against
+    /// NAME.qrels.tsv beside it.
+    #[arg(long = "queries", required = true)]
+    pub queries: Vec<PathBuf>,
+    /// Whether to send the claimant and claim time.
+    #[arg(long, value_enum, default_value = "both")]
+    pub context: ContextMode,
+    #[command(flatten)]
+    pub ranking: RankingArgs,
 }
 
 /// Where the database lives.
@@ -52,6 +111,8 @@ pub struct ServeArgs {
     /// Largest gRPC message accepted or sent, in bytes.
     #[arg(long, env = "FACTDESK_MAX_MESSAGE_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_message_bytes: usize,
+    #[command(flatten)]
+    pub ranking: RankingArgs,
 }
 
 #[derive(Debug, Args)]

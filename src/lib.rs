@@ -14,12 +14,14 @@
 //! - [`service`]: tonic handlers and proto ⇄ domain conversion.
 //! - [`server`]: the tonic server with health, reflection, limits, shutdown.
 //! - [`cli`]: the `import` and `export` commands.
+//! - [`eval`]: the `eval` command: MAP@5 and friends on CheckThat!-style data.
 
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod eval;
 pub mod index;
 pub mod library;
 pub mod model;

@@ -13,7 +13,7 @@ use chrono::Utc;
 
 use crate::check;
 use crate::error::Error;
-use crate::index::{AnalysedDoc, Index};
+use crate::index::{AnalysedDoc, Hit, Index};
 use crate::model::{
     detect_language, validate_id, validate_statement, CheckOptions, CheckResult, Claim, FieldError,
     Statement,
@@ -229,6 +229,19 @@ impl Library {
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         Ok(check::check(&index, &self.store, claim, options)?)
+    }
+
+    /// The candidate stage alone (for evaluation): the best `limit` hits.
+    pub fn candidates(&self, claim: &Claim, options: &CheckOptions, limit: usize) -> Vec<Hit> {
+        let index = self
+            .index
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let terms = crate::text::analyze(&claim.text)
+            .into_iter()
+            .map(|token| token.term)
+            .collect::<Vec<_>>();
+        check::retrieve(&index, claim, &terms, options, limit)
     }
 
     /// Makes every write durable (also done by each write before it returns).

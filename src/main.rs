@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
-use factdesk::config::{Cli, Command, ServeArgs, DEFAULT_DB_DIR};
+use factdesk::config::{Cli, Command, ContextMode, EvalArgs, ServeArgs, DEFAULT_DB_DIR};
+use factdesk::model::{CheckFilter, CheckOptions};
 use factdesk::server::{self, ServerOptions};
 use factdesk::store::Store;
 use factdesk::{cli, demo, Library};
@@ -49,6 +50,7 @@ fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Eval(args) => eval(args),
         Command::Export(args) => {
             let store = Store::open(&args.db)?;
             let stdout = std::io::stdout();
@@ -89,6 +91,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let options = ServerOptions {
         max_message_bytes: args.max_message_bytes,
         request_timeout: Duration::from_secs(args.request_timeout_secs),
+        ranking: args.ranking.params(),
     };
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
@@ -98,4 +101,45 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         server::run(listener, library, options, server::shutdown_signal()).await?;
         Ok(())
     })
+}
+
+fn eval(args: EvalArgs) -> anyhow::Result<()> {
+    let library = open(None)?;
+    let mut stderr = std::io::stderr();
+    for file in &args.statements {
+        let summary = cli::import_file(&library, file, &mut stderr)?;
+        eprintln!("{}: {} statements loaded", file.display(), summary.created);
+    }
+    let options = CheckOptions {
+        max_matches: factdesk::service::DEFAULT_MAX_MATCHES,
+        min_score: factdesk::service::DEFAULT_MIN_SCORE,
+        filter: CheckFilter::default(),
+        ranking: args.ranking.params(),
+    };
+    let modes: &[(bool, &str)] = match args.context {
+        ContextMode::Off => &[(false, "text only")],
+        ContextMode::On => &[(true, "with claimant and time")],
+        ContextMode::Both => &[(false, "text only"), (true, "with claimant and time")],
+    };
+    println!("{}", factdesk::eval::TABLE_HEADER);
+    for queries_path in &args.queries {
+        let name = queries_path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let split = name.trim_end_matches(".queries.tsv").to_owned();
+        let qrels_path = queries_path.with_file_name(format!("{split}.qrels.tsv"));
+        let queries =
+            factdesk::eval::read_queries(queries_path, &qrels_path).with_context(|| {
+                format!(
+                    "reading {} and {}",
+                    queries_path.display(),
+                    qrels_path.display()
+                )
+            })?;
+        for (with_context, mode) in modes {
+            let metrics = factdesk::eval::evaluate(&library, &queries, &options, *with_context)?;
+            println!("{}", factdesk::eval::table_row(&split, mode, &metrics));
+        }
+    }
+    Ok(())
 }

@@ -12,6 +12,7 @@ use tonic::transport::server::TcpIncoming;
 use tonic::transport::Server;
 
 use crate::library::Library;
+use crate::model::RankingParams;
 use crate::pb::claim_service_server::ClaimServiceServer;
 use crate::pb::statement_service_server::StatementServiceServer;
 use crate::service::{ClaimApi, StatementApi};
@@ -23,6 +24,8 @@ pub struct ServerOptions {
     pub max_message_bytes: usize,
     /// Calls running longer than this end with `CANCELLED`/`DEADLINE_EXCEEDED`.
     pub request_timeout: Duration,
+    /// Weights of the claimant and claim-time ranking signals.
+    pub ranking: RankingParams,
 }
 
 impl Default for ServerOptions {
@@ -30,6 +33,7 @@ impl Default for ServerOptions {
         ServerOptions {
             max_message_bytes: 16 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            ranking: RankingParams::default(),
         }
     }
 }
@@ -59,11 +63,12 @@ pub async fn run(
         .max_encoding_message_size(options.max_message_bytes)
         .accept_compressed(CompressionEncoding::Gzip)
         .send_compressed(CompressionEncoding::Gzip);
-    let claims = ClaimServiceServer::new(ClaimApi::new(Arc::clone(&library)))
-        .max_decoding_message_size(options.max_message_bytes)
-        .max_encoding_message_size(options.max_message_bytes)
-        .accept_compressed(CompressionEncoding::Gzip)
-        .send_compressed(CompressionEncoding::Gzip);
+    let claims =
+        ClaimServiceServer::new(ClaimApi::new(Arc::clone(&library), options.ranking.clone()))
+            .max_decoding_message_size(options.max_message_bytes)
+            .max_encoding_message_size(options.max_message_bytes)
+            .accept_compressed(CompressionEncoding::Gzip)
+            .send_compressed(CompressionEncoding::Gzip);
     health_reporter
         .set_serving::<StatementServiceServer<StatementApi>>()
         .await;

@@ -12,7 +12,7 @@
 
 mod explain;
 
-use crate::index::Index;
+use crate::index::{Hit, Index, Query};
 use crate::model::{
     detect_language, CheckOptions, CheckResult, Claim, ClaimAnalysis, Match, Stance, Statement,
     Verdict,
@@ -32,12 +32,7 @@ pub fn check(
 ) -> Result<CheckResult, StoreError> {
     let claim_tokens = text::analyze(&claim.text);
     let analysis = analyse(claim, &claim_tokens);
-    let hits = index.search(
-        &analysis.terms,
-        &options.filter,
-        options.min_score,
-        options.max_matches,
-    );
+    let hits = retrieve(index, claim, &analysis.terms, options, options.max_matches);
     let mut matches = Vec::with_capacity(hits.len());
     for hit in hits {
         // A statement deleted between search and load is simply skipped.
@@ -52,6 +47,29 @@ pub fn check(
         verdict,
         verdict_explanation,
     })
+}
+
+/// The candidate stage: the best `limit` statements by BM25F plus the
+/// request-context signals (see `index::Query::context_bonus`).
+pub fn retrieve(
+    index: &Index,
+    claim: &Claim,
+    terms: &[String],
+    options: &CheckOptions,
+    limit: usize,
+) -> Vec<Hit> {
+    let claimant_terms = text::terms(&claim.claimant);
+    let claimant = claim.claimant.to_lowercase();
+    let query = Query {
+        terms,
+        claimant_terms: &claimant_terms,
+        claimant: &claimant,
+        claim_time: claim.claim_time.map(|time| time.timestamp()),
+        filter: &options.filter,
+        ranking: &options.ranking,
+        min_score: options.min_score,
+    };
+    index.search(&query, limit)
 }
 
 fn analyse(claim: &Claim, claim_tokens: &[Token]) -> ClaimAnalysis {

@@ -1,7 +1,7 @@
 //! Pipeline tests on the demo library.
 
 use crate::library::Library;
-use crate::model::{CheckFilter, CheckOptions, Claim, Stance, Verdict};
+use crate::model::{CheckFilter, CheckOptions, Claim, RankingParams, Stance, Verdict};
 use crate::store::Store;
 
 fn demo_library() -> Library {
@@ -23,6 +23,7 @@ fn check(library: &Library, text: &str) -> crate::model::CheckResult {
         max_matches: 5,
         min_score: 0.1,
         filter: CheckFilter::default(),
+        ranking: RankingParams::default(),
     };
     library.check(&claim, &options).unwrap()
 }

@@ -13,12 +13,14 @@
 //! BM25F order; normalising does not reorder.
 
 mod doc;
+mod query;
 
 use std::collections::HashMap;
 
 use crate::model::{CheckFilter, Statement};
 
 pub use doc::{AnalysedDoc, DocMeta, FIELDS};
+pub use query::Query;
 
 /// Weight of each field, in [`FIELDS`] order: text, context, source title.
 pub const FIELD_WEIGHTS: [f32; FIELDS] = [1.0, 0.5, 0.8];
@@ -45,10 +47,67 @@ struct DocSlot {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hit {
     pub id: String,
-    /// Raw BM25F score.
+    /// Raw BM25F score (claim and claimant terms).
     pub bm25: f32,
-    /// Normalised score in 0..1 (see the module docs).
+    /// Normalised lexical score in 0..1 (see the module docs).
+    pub lexical: f32,
+    /// `lexical` plus the request-context bonuses, capped at 1. Hits are
+    /// ordered by the uncapped sum.
     pub score: f32,
+}
+
+/// Accumulates BM25F scores over the postings of a set of terms.
+struct Scan<'a> {
+    index: &'a Index,
+    average_lengths: [f32; FIELDS],
+    accumulators: Vec<f32>,
+    admitted: Vec<Option<bool>>,
+    touched: Vec<u32>,
+}
+
+impl<'a> Scan<'a> {
+    fn new(index: &'a Index) -> Self {
+        Scan {
+            index,
+            average_lengths: index.average_lengths(),
+            accumulators: vec![0.0; index.docs.len()],
+            admitted: vec![None; index.docs.len()],
+            touched: Vec::new(),
+        }
+    }
+
+    /// Adds each distinct term's weighted BM25F contribution; returns the
+    /// sum of their weighted idf (the query's self-score).
+    fn add_terms(&mut self, terms: &[String], weight: f32, filter: &CheckFilter) -> f32 {
+        let mut distinct: Vec<&String> = terms.iter().collect();
+        distinct.sort();
+        distinct.dedup();
+        let mut self_score = 0.0;
+        for term in distinct {
+            let postings = self.index.postings.get(term).map_or(&[][..], Vec::as_slice);
+            let idf = weight * self.index.idf(postings.len());
+            self_score += idf;
+            for posting in postings {
+                self.add_posting(posting, idf, filter);
+            }
+        }
+        self_score
+    }
+
+    fn add_posting(&mut self, posting: &Posting, idf: f32, filter: &CheckFilter) {
+        let doc = posting.doc as usize;
+        let Some(slot) = &self.index.docs[doc] else {
+            return;
+        };
+        let passes = *self.admitted[doc].get_or_insert_with(|| slot.meta.passes(filter));
+        if !passes {
+            return;
+        }
+        if self.accumulators[doc] == 0.0 {
+            self.touched.push(posting.doc);
+        }
+        self.accumulators[doc] += idf * saturate(posting.tf, slot.lengths, &self.average_lengths);
+    }
 }
 
 /// The inverted index. Not internally synchronised: wrap it in a lock.
@@ -122,61 +181,57 @@ impl Index {
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
-    /// The best `limit` statements for `query_terms` that pass `filter` and
-    /// score at least `min_score`, best first (ties by id).
-    pub fn search(
-        &self,
-        query_terms: &[String],
-        filter: &CheckFilter,
-        min_score: f32,
-        limit: usize,
-    ) -> Vec<Hit> {
-        if self.is_empty() || query_terms.is_empty() || limit == 0 {
+    /// The best `limit` statements for `query` that pass its filter, best
+    /// first (ties by id). Only statements sharing at least one claim or
+    /// claimant term are considered.
+    pub fn search(&self, query: &Query<'_>, limit: usize) -> Vec<Hit> {
+        if self.is_empty() || query.terms.is_empty() || limit == 0 {
             return Vec::new();
         }
-        let average_lengths = self.average_lengths();
-        let mut accumulators = vec![0f32; self.docs.len()];
-        let mut admitted: Vec<Option<bool>> = vec![None; self.docs.len()];
-        let mut touched = Vec::new();
-        let mut self_score = 0f32;
-        let mut distinct = query_terms.to_vec();
-        distinct.sort();
-        distinct.dedup();
-        for term in &distinct {
-            let postings = self.postings.get(term).map_or(&[][..], Vec::as_slice);
-            let idf = self.idf(postings.len());
-            self_score += idf;
-            for posting in postings {
-                let doc = posting.doc as usize;
-                let Some(slot) = &self.docs[doc] else {
-                    continue;
-                };
-                let passes = *admitted[doc].get_or_insert_with(|| slot.meta.passes(filter));
-                if !passes {
-                    continue;
-                }
-                if accumulators[doc] == 0.0 {
-                    touched.push(posting.doc);
-                }
-                accumulators[doc] += idf * saturate(posting.tf, slot.lengths, &average_lengths);
+        let mut scan = Scan::new(self);
+        let self_score = scan.add_terms(query.terms, 1.0, query.filter);
+        let claimant_weight = query.ranking.claimant_term_weight;
+        if claimant_weight > 0.0 {
+            scan.add_terms(query.claimant_terms, claimant_weight, query.filter);
+        }
+        // Score every touched statement, but clone ids only for the top.
+        let mut ranked: Vec<(f32, f32, f32, u32)> = Vec::with_capacity(scan.touched.len());
+        for &doc in &scan.touched {
+            let Some(slot) = self.docs[doc as usize].as_ref() else {
+                continue;
+            };
+            let bm25 = scan.accumulators[doc as usize];
+            let lexical = (bm25 / self_score).min(1.0);
+            // Ranked by the uncapped sum, so context still orders full matches.
+            let rank_key = lexical + query.context_bonus(&slot.meta);
+            if rank_key.min(1.0) >= query.min_score {
+                ranked.push((rank_key, bm25, lexical, doc));
             }
         }
-        let mut hits: Vec<Hit> = touched
+        let id_of = |doc: u32| {
+            self.docs[doc as usize]
+                .as_ref()
+                .map_or("", |slot| slot.meta.id.as_str())
+        };
+        let order = |a: &(f32, f32, f32, u32), b: &(f32, f32, f32, u32)| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| b.1.total_cmp(&a.1))
+                .then_with(|| id_of(a.3).cmp(id_of(b.3)))
+        };
+        if ranked.len() > limit {
+            ranked.select_nth_unstable_by(limit, order);
+            ranked.truncate(limit);
+        }
+        ranked.sort_by(order);
+        ranked
             .into_iter()
-            .filter_map(|doc| {
-                let bm25 = accumulators[doc as usize];
-                let score = (bm25 / self_score).min(1.0);
-                let slot = self.docs[doc as usize].as_ref()?;
-                (score >= min_score).then(|| Hit {
-                    id: slot.meta.id.clone(),
-                    bm25,
-                    score,
-                })
+            .map(|(rank_key, bm25, lexical, doc)| Hit {
+                id: id_of(doc).to_owned(),
+                bm25,
+                lexical,
+                score: rank_key.min(1.0),
             })
-            .collect();
-        hits.sort_by(|a, b| b.bm25.total_cmp(&a.bm25).then_with(|| a.id.cmp(&b.id)));
-        hits.truncate(limit);
-        hits
+            .collect()
     }
 
     fn average_lengths(&self) -> [f32; FIELDS] {

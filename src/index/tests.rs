@@ -44,14 +44,32 @@ fn sample() -> Index {
     index
 }
 
-fn query(text: &str) -> Vec<String> {
-    crate::text::terms(text)
+fn search(
+    index: &Index,
+    text: &str,
+    filter: &CheckFilter,
+    min_score: f32,
+    limit: usize,
+) -> Vec<Hit> {
+    let terms = crate::text::terms(text);
+    let ranking = crate::model::RankingParams::default();
+    let query = Query {
+        terms: &terms,
+        claimant_terms: &[],
+        claimant: "",
+        claim_time: None,
+        filter,
+        ranking: &ranking,
+        min_score,
+    };
+    index.search(&query, limit)
 }
 
 #[test]
 fn best_match_first_with_score_in_unit_range() {
-    let hits = sample().search(
-        &query("cloud hosts half of AI firms"),
+    let hits = search(
+        &sample(),
+        "cloud hosts half of AI firms",
         &CheckFilter::default(),
         0.0,
         5,
@@ -67,9 +85,10 @@ fn best_match_first_with_score_in_unit_range() {
 #[test]
 fn unknown_words_lower_the_score() {
     let index = sample();
-    let full = index.search(&query("cloud hosts half"), &CheckFilter::default(), 0.0, 1);
-    let partial = index.search(
-        &query("cloud hosts half zebra"),
+    let full = search(&index, "cloud hosts half", &CheckFilter::default(), 0.0, 1);
+    let partial = search(
+        &index,
+        "cloud hosts half zebra",
         &CheckFilter::default(),
         0.0,
         1,
@@ -84,7 +103,7 @@ fn filters_restrict_candidates() {
         publishers: vec!["leifeng".to_owned()],
         ..CheckFilter::default()
     };
-    let hits = index.search(&query("cloud"), &filter, 0.0, 5);
+    let hits = search(&index, "cloud", &filter, 0.0, 5);
     assert_eq!(
         hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
         ["c"]
@@ -93,7 +112,7 @@ fn filters_restrict_candidates() {
         start_time: Some(Utc.with_ymd_and_hms(2021, 1, 1, 0, 0, 0).unwrap()),
         ..CheckFilter::default()
     };
-    assert!(index.search(&query("cloud"), &later, 0.0, 5).is_empty());
+    assert!(search(&index, "cloud", &later, 0.0, 5).is_empty());
 }
 
 #[test]
@@ -101,7 +120,7 @@ fn removed_statements_leave_results() {
     let mut index = sample();
     assert!(index.remove("a"));
     assert!(!index.remove("a"));
-    let hits = index.search(&query("cloud hosts half"), &CheckFilter::default(), 0.0, 5);
+    let hits = search(&index, "cloud hosts half", &CheckFilter::default(), 0.0, 5);
     assert!(hits.iter().all(|hit| hit.id != "a"));
     assert_eq!(index.len(), 2);
 }
@@ -109,13 +128,44 @@ fn removed_statements_leave_results() {
 #[test]
 fn min_score_and_limit_apply() {
     let index = sample();
-    let hits = index.search(
-        &query("cloud hosts half of AI firms"),
+    let hits = search(
+        &index,
+        "cloud hosts half of AI firms",
         &CheckFilter::default(),
         0.9,
         5,
     );
     assert_eq!(hits.len(), 1);
-    let hits = index.search(&query("cloud"), &CheckFilter::default(), 0.0, 1);
+    let hits = search(&index, "cloud", &CheckFilter::default(), 0.0, 1);
     assert_eq!(hits.len(), 1);
+}
+
+#[test]
+fn claim_time_and_claimant_lift_matching_statements() {
+    let mut index = Index::default();
+    let mut old = statement("old", "Cloud revenue grew", "Reuters", "Liu");
+    old.attribution.source.as_mut().unwrap().publish_time =
+        Some(Utc.with_ymd_and_hms(2010, 1, 1, 0, 0, 0).unwrap());
+    index.insert(&old);
+    index.insert(&statement("new", "Cloud revenue grew", "Reuters", "Wu"));
+    let terms = crate::text::terms("cloud revenue grew");
+    let ranking = crate::model::RankingParams::default();
+    let filter = CheckFilter::default();
+    let query = |claimant: &'static str, time: Option<i64>| Query {
+        terms: &terms,
+        claimant_terms: &[],
+        claimant,
+        claim_time: time,
+        filter: &filter,
+        ranking: &ranking,
+        min_score: 0.0,
+    };
+    // No context: tie broken by id.
+    assert_eq!(index.search(&query("", None), 2)[0].id, "new");
+    let in_2010 = Utc
+        .with_ymd_and_hms(2010, 1, 5, 0, 0, 0)
+        .unwrap()
+        .timestamp();
+    assert_eq!(index.search(&query("", Some(in_2010)), 2)[0].id, "old");
+    assert_eq!(index.search(&query("liu", None), 2)[0].id, "old");
 }

@@ -225,6 +225,33 @@ pub struct CheckOptions {
     pub max_matches: usize,
     pub min_score: f32,
     pub filter: CheckFilter,
+    pub ranking: RankingParams,
+}
+
+/// Weights of the request-context ranking signals. Each applies only when
+/// the claim carries the field it needs (claimant, claim time).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RankingParams {
+    /// Added to the score of statements whose speaker is the claimant.
+    pub speaker_bonus: f32,
+    /// Weight of the claimant's name terms found in a statement, relative to
+    /// a claim term (statements *about* the claimant).
+    pub claimant_term_weight: f32,
+    /// Most that closeness in time adds to a score.
+    pub time_weight: f32,
+    /// Days over which the time bonus falls by a factor e.
+    pub time_scale_days: f32,
+}
+
+impl Default for RankingParams {
+    fn default() -> Self {
+        RankingParams {
+            speaker_bonus: 0.1,
+            claimant_term_weight: 0.3,
+            time_weight: 0.1,
+            time_scale_days: 30.0,
+        }
+    }
 }
 
 /// How one statement bears on the claim.

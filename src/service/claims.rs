@@ -9,7 +9,7 @@ use tracing::instrument;
 use super::convert::{check_result_to_proto, time_from_proto};
 use super::{blocking, invalid_argument};
 use crate::library::Library;
-use crate::model::{validate_claim, CheckFilter, CheckOptions, Claim, FieldError};
+use crate::model::{validate_claim, CheckFilter, CheckOptions, Claim, FieldError, RankingParams};
 use crate::pb;
 use crate::pb::claim_service_server::ClaimService;
 
@@ -25,11 +25,13 @@ pub const MAX_FILTER_VALUES: usize = 100;
 /// Handlers for checking claims.
 pub struct ClaimApi {
     library: Arc<Library>,
+    /// Server-wide weights of the request-context ranking signals.
+    ranking: RankingParams,
 }
 
 impl ClaimApi {
-    pub fn new(library: Arc<Library>) -> Self {
-        ClaimApi { library }
+    pub fn new(library: Arc<Library>, ranking: RankingParams) -> Self {
+        ClaimApi { library, ranking }
     }
 }
 
@@ -46,7 +48,8 @@ impl ClaimService for ClaimApi {
             .claim
             .clone()
             .ok_or_else(|| invalid_argument(FieldError::new("claim", "is required")))?;
-        let (claim, options) = check_request(request).map_err(invalid_argument)?;
+        let (claim, mut options) = check_request(request).map_err(invalid_argument)?;
+        options.ranking = self.ranking.clone();
         let result = blocking(&self.library, move |library| {
             library.check(&claim, &options)
         })
@@ -97,6 +100,7 @@ fn check_request(request: pb::CheckClaimRequest) -> Result<(Claim, CheckOptions)
             max_matches,
             min_score,
             filter,
+            ranking: RankingParams::default(),
         },
     ))
 }

@@ -5,6 +5,7 @@
 //! time, so their terms meet in the index. Every token keeps its byte span in
 //! the original text, for highlights.
 
+pub mod quantity;
 mod stopwords;
 
 use std::sync::LazyLock;
