@@ -115,6 +115,7 @@ fn eval(args: EvalArgs) -> anyhow::Result<()> {
         min_score: factdesk::service::DEFAULT_MIN_SCORE,
         filter: CheckFilter::default(),
         ranking: args.ranking.params(),
+        verdict_threshold: factdesk::check::STRONG_MATCH,
     };
     let modes: &[(bool, &str)] = match args.context {
         ContextMode::Off => &[(false, "text only")],

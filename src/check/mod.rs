@@ -1,16 +1,13 @@
 //! The check pipeline: analyse the claim → retrieve (BM25F) → load the
 //! statements → stance per match → verdict for the claim → explanations.
 //!
-//! Stance rules (v1, lexical):
-//! - score below [`STRONG_MATCH`] → RELATED (too little of the claim is on record);
-//! - exactly one side negated ("not", "never", "没有"...) → CONTRADICTS;
-//! - otherwise → SUPPORTS.
-//!
-//! Verdict: among matches scoring at least [`STRONG_MATCH`] with a stance
-//! other than RELATED, all SUPPORTS → SUPPORTED, all CONTRADICTS →
-//! CONTRADICTED, both → DISPUTED; none → UNVERIFIED.
+//! Stance rules are in [`stance`]. Verdict: among matches scoring at least
+//! the verdict threshold (default [`STRONG_MATCH`], tunable per request)
+//! with a stance other than RELATED, all SUPPORTS → SUPPORTED, all
+//! CONTRADICTS → CONTRADICTED, both → DISPUTED; none → UNVERIFIED.
 
 mod explain;
+pub mod stance;
 
 use crate::index::{Hit, Index, Query};
 use crate::model::{
@@ -19,9 +16,9 @@ use crate::model::{
 };
 use crate::store::{Store, StoreError};
 use crate::text::{self, Token};
+use stance::ClaimFacts;
 
-/// Normalised score from which a match counts towards the verdict.
-pub const STRONG_MATCH: f32 = 0.5;
+pub use stance::STRONG_MATCH;
 
 /// Runs one claim through the pipeline against `index` and `store`.
 pub fn check(
@@ -31,16 +28,23 @@ pub fn check(
     options: &CheckOptions,
 ) -> Result<CheckResult, StoreError> {
     let claim_tokens = text::analyze(&claim.text);
-    let analysis = analyse(claim, &claim_tokens);
+    let facts = ClaimFacts::new(&claim.text, &claim_tokens);
+    let analysis = analyse(claim, &claim_tokens, &facts);
+    let view = ClaimView {
+        claim,
+        tokens: &claim_tokens,
+        facts: &facts,
+        verdict_threshold: options.verdict_threshold,
+    };
     let hits = retrieve(index, claim, &analysis.terms, options, options.max_matches);
     let mut matches = Vec::with_capacity(hits.len());
     for hit in hits {
         // A statement deleted between search and load is simply skipped.
         if let Some(statement) = store.get(&hit.id)? {
-            matches.push(build_match(claim, &claim_tokens, statement, hit.score));
+            matches.push(build_match(&view, statement, hit.score));
         }
     }
-    let (verdict, verdict_explanation) = decide_verdict(&matches);
+    let (verdict, verdict_explanation) = decide_verdict(&matches, options.verdict_threshold);
     Ok(CheckResult {
         analysis,
         matches,
@@ -72,7 +76,7 @@ pub fn retrieve(
     index.search(&query, limit)
 }
 
-fn analyse(claim: &Claim, claim_tokens: &[Token]) -> ClaimAnalysis {
+fn analyse(claim: &Claim, claim_tokens: &[Token], facts: &ClaimFacts) -> ClaimAnalysis {
     let language = if claim.language.is_empty() {
         detect_language(&claim.text).to_owned()
     } else {
@@ -89,65 +93,68 @@ fn analyse(claim: &Claim, claim_tokens: &[Token]) -> ClaimAnalysis {
             .filter(|token| token.negation)
             .map(|token| claim.text[token.start..token.end].to_lowercase())
             .collect(),
+        quantities: facts.quantities.clone(),
+        directions: facts
+            .directions
+            .iter()
+            .map(|(word, _)| word.clone())
+            .collect(),
+        entities: facts
+            .entities
+            .iter()
+            .map(|(word, _)| word.clone())
+            .collect(),
     }
 }
 
-fn build_match(claim: &Claim, claim_tokens: &[Token], statement: Statement, score: f32) -> Match {
+/// The claim as analysed once per check, shared by every match.
+struct ClaimView<'a> {
+    claim: &'a Claim,
+    tokens: &'a [Token],
+    facts: &'a ClaimFacts,
+    verdict_threshold: f32,
+}
+
+fn build_match(view: &ClaimView<'_>, statement: Statement, score: f32) -> Match {
     let statement_tokens = text::analyze(&statement.text);
-    let (stance, stance_reason) = decide_stance(claim_tokens, &statement_tokens, score);
-    let coverage = explain::coverage(claim_tokens, &statement);
+    let decision = stance::decide(
+        view.facts,
+        &view.claim.text,
+        view.tokens,
+        &statement,
+        &statement_tokens,
+        score,
+        view.verdict_threshold,
+    );
+    let coverage = explain::coverage(view.tokens, &statement);
     Match {
         highlights: explain::highlights(
-            &claim.text,
-            claim_tokens,
+            &view.claim.text,
+            view.tokens,
             &statement.text,
             &statement_tokens,
         ),
         citation: explain::citation(&statement),
-        explanation: format!("{coverage}; {stance_reason}"),
+        explanation: format!("{}; {coverage}", decision.reason),
+        quantities: decision.comparisons,
         statement,
         score,
-        stance,
+        stance: decision.stance,
     }
 }
 
-fn decide_stance(claim: &[Token], statement: &[Token], score: f32) -> (Stance, String) {
-    if score < STRONG_MATCH {
-        return (
-            Stance::Related,
-            format!("RELATED: score {score:.2} is below {STRONG_MATCH}"),
-        );
-    }
-    let claim_negated = claim.iter().any(|token| token.negation);
-    let statement_negated = statement.iter().any(|token| token.negation);
-    match (claim_negated, statement_negated) {
-        (true, false) => (
-            Stance::Contradicts,
-            "CONTRADICTS: the claim is negated, the statement is not".to_owned(),
-        ),
-        (false, true) => (
-            Stance::Contradicts,
-            "CONTRADICTS: the statement is negated, the claim is not".to_owned(),
-        ),
-        _ => (
-            Stance::Supports,
-            "SUPPORTS: strong match and no negation differs".to_owned(),
-        ),
-    }
-}
-
-fn decide_verdict(matches: &[Match]) -> (Verdict, String) {
+fn decide_verdict(matches: &[Match], threshold: f32) -> (Verdict, String) {
     let strong = |stance: Stance| {
         matches
             .iter()
-            .filter(|m| m.score >= STRONG_MATCH && m.stance == stance)
+            .filter(|m| m.score >= threshold && m.stance == stance)
             .count()
     };
     let (supporting, contradicting) = (strong(Stance::Supports), strong(Stance::Contradicts));
     match (supporting, contradicting) {
         (0, 0) => (
             Verdict::Unverified,
-            format!("no statement on record matches the claim with score ≥ {STRONG_MATCH} and a clear stance"),
+            format!("no statement on record matches the claim with score ≥ {threshold} and a clear stance"),
         ),
         (s, 0) => (Verdict::Supported, format!("{s} strong match(es) support the claim")),
         (0, c) => (Verdict::Contradicted, format!("{c} strong match(es) contradict the claim")),

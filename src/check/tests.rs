@@ -24,6 +24,7 @@ fn check(library: &Library, text: &str) -> crate::model::CheckResult {
         min_score: 0.1,
         filter: CheckFilter::default(),
         ranking: RankingParams::default(),
+        verdict_threshold: crate::check::STRONG_MATCH,
     };
     library.check(&claim, &options).unwrap()
 }

@@ -7,6 +7,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::text::quantity::{Agreement, Quantity};
+
 mod validate;
 
 pub use validate::{validate_claim, validate_id, validate_statement, FieldError, MAX_CLAIM_CHARS};
@@ -226,6 +228,9 @@ pub struct CheckOptions {
     pub min_score: f32,
     pub filter: CheckFilter,
     pub ranking: RankingParams,
+    /// Score from which a match can support or contradict (and so decide
+    /// the verdict); below it a match is RELATED.
+    pub verdict_threshold: f32,
 }
 
 /// Weights of the request-context ranking signals. Each applies only when
@@ -248,7 +253,7 @@ impl Default for RankingParams {
         RankingParams {
             speaker_bonus: 0.1,
             claimant_term_weight: 0.3,
-            time_weight: 0.1,
+            time_weight: 0.2,
             time_scale_days: 30.0,
         }
     }
@@ -288,8 +293,28 @@ pub struct Match {
     pub score: f32,
     pub stance: Stance,
     pub highlights: Vec<Highlight>,
+    /// Each claim figure with the statement figure it was compared with.
+    pub quantities: Vec<QuantityComparison>,
     pub citation: String,
     pub explanation: String,
+}
+
+/// A figure found in a text, located (Unicode code point offsets).
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuantityMention {
+    pub quantity: Quantity,
+    /// The span as written, e.g. "more than half".
+    pub text: String,
+    pub span: (usize, usize),
+}
+
+/// A claim figure paired with the statement's figure about the same thing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuantityComparison {
+    pub claim: QuantityMention,
+    /// `None` when the statement has no comparable figure.
+    pub statement: Option<QuantityMention>,
+    pub agreement: Agreement,
 }
 
 /// What factdesk understood of a claim.
@@ -298,6 +323,11 @@ pub struct ClaimAnalysis {
     pub language: String,
     pub terms: Vec<String>,
     pub negations: Vec<String>,
+    pub quantities: Vec<QuantityMention>,
+    /// Direction words as written ("rose", "cut").
+    pub directions: Vec<String>,
+    /// Named entities as written ("Tencent", "Joseph Tsai" → each word).
+    pub entities: Vec<String>,
 }
 
 /// The answer to one check.

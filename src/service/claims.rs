@@ -93,6 +93,15 @@ fn check_request(request: pb::CheckClaimRequest) -> Result<(Claim, CheckOptions)
     if !(0.0..=1.0).contains(&min_score) {
         return Err(FieldError::new("min_score", "must be between 0 and 1"));
     }
+    let verdict_threshold = request
+        .verdict_threshold
+        .unwrap_or(crate::check::STRONG_MATCH);
+    if !(0.0..=1.0).contains(&verdict_threshold) {
+        return Err(FieldError::new(
+            "verdict_threshold",
+            "must be between 0 and 1",
+        ));
+    }
     let filter = check_filter(request.filter.unwrap_or_default())?;
     Ok((
         claim,
@@ -101,6 +110,7 @@ fn check_request(request: pb::CheckClaimRequest) -> Result<(Claim, CheckOptions)
             min_score,
             filter,
             ranking: RankingParams::default(),
+            verdict_threshold,
         },
     ))
 }

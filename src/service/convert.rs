@@ -5,6 +5,7 @@ use prost_types::Timestamp;
 
 use crate::model::{self, FieldError};
 use crate::pb;
+use crate::text::quantity::{Agreement, Bound, Unit};
 
 /// A proto timestamp as a UTC time; names `field` when out of range.
 pub fn time_from_proto(
@@ -119,6 +120,9 @@ pub fn check_result_to_proto(
                 language: analysis.language,
                 terms: analysis.terms,
                 negations: analysis.negations,
+                quantities: analysis.quantities.iter().map(quantity_to_proto).collect(),
+                directions: analysis.directions,
+                entities: analysis.entities,
             }),
             ..claim
         }),
@@ -146,6 +150,55 @@ fn match_to_proto(found: model::Match) -> pb::Match {
             .collect(),
         citation: found.citation,
         explanation: found.explanation,
+        quantities: found
+            .quantities
+            .iter()
+            .map(|comparison| pb::QuantityComparison {
+                claim: Some(quantity_to_proto(&comparison.claim)),
+                statement: comparison.statement.as_ref().map(quantity_to_proto),
+                agreement: agreement_to_proto(comparison.agreement) as i32,
+            })
+            .collect(),
+    }
+}
+
+fn quantity_to_proto(mention: &model::QuantityMention) -> pb::Quantity {
+    let quantity = &mention.quantity;
+    let (unit, currency) = match &quantity.unit {
+        Unit::Percent => (pb::QuantityUnit::Percent, String::new()),
+        Unit::Money(code) => (pb::QuantityUnit::Money, code.clone()),
+        Unit::Multiple => (pb::QuantityUnit::Multiple, String::new()),
+        Unit::Duration => (pb::QuantityUnit::Duration, String::new()),
+        Unit::Year => (pb::QuantityUnit::Year, String::new()),
+        Unit::Count => (pb::QuantityUnit::Count, String::new()),
+    };
+    let bound = match quantity.bound {
+        Bound::Exact => pb::QuantityBound::Exact,
+        Bound::Approximate => pb::QuantityBound::Approximate,
+        Bound::MoreThan => pb::QuantityBound::MoreThan,
+        Bound::AtLeast => pb::QuantityBound::AtLeast,
+        Bound::LessThan => pb::QuantityBound::LessThan,
+        Bound::AtMost => pb::QuantityBound::AtMost,
+    };
+    pb::Quantity {
+        text: mention.text.clone(),
+        start: offset(mention.span.0),
+        end: offset(mention.span.1),
+        value: quantity.value,
+        high: quantity.high,
+        unit: unit as i32,
+        currency,
+        bound: bound as i32,
+        counts: quantity.counts.clone(),
+        display: crate::text::quantity::format(quantity),
+    }
+}
+
+fn agreement_to_proto(agreement: Agreement) -> pb::Agreement {
+    match agreement {
+        Agreement::Agree => pb::Agreement::Agrees,
+        Agreement::Conflict => pb::Agreement::Conflicts,
+        Agreement::NotComparable => pb::Agreement::NotComparable,
     }
 }
 

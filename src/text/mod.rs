@@ -100,7 +100,11 @@ fn normalise_piece(piece: &str) -> String {
         return digits;
     }
     let bare = piece.strip_suffix("'s").unwrap_or(piece);
-    let bare: String = bare.chars().filter(|ch| *ch != '\'').collect();
+    // Apostrophes go, and so do the dots of acronyms ("u.s" → "us").
+    let bare: String = bare
+        .chars()
+        .filter(|ch| *ch != '\'' && *ch != '.')
+        .collect();
     ENGLISH.stem(&bare).into_owned()
 }
 

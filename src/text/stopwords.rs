@@ -10,8 +10,8 @@ const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "been", "being", "but", "by", "did", "do", "does",
     "for", "from", "had", "has", "have", "he", "her", "him", "his", "i", "if", "in", "into", "is",
     "it", "it's", "its", "me", "my", "of", "on", "or", "our", "she", "so", "that", "the", "their",
-    "them", "then", "there", "these", "they", "this", "those", "to", "us", "was", "we", "were",
-    "what", "which", "who", "whom", "will", "with", "would", "you", "your",
+    "them", "then", "there", "these", "they", "this", "those", "to", "was", "we", "were", "what",
+    "which", "who", "whom", "will", "with", "would", "you", "your",
 ];
 
 /// Words that negate what they govern. Kept as terms, and reported.

@@ -1,0 +1,430 @@
+//! Stance of one statement towards the claim, decided by rules an editor can
+//! read back: the figures (paired and compared), negation, direction words
+//! and the entities the claim names.
+//!
+//! | rule, in order | stance |
+//! | --- | --- |
+//! | score below the verdict threshold (default [`STRONG_MATCH`]) | RELATED |
+//! | the claim names an entity the statement (text, context, source title, speaker) does not | RELATED |
+//! | a claim figure conflicts with the statement's figure for the same thing | CONTRADICTS |
+//! | exactly one side is negated ("not", "never", "no", "没有") | CONTRADICTS |
+//! | one side says up ("rose", "increase"), the other down ("fell", "cut") | CONTRADICTS |
+//! | a claim figure (percent, money, multiple, count) has nothing to compare with | RELATED |
+//! | otherwise | SUPPORTS |
+
+use std::collections::HashSet;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::model::{QuantityComparison, QuantityMention, Stance, Statement};
+use crate::text::quantity::{self, Agreement, Quantity, Unit};
+use crate::text::{self, char_offset, Token};
+
+/// Default score from which a match can support or contradict.
+pub const STRONG_MATCH: f32 = 0.5;
+/// Tokens on each side of a figure that say what it is about.
+const CONTEXT_TOKENS: usize = 4;
+/// Stems sharing this many leading characters name the same entity
+/// ("chines"/"china", "american"/"america").
+const ENTITY_PREFIX: usize = 4;
+
+const UP_WORDS: &[&str] = &[
+    "rise", "rose", "risen", "increas", "grow", "grew", "grown", "gain", "climb", "jump", "surg",
+    "soar", "boost", "rais", "higher",
+];
+const DOWN_WORDS: &[&str] = &[
+    "fall", "fell", "fallen", "decreas", "declin", "drop", "cut", "slash", "reduc", "shrink",
+    "shrank", "plung", "lower", "lose", "lost", "slump", "tumbl",
+];
+
+/// Which way a direction word points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Up,
+    Down,
+}
+
+/// What the claim says, analysed once per check.
+#[derive(Clone, Debug)]
+pub struct ClaimFacts {
+    pub quantities: Vec<QuantityMention>,
+    /// Surface words of named entities and the stems compared.
+    pub entities: Vec<(String, String)>,
+    /// Surface direction words with their direction.
+    pub directions: Vec<(String, Direction)>,
+    pub negated: bool,
+}
+
+/// The stance with its reason and the figure comparisons behind it.
+#[derive(Clone, Debug)]
+pub struct StanceDecision {
+    pub stance: Stance,
+    pub reason: String,
+    pub comparisons: Vec<QuantityComparison>,
+}
+
+impl ClaimFacts {
+    pub fn new(text: &str, tokens: &[Token]) -> ClaimFacts {
+        ClaimFacts {
+            quantities: mentions(text),
+            entities: entities(text),
+            directions: directions(text, tokens),
+            negated: tokens.iter().any(|token| token.negation),
+        }
+    }
+}
+
+/// Decides how `statement` (with its text tokens) bears on the claim.
+pub fn decide(
+    claim: &ClaimFacts,
+    claim_text: &str,
+    claim_tokens: &[Token],
+    statement: &Statement,
+    statement_tokens: &[Token],
+    score: f32,
+    threshold: f32,
+) -> StanceDecision {
+    let statement_quantities = mentions(&statement.text);
+    let comparisons: Vec<QuantityComparison> = claim
+        .quantities
+        .iter()
+        .map(|mention| {
+            pair(
+                mention,
+                claim_text,
+                claim_tokens,
+                &statement_quantities,
+                &statement.text,
+                statement_tokens,
+            )
+        })
+        .collect();
+    let (stance, reason) = rule(
+        claim,
+        statement,
+        statement_tokens,
+        &comparisons,
+        score,
+        threshold,
+    );
+    StanceDecision {
+        stance,
+        reason,
+        comparisons,
+    }
+}
+
+fn rule(
+    claim: &ClaimFacts,
+    statement: &Statement,
+    statement_tokens: &[Token],
+    comparisons: &[QuantityComparison],
+    score: f32,
+    threshold: f32,
+) -> (Stance, String) {
+    if score < threshold {
+        return (
+            Stance::Related,
+            format!("RELATED: score {score:.2} is below {threshold}"),
+        );
+    }
+    let missing = missing_entities(claim, statement);
+    if !missing.is_empty() {
+        let names = missing.join(", ");
+        return (
+            Stance::Related,
+            format!("RELATED: the claim names {names}; the statement does not"),
+        );
+    }
+    let who = speaker_or_statement(statement);
+    if let Some(conflict) = comparisons
+        .iter()
+        .find(|c| c.agreement == Agreement::Conflict)
+    {
+        return (
+            Stance::Contradicts,
+            format!("CONTRADICTS: {}", describe(conflict, &who)),
+        );
+    }
+    let statement_negated = statement_tokens.iter().any(|token| token.negation);
+    if claim.negated != statement_negated {
+        let side = if claim.negated {
+            "the claim is negated, the statement is not"
+        } else {
+            "the statement is negated, the claim is not"
+        };
+        return (Stance::Contradicts, format!("CONTRADICTS: {side}"));
+    }
+    if let Some(reason) = direction_conflict(claim, &statement.text, statement_tokens) {
+        return (Stance::Contradicts, format!("CONTRADICTS: {reason}"));
+    }
+    if let Some(unpaired) = comparisons
+        .iter()
+        .find(|c| c.statement.is_none() && decisive(&c.claim.quantity.unit))
+    {
+        return (
+            Stance::Related,
+            format!(
+                "RELATED: the statement gives no figure to compare with {}",
+                unpaired.claim.text
+            ),
+        );
+    }
+    let agreeing: Vec<String> = comparisons
+        .iter()
+        .filter(|c| c.agreement == Agreement::Agree)
+        .map(|c| describe(c, &who))
+        .collect();
+    if agreeing.is_empty() {
+        (
+            Stance::Supports,
+            "SUPPORTS: strong match; no figure, negation or direction differs".to_owned(),
+        )
+    } else {
+        (
+            Stance::Supports,
+            format!("SUPPORTS: {}", agreeing.join("; ")),
+        )
+    }
+}
+
+/// Figures that must be on record for a claim to be supported.
+fn decisive(unit: &Unit) -> bool {
+    !matches!(unit, Unit::Year | Unit::Duration)
+}
+
+/// "claim says 80% of china generative ai; Joseph Tsai said half (50%)".
+fn describe(comparison: &QuantityComparison, who: &str) -> String {
+    let claim = &comparison.claim;
+    let mut line = format!("claim says {}", shown(claim));
+    if !claim.quantity.counts.is_empty() {
+        line.push_str(&format!(" of {}", claim.quantity.counts.join(" ")));
+    }
+    if let Some(statement) = &comparison.statement {
+        line.push_str(&format!("; {who} said {}", shown(statement)));
+    }
+    line
+}
+
+/// The span text, with the normalised value when it reads differently.
+fn shown(mention: &QuantityMention) -> String {
+    let display = quantity::format(&mention.quantity);
+    if display.eq_ignore_ascii_case(&mention.text) {
+        mention.text.clone()
+    } else {
+        format!("{} ({display})", mention.text)
+    }
+}
+
+fn speaker_or_statement(statement: &Statement) -> String {
+    match statement.speaker_name() {
+        "" => "the statement".to_owned(),
+        name => name.to_owned(),
+    }
+}
+
+/// Every quantity in `text` with its span text and code point offsets.
+pub fn mentions(text: &str) -> Vec<QuantityMention> {
+    quantity::extract(text)
+        .into_iter()
+        .filter_map(|quantity| {
+            let span_text = text.get(quantity.start..quantity.end)?.to_owned();
+            let span = (
+                char_offset(text, quantity.start),
+                char_offset(text, quantity.end),
+            );
+            Some(QuantityMention {
+                quantity,
+                text: span_text,
+                span,
+            })
+        })
+        .collect()
+}
+
+/// Pairs a claim figure with the statement figure about the same thing:
+/// comparable unit, most shared context words; among equally good ones an
+/// agreeing figure wins (the statement does state the claim's number).
+fn pair(
+    claim: &QuantityMention,
+    claim_text: &str,
+    claim_tokens: &[Token],
+    statement_quantities: &[QuantityMention],
+    statement_text: &str,
+    statement_tokens: &[Token],
+) -> QuantityComparison {
+    let claim_context = context_terms(&claim.quantity, claim_text, claim_tokens);
+    let mut best: Option<(usize, Agreement, &QuantityMention)> = None;
+    for candidate in statement_quantities {
+        let agreement = quantity::compare(&claim.quantity, &candidate.quantity);
+        if agreement == Agreement::NotComparable {
+            continue;
+        }
+        let context = context_terms(&candidate.quantity, statement_text, statement_tokens);
+        let overlap = claim_context.intersection(&context).count();
+        let better = match best {
+            None => true,
+            Some((best_overlap, best_agreement, _)) => {
+                overlap > best_overlap
+                    || (overlap == best_overlap
+                        && agreement == Agreement::Agree
+                        && best_agreement != Agreement::Agree)
+            }
+        };
+        if better {
+            best = Some((overlap, agreement, candidate));
+        }
+    }
+    QuantityComparison {
+        claim: claim.clone(),
+        agreement: best.map_or(Agreement::NotComparable, |(_, agreement, _)| agreement),
+        statement: best.map(|(_, _, mention)| mention.clone()),
+    }
+}
+
+/// Stems of the words around a figure and of what it counts.
+fn context_terms(quantity: &Quantity, text: &str, tokens: &[Token]) -> HashSet<String> {
+    let before = tokens
+        .iter()
+        .filter(|t| t.end <= quantity.start)
+        .rev()
+        .take(CONTEXT_TOKENS);
+    let after = tokens
+        .iter()
+        .filter(|t| t.start >= quantity.end)
+        .take(CONTEXT_TOKENS);
+    let mut terms: HashSet<String> = before.chain(after).map(|t| t.term.clone()).collect();
+    terms.extend(quantity.counts.iter().flat_map(|word| text::terms(word)));
+    debug_assert!(quantity.end <= text.len());
+    terms
+}
+
+/// Capitalised words that name someone or something: mid-sentence, or at a
+/// sentence start when the next word is capitalised too ("Tencent Cloud").
+/// Short all-caps acronyms (US, AI) are left out.
+fn entities(text: &str) -> Vec<(String, String)> {
+    let words: Vec<&str> = text.unicode_words().collect();
+    let sentence_starts = sentence_start_flags(text);
+    let mut found = Vec::new();
+    for (position, word) in words.iter().enumerate() {
+        if !starts_upper(word) || is_acronym(word) {
+            continue;
+        }
+        let at_start = sentence_starts.get(position).copied().unwrap_or(false);
+        let next_upper = words
+            .get(position + 1)
+            .is_some_and(|next| starts_upper(next));
+        if at_start && !next_upper {
+            continue;
+        }
+        if let Some(token) = text::analyze(word).into_iter().next() {
+            if !found.iter().any(|(_, stem)| *stem == token.term) {
+                found.push(((*word).to_owned(), token.term));
+            }
+        }
+    }
+    found
+}
+
+/// For each word of `text.unicode_words()`, whether it starts a sentence.
+fn sentence_start_flags(text: &str) -> Vec<bool> {
+    let mut flags = Vec::new();
+    let mut at_start = true;
+    for segment in text.split_word_bounds() {
+        if segment.chars().any(char::is_alphanumeric) {
+            flags.push(at_start);
+            at_start = false;
+        } else if segment.contains(['.', '!', '?', ':', '—']) {
+            at_start = true;
+        }
+    }
+    flags
+}
+
+fn starts_upper(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+fn is_acronym(word: &str) -> bool {
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() <= 3 && letters.iter().all(|c| c.is_uppercase())
+}
+
+/// Claim entities absent from the statement's text, context, source title
+/// and speaker.
+fn missing_entities(claim: &ClaimFacts, statement: &Statement) -> Vec<String> {
+    if claim.entities.is_empty() {
+        return Vec::new();
+    }
+    let speaker = statement.attribution.speaker.as_ref();
+    let fields = [
+        statement.text.as_str(),
+        statement.context.as_str(),
+        statement.source_title(),
+        speaker.map_or("", |s| s.name.as_str()),
+        speaker.map_or("", |s| s.affiliation.as_str()),
+    ];
+    let known: Vec<String> = fields.iter().flat_map(|field| text::terms(field)).collect();
+    claim
+        .entities
+        .iter()
+        .filter(|(_, stem)| !known.iter().any(|term| same_entity(term, stem)))
+        .map(|(word, _)| word.clone())
+        .collect()
+}
+
+fn same_entity(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let prefix = |s: &str| s.chars().take(ENTITY_PREFIX).collect::<String>();
+    a.chars().count() >= ENTITY_PREFIX
+        && b.chars().count() >= ENTITY_PREFIX
+        && prefix(a) == prefix(b)
+}
+
+fn directions(text: &str, tokens: &[Token]) -> Vec<(String, Direction)> {
+    tokens
+        .iter()
+        .filter_map(|token| {
+            let direction = direction_of(&token.term)?;
+            Some((text.get(token.start..token.end)?.to_owned(), direction))
+        })
+        .collect()
+}
+
+fn direction_of(term: &str) -> Option<Direction> {
+    if UP_WORDS.contains(&term) {
+        Some(Direction::Up)
+    } else if DOWN_WORDS.contains(&term) {
+        Some(Direction::Down)
+    } else {
+        None
+    }
+}
+
+/// "the claim says rose, the statement says fell" when they point apart.
+fn direction_conflict(
+    claim: &ClaimFacts,
+    statement_text: &str,
+    statement_tokens: &[Token],
+) -> Option<String> {
+    let theirs = directions(statement_text, statement_tokens);
+    let only = |list: &[(String, Direction)], way: Direction| {
+        !list.is_empty() && list.iter().all(|(_, d)| *d == way)
+    };
+    for way in [Direction::Up, Direction::Down] {
+        let opposite = if way == Direction::Up {
+            Direction::Down
+        } else {
+            Direction::Up
+        };
+        if only(&claim.directions, way) && only(&theirs, opposite) {
+            return Some(format!(
+                "the claim says \"{}\", the statement says \"{}\"",
+                claim.directions[0].0, theirs[0].0
+            ));
+        }
+    }
+    None
+}

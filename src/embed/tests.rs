@@ -1,0 +1,194 @@
+//! Tests for the embedding module. Model-backed tests read the folder from
+//! `FACTDESK_EMBEDDING_MODEL`; without it they skip, or fail when `CI` is set.
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use super::*;
+
+const MODEL_ENV: &str = "FACTDESK_EMBEDDING_MODEL";
+const ALIBABA_A: &str = "Alibaba Cloud hosts half of China's generative AI firms";
+const ALIBABA_B: &str = "Alibaba's cloud arm is home to 50% of Chinese generative-AI start-ups";
+const EIFFEL: &str = "The Eiffel Tower is in Paris";
+
+/// The model folder, or `None` (after a notice) when it is not configured
+/// locally. Under CI a missing model is a hard failure.
+fn model_dir() -> Option<PathBuf> {
+    let problem = match std::env::var_os(MODEL_ENV) {
+        None => format!("{MODEL_ENV} is not set"),
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            if dir.join(CONFIG_FILE).is_file() {
+                return Some(dir);
+            }
+            format!("{MODEL_ENV}={} has no {CONFIG_FILE}", dir.display())
+        }
+    };
+    if std::env::var_os("CI").is_some() {
+        panic!("embedding model required under CI: {problem}");
+    }
+    eprintln!("skipping embedding-model test: {problem}");
+    None
+}
+
+/// One shared embedder per test process (tests run on several threads, which
+/// also exercises `Sync`).
+fn embedder() -> Option<&'static Embedder> {
+    static SHARED: OnceLock<Embedder> = OnceLock::new();
+    let dir = model_dir()?;
+    Some(SHARED.get_or_init(|| match Embedder::load(&dir) {
+        Ok(e) => e,
+        Err(err) => panic!("loading {}: {err}", dir.display()),
+    }))
+}
+
+fn norm(v: &[f32]) -> f32 {
+    v.iter().map(|x| x * x).sum::<f32>().sqrt()
+}
+
+#[test]
+fn embedder_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+    assert_send_sync::<Embedder>();
+    assert_send_sync::<Arc<Embedder>>();
+    assert_send_sync::<EmbedError>();
+}
+
+#[test]
+fn cosine_of_unit_vectors() {
+    assert!((cosine(&[1.0, 0.0], &[1.0, 0.0]) - 1.0).abs() < 1e-6);
+    assert!(cosine(&[1.0, 0.0], &[0.0, 1.0]).abs() < 1e-6);
+    assert!((cosine(&[0.6, 0.8], &[0.8, 0.6]) - 0.96).abs() < 1e-6);
+}
+
+#[test]
+fn missing_folder_names_file_and_dir() {
+    let dir = PathBuf::from("/nonexistent/factdesk-embed-model");
+    let err = Embedder::load(&dir).expect_err("load must fail");
+    let msg = err.to_string();
+    assert!(matches!(
+        err,
+        EmbedError::MissingFile {
+            file: CONFIG_FILE,
+            ..
+        }
+    ));
+    assert!(
+        msg.contains(CONFIG_FILE) && msg.contains("factdesk-embed-model"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn model_identity() {
+    let Some(e) = embedder() else { return };
+    let dir = model_dir().expect("checked above");
+    let again = Embedder::load(&dir).expect("second load");
+    assert_eq!(e.dimension(), 384);
+    assert_eq!(e.model_id(), again.model_id());
+    assert!(e.model_id().starts_with("bert-384x6-"), "{}", e.model_id());
+    assert_eq!(e.model_id().len(), "bert-384x6-".len() + 16);
+}
+
+#[test]
+fn vectors_are_unit_length_and_deterministic() {
+    let Some(e) = embedder() else { return };
+    let a = e.embed(ALIBABA_A).expect("embed");
+    let b = e.embed(ALIBABA_A).expect("embed");
+    assert_eq!(a.len(), e.dimension());
+    assert!((norm(&a) - 1.0).abs() < 1e-4, "norm {}", norm(&a));
+    assert!((cosine(&a, &b) - 1.0).abs() < 1e-5);
+    let empty = e.embed("").expect("empty text");
+    assert!((norm(&empty) - 1.0).abs() < 1e-4);
+    assert!(e.embed_batch(&[]).expect("empty batch").is_empty());
+}
+
+#[test]
+fn paraphrase_is_closer_than_unrelated() {
+    let Some(e) = embedder() else { return };
+    let v = e
+        .embed_batch(&[ALIBABA_A, ALIBABA_B, EIFFEL])
+        .expect("embed");
+    let para = cosine(&v[0], &v[1]);
+    let unrelated = cosine(&v[0], &v[2]);
+    eprintln!("cosine paraphrase={para:.4} unrelated={unrelated:.4}");
+    assert!(para > 0.6, "paraphrase cosine {para}");
+    assert!(unrelated < 0.2, "unrelated cosine {unrelated}");
+    assert!(para - unrelated > 0.4);
+}
+
+#[test]
+fn batch_matches_single() {
+    let Some(e) = embedder() else { return };
+    let long = "A much longer sentence that forces the short ones to be padded, \
+                because batches are padded to their longest member before the pass.";
+    let batch = e.embed_batch(&[EIFFEL, long, ALIBABA_B]).expect("batch");
+    for (text, from_batch) in [EIFFEL, long, ALIBABA_B].iter().zip(&batch) {
+        let single = e.embed(text).expect("single");
+        let diff = single
+            .iter()
+            .zip(from_batch)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0f32, f32::max);
+        assert!(diff < 1e-4, "{text:?}: max abs diff {diff}");
+    }
+}
+
+#[test]
+fn long_text_is_truncated_not_rejected() {
+    let Some(e) = embedder() else { return };
+    let long = "fact checking ".repeat(600);
+    let v = e.embed(&long).expect("long text");
+    assert!((norm(&v) - 1.0).abs() < 1e-4);
+}
+
+#[test]
+fn concurrent_callers_agree() {
+    let Some(e) = embedder() else { return };
+    let expected = e.embed(ALIBABA_B).expect("embed");
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4).map(|_| s.spawn(|| e.embed(ALIBABA_B))).collect();
+        for h in handles {
+            let got = h.join().expect("thread").expect("embed");
+            assert!((cosine(&got, &expected) - 1.0).abs() < 1e-5);
+        }
+    });
+}
+
+/// Throughput and latency figures; run with `cargo test --release -- --ignored
+/// --nocapture embed_speed`.
+#[test]
+#[ignore = "benchmark"]
+fn embed_speed() {
+    let Some(e) = embedder() else { return };
+    let sentences: Vec<String> = (0..32)
+        .map(|i| {
+            format!(
+                "Report number {i} says the regional government approved a new budget \
+                 for public transport and schools after a long debate in parliament"
+            )
+        })
+        .collect();
+    let batch: Vec<&str> = sentences.iter().map(String::as_str).collect();
+    e.embed_batch(&batch).expect("warm-up");
+    let rounds = 10;
+    let start = Instant::now();
+    for _ in 0..rounds {
+        e.embed_batch(&batch).expect("batch");
+    }
+    let per_sec = (rounds * batch.len()) as f64 / start.elapsed().as_secs_f64();
+    let mut times: Vec<f64> = (0..50)
+        .map(|_| {
+            let t = Instant::now();
+            e.embed("Is Alibaba Cloud the largest cloud in China?")
+                .expect("one");
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    eprintln!(
+        "batch of 32: {per_sec:.1} embeddings/s; single query median {:.2} ms",
+        times[times.len() / 2]
+    );
+}
