@@ -28,6 +28,18 @@ pub enum Command {
     Export(DbArgs),
     /// Score query sets (CheckThat!-style TSVs) against statement files.
     Eval(EvalArgs),
+    /// Score a stance file (claims with expected top statement, stance,
+    /// verdict) against statement files; lists the misses.
+    EvalStance(EvalStanceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalStanceArgs {
+    /// JSONL file: {"claim", "statement_id", "stance"} or {"claim", "verdict"}.
+    pub file: PathBuf,
+    /// Statement JSONL files, loaded into a temporary database.
+    #[arg(long = "statements", required = true)]
+    pub statements: Vec<PathBuf>,
 }
 
 /// Weights of the request-context ranking signals (see README "Ranking").

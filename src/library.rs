@@ -237,10 +237,7 @@ impl Library {
             .index
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let terms = crate::text::analyze(&claim.text)
-            .into_iter()
-            .map(|token| token.term)
-            .collect::<Vec<_>>();
+        let terms = check::search_terms(&crate::text::analyze(&claim.text));
         check::retrieve(&index, claim, &terms, options, limit)
     }
 

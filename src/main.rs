@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
-use factdesk::config::{Cli, Command, ContextMode, EvalArgs, ServeArgs, DEFAULT_DB_DIR};
-use factdesk::model::{CheckFilter, CheckOptions};
+use factdesk::config::{
+    Cli, Command, ContextMode, EvalArgs, EvalStanceArgs, ServeArgs, DEFAULT_DB_DIR,
+};
+use factdesk::model::{CheckFilter, CheckOptions, RankingParams};
 use factdesk::server::{self, ServerOptions};
 use factdesk::store::Store;
 use factdesk::{cli, demo, Library};
@@ -51,6 +53,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Eval(args) => eval(args),
+        Command::EvalStance(args) => eval_stance(args),
         Command::Export(args) => {
             let store = Store::open(&args.db)?;
             let stdout = std::io::stdout();
@@ -103,20 +106,39 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     })
 }
 
-fn eval(args: EvalArgs) -> anyhow::Result<()> {
+/// A temporary library holding the statements of `files`.
+fn load_temporary(files: &[std::path::PathBuf]) -> anyhow::Result<Library> {
     let library = open(None)?;
     let mut stderr = std::io::stderr();
-    for file in &args.statements {
+    for file in files {
         let summary = cli::import_file(&library, file, &mut stderr)?;
         eprintln!("{}: {} statements loaded", file.display(), summary.created);
     }
-    let options = CheckOptions {
+    Ok(library)
+}
+
+fn default_options(ranking: RankingParams) -> CheckOptions {
+    CheckOptions {
         max_matches: factdesk::service::DEFAULT_MAX_MATCHES,
         min_score: factdesk::service::DEFAULT_MIN_SCORE,
         filter: CheckFilter::default(),
-        ranking: args.ranking.params(),
+        ranking,
         verdict_threshold: factdesk::check::STRONG_MATCH,
-    };
+    }
+}
+
+fn eval_stance(args: EvalStanceArgs) -> anyhow::Result<()> {
+    let library = load_temporary(&args.statements)?;
+    let cases = factdesk::eval::stance::read_cases(&args.file)?;
+    let options = default_options(RankingParams::default());
+    let report = factdesk::eval::stance::evaluate(&library, &cases, &options)?;
+    println!("{}", factdesk::eval::stance::render(&report));
+    Ok(())
+}
+
+fn eval(args: EvalArgs) -> anyhow::Result<()> {
+    let library = load_temporary(&args.statements)?;
+    let options = default_options(args.ranking.params());
     let modes: &[(bool, &str)] = match args.context {
         ContextMode::Off => &[(false, "text only")],
         ContextMode::On => &[(true, "with claimant and time")],

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use common::TestServer;
+use factdesk::eval::tweet::claim_from_tweet;
 use factdesk::model::Statement;
 use factdesk::pb;
 use factdesk::service::statement_to_proto;
@@ -55,7 +56,9 @@ async fn checkthat_map_at_5_through_the_server() {
             let Some(relevant) = gold.get(tweet_id) else {
                 continue;
             };
-            let mut request = common::claim_request(&claim_text(tweet));
+            // Text only: the claimant/time signals are measured by `factdesk eval`.
+            let claim = claim_from_tweet(tweet);
+            let mut request = common::claim_request(&claim.text);
             request.min_score = Some(0.0);
             let response = claims.check_claim(request).await.unwrap().into_inner();
             let rank = response
@@ -79,25 +82,6 @@ async fn checkthat_map_at_5_through_the_server() {
         "devtest MAP@5 {devtest:.4} < {DEVTEST_FLOOR}"
     );
     server.stop().await;
-}
-
-/// The tweet as a client would send it: no links, no trailing
-/// "— Name (@handle) Month D, YYYY" signature.
-fn claim_text(tweet: &str) -> String {
-    let body = match tweet.rfind(" — ") {
-        Some(at) if tweet[at..].contains("(@") => &tweet[..at],
-        _ => tweet,
-    };
-    let kept: Vec<&str> = body
-        .split_whitespace()
-        .filter(|word| !word.starts_with("http") && !word.starts_with("pic.twitter.com"))
-        .collect();
-    let text = kept.join(" ");
-    if text.trim().is_empty() {
-        tweet.to_owned()
-    } else {
-        text
-    }
 }
 
 fn read_batches(path: &Path, size: usize) -> Vec<pb::ImportStatementsRequest> {

@@ -3,8 +3,10 @@
 //!
 //! Stance rules are in [`stance`]. Verdict: among matches scoring at least
 //! the verdict threshold (default [`STRONG_MATCH`], tunable per request)
-//! with a stance other than RELATED, all SUPPORTS → SUPPORTED, all
-//! CONTRADICTS → CONTRADICTED, both → DISPUTED; none → UNVERIFIED.
+//! with a stance other than RELATED: none → UNVERIFIED; only SUPPORTS →
+//! SUPPORTED; only CONTRADICTS → CONTRADICTED; both → the side of the
+//! higher-scoring match, or DISPUTED when the two best are within
+//! [`DISPUTE_MARGIN`].
 
 mod explain;
 pub mod stance;
@@ -36,7 +38,13 @@ pub fn check(
         facts: &facts,
         verdict_threshold: options.verdict_threshold,
     };
-    let hits = retrieve(index, claim, &analysis.terms, options, options.max_matches);
+    let hits = retrieve(
+        index,
+        claim,
+        &search_terms(&claim_tokens),
+        options,
+        options.max_matches,
+    );
     let mut matches = Vec::with_capacity(hits.len());
     for hit in hits {
         // A statement deleted between search and load is simply skipped.
@@ -51,6 +59,16 @@ pub fn check(
         verdict,
         verdict_explanation,
     })
+}
+
+/// The claim terms that retrieval scores: all but negations, which the
+/// stance rules judge (a statement need not repeat "not" to be the match).
+pub fn search_terms(tokens: &[Token]) -> Vec<String> {
+    tokens
+        .iter()
+        .filter(|token| !token.negation)
+        .map(|token| token.term.clone())
+        .collect()
 }
 
 /// The candidate stage: the best `limit` statements by BM25F plus the
@@ -143,26 +161,48 @@ fn build_match(view: &ClaimView<'_>, statement: Statement, score: f32) -> Match 
     }
 }
 
+/// A contradicting and a supporting match closer than this in score make
+/// the verdict DISPUTED; otherwise the stronger side decides.
+pub const DISPUTE_MARGIN: f32 = 0.1;
+
 fn decide_verdict(matches: &[Match], threshold: f32) -> (Verdict, String) {
-    let strong = |stance: Stance| {
+    let strongest = |stance: Stance| {
         matches
             .iter()
             .filter(|m| m.score >= threshold && m.stance == stance)
-            .count()
+            .max_by(|a, b| a.score.total_cmp(&b.score))
     };
-    let (supporting, contradicting) = (strong(Stance::Supports), strong(Stance::Contradicts));
-    match (supporting, contradicting) {
-        (0, 0) => (
+    match (strongest(Stance::Supports), strongest(Stance::Contradicts)) {
+        (None, None) => (
             Verdict::Unverified,
             format!("no statement on record matches the claim with score ≥ {threshold} and a clear stance"),
         ),
-        (s, 0) => (Verdict::Supported, format!("{s} strong match(es) support the claim")),
-        (0, c) => (Verdict::Contradicted, format!("{c} strong match(es) contradict the claim")),
-        (s, c) => (
-            Verdict::Disputed,
-            format!("{s} strong match(es) support and {c} contradict the claim"),
+        (Some(support), None) => (Verdict::Supported, format!("{} supports the claim", who(support))),
+        (None, Some(contradiction)) => (
+            Verdict::Contradicted,
+            format!("{} contradicts the claim", who(contradiction)),
         ),
+        (Some(support), Some(contradiction)) => {
+            if (support.score - contradiction.score).abs() < DISPUTE_MARGIN {
+                (
+                    Verdict::Disputed,
+                    format!(
+                        "{} supports and {} contradicts the claim, with scores {:.2} and {:.2}",
+                        who(support), who(contradiction), support.score, contradiction.score
+                    ),
+                )
+            } else if support.score > contradiction.score {
+                (Verdict::Supported, format!("{} supports the claim (a weaker match contradicts it)", who(support)))
+            } else {
+                (Verdict::Contradicted, format!("{} contradicts the claim (a weaker match supports it)", who(contradiction)))
+            }
+        }
     }
+}
+
+/// "statement <id> (<citation>)" for verdict lines.
+fn who(found: &Match) -> String {
+    format!("statement {} ({})", found.statement.id, found.citation)
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 //! | --- | --- |
 //! | score below the verdict threshold (default [`STRONG_MATCH`]) | RELATED |
 //! | the claim names an entity the statement (text, context, source title, speaker) does not | RELATED |
+//! | under half of the claim's other content words (not names, figures or negations) are in the statement | RELATED |
+//! | a claim year differs from the statement's (they are about different times) | RELATED |
 //! | a claim figure conflicts with the statement's figure for the same thing | CONTRADICTS |
 //! | exactly one side is negated ("not", "never", "no", "没有") | CONTRADICTS |
 //! | one side says up ("rose", "increase"), the other down ("fell", "cut") | CONTRADICTS |
@@ -24,6 +26,9 @@ use crate::text::{self, char_offset, Token};
 pub const STRONG_MATCH: f32 = 0.5;
 /// Tokens on each side of a figure that say what it is about.
 const CONTEXT_TOKENS: usize = 4;
+/// Share of the claim's content words (other than names, figures and
+/// negations) a statement must contain to support or contradict it.
+pub const PREDICATE_COVERAGE: f32 = 0.5;
 /// Stems sharing this many leading characters name the same entity
 /// ("chines"/"china", "american"/"america").
 const ENTITY_PREFIX: usize = 4;
@@ -53,6 +58,9 @@ pub struct ClaimFacts {
     /// Surface direction words with their direction.
     pub directions: Vec<(String, Direction)>,
     pub negated: bool,
+    /// Stems of what the claim says about its entities: every term that is
+    /// not an entity name, inside a figure, or a negation.
+    pub predicate_terms: Vec<String>,
 }
 
 /// The stance with its reason and the figure comparisons behind it.
@@ -65,11 +73,26 @@ pub struct StanceDecision {
 
 impl ClaimFacts {
     pub fn new(text: &str, tokens: &[Token]) -> ClaimFacts {
+        let quantities = quantity::extract(text);
+        let entities = entities(text);
+        let mut predicate_terms: Vec<String> = tokens
+            .iter()
+            .filter(|token| !token.negation)
+            .filter(|token| {
+                !quantities
+                    .iter()
+                    .any(|q| token.start < q.end && q.start < token.end)
+            })
+            .filter(|token| !entities.iter().any(|(_, stem)| *stem == token.term))
+            .map(|token| token.term.clone())
+            .collect();
+        predicate_terms.dedup();
         ClaimFacts {
             quantities: mentions(text),
-            entities: entities(text),
             directions: directions(text, tokens),
             negated: tokens.iter().any(|token| token.negation),
+            entities,
+            predicate_terms,
         }
     }
 }
@@ -128,7 +151,8 @@ fn rule(
             format!("RELATED: score {score:.2} is below {threshold}"),
         );
     }
-    let missing = missing_entities(claim, statement);
+    let known = statement_terms(statement);
+    let missing = missing_entities(claim, &known);
     if !missing.is_empty() {
         let names = missing.join(", ");
         return (
@@ -136,7 +160,32 @@ fn rule(
             format!("RELATED: the claim names {names}; the statement does not"),
         );
     }
+    let absent: Vec<&str> = claim
+        .predicate_terms
+        .iter()
+        .filter(|term| !known.contains(term))
+        .map(String::as_str)
+        .collect();
+    let total = claim.predicate_terms.len();
+    if total > 0 && ((total - absent.len()) as f32) < PREDICATE_COVERAGE * total as f32 {
+        return (
+            Stance::Related,
+            format!(
+                "RELATED: the statement does not say what the claim says ({})",
+                absent.join(", ")
+            ),
+        );
+    }
     let who = speaker_or_statement(statement);
+    let other_year = comparisons
+        .iter()
+        .find(|c| c.agreement == Agreement::Conflict && c.claim.quantity.unit == Unit::Year);
+    if let Some(year) = other_year {
+        return (
+            Stance::Related,
+            format!("RELATED: about another time: {}", describe(year, &who)),
+        );
+    }
     if let Some(conflict) = comparisons
         .iter()
         .find(|c| c.agreement == Agreement::Conflict)
@@ -350,12 +399,8 @@ fn is_acronym(word: &str) -> bool {
     letters.len() <= 3 && letters.iter().all(|c| c.is_uppercase())
 }
 
-/// Claim entities absent from the statement's text, context, source title
-/// and speaker.
-fn missing_entities(claim: &ClaimFacts, statement: &Statement) -> Vec<String> {
-    if claim.entities.is_empty() {
-        return Vec::new();
-    }
+/// Terms of the statement's text, context, source title and speaker.
+fn statement_terms(statement: &Statement) -> Vec<String> {
     let speaker = statement.attribution.speaker.as_ref();
     let fields = [
         statement.text.as_str(),
@@ -364,7 +409,11 @@ fn missing_entities(claim: &ClaimFacts, statement: &Statement) -> Vec<String> {
         speaker.map_or("", |s| s.name.as_str()),
         speaker.map_or("", |s| s.affiliation.as_str()),
     ];
-    let known: Vec<String> = fields.iter().flat_map(|field| text::terms(field)).collect();
+    fields.iter().flat_map(|field| text::terms(field)).collect()
+}
+
+/// Claim entities absent from the statement's terms.
+fn missing_entities(claim: &ClaimFacts, known: &[String]) -> Vec<String> {
     claim
         .entities
         .iter()

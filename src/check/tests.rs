@@ -77,3 +77,131 @@ fn chinese_claim_matches_chinese_statement() {
     );
     assert_eq!(result.analysis.language, "zh");
 }
+
+#[test]
+fn demo_eighty_percent_claim_contradicts_with_both_figures() {
+    let result = check(
+        &demo_library(),
+        "Alibaba Cloud hosts 80% of China's generative AI firms",
+    );
+    let top = &result.matches[0];
+    assert_eq!(top.statement.id, "demo-tsai-cloud-share");
+    assert_eq!(top.stance, Stance::Contradicts, "{}", top.explanation);
+    assert_eq!(result.verdict, Verdict::Contradicted);
+    let conflict = top
+        .quantities
+        .iter()
+        .find(|c| c.agreement == crate::text::quantity::Agreement::Conflict)
+        .expect("a conflicting figure");
+    assert_eq!(conflict.claim.text, "80%");
+    assert_eq!(conflict.statement.as_ref().unwrap().text, "half");
+    assert!(
+        top.explanation.contains("80%") && top.explanation.contains("half (50%)"),
+        "{}",
+        top.explanation
+    );
+    assert!(
+        top.explanation.contains("Joseph Tsai said"),
+        "{}",
+        top.explanation
+    );
+}
+
+#[test]
+fn demo_half_claim_agrees_on_the_figure() {
+    let result = check(
+        &demo_library(),
+        "Alibaba Cloud hosts half of China's generative AI firms",
+    );
+    let top = &result.matches[0];
+    assert_eq!(top.stance, Stance::Supports);
+    assert_eq!(
+        top.quantities[0].agreement,
+        crate::text::quantity::Agreement::Agree
+    );
+}
+
+#[test]
+fn demo_negated_any_claim_contradicts() {
+    let result = check(
+        &demo_library(),
+        "Alibaba Cloud does not host any Chinese AI start-ups",
+    );
+    let tsai = result
+        .matches
+        .iter()
+        .find(|m| m.statement.id == "demo-tsai-cloud-share")
+        .unwrap();
+    assert_eq!(tsai.stance, Stance::Contradicts, "{}", tsai.explanation);
+    assert_eq!(result.verdict, Verdict::Contradicted);
+}
+
+#[test]
+fn demo_other_subject_is_not_supported() {
+    let result = check(
+        &demo_library(),
+        "Tencent Cloud hosts half of China's generative AI firms",
+    );
+    assert!(result.matches.iter().all(|m| m.stance != Stance::Supports));
+    assert_ne!(result.verdict, Verdict::Supported);
+    assert!(result.analysis.entities.contains(&"Tencent".to_owned()));
+    let tsai = result
+        .matches
+        .iter()
+        .find(|m| m.statement.id == "demo-tsai-cloud-share")
+        .unwrap();
+    assert!(
+        tsai.explanation.contains("names Tencent"),
+        "{}",
+        tsai.explanation
+    );
+}
+
+#[test]
+fn demo_figures_in_other_statements() {
+    let library = demo_library();
+    let right = check(&library, "Alibaba's cloud unit was worth $11 billion");
+    assert_eq!(
+        right.matches[0].statement.id,
+        "demo-alibaba-scraps-cloud-spinoff"
+    );
+    assert_eq!(
+        right.verdict,
+        Verdict::Supported,
+        "{}",
+        right.matches[0].explanation
+    );
+    let wrong = check(
+        &library,
+        "The spinoff triggered a $60 billion sell-off in Alibaba shares",
+    );
+    assert_eq!(wrong.matches[0].statement.id, "demo-alibaba-share-selloff");
+    assert_eq!(
+        wrong.verdict,
+        Verdict::Contradicted,
+        "{}",
+        wrong.matches[0].explanation
+    );
+    let months = check(
+        &library,
+        "Daniel Zhang resigned from the cloud unit about three months later",
+    );
+    assert_eq!(
+        months.matches[0].statement.id,
+        "demo-zhang-resigns-cloud-unit"
+    );
+    assert_eq!(
+        months.matches[0].stance,
+        Stance::Supports,
+        "{}",
+        months.matches[0].explanation
+    );
+}
+
+#[test]
+fn chinese_negation_contradicts() {
+    let result = check(&demo_library(), "阿里巴巴宣布推进阿里云的完全分拆");
+    let top = &result.matches[0];
+    assert_eq!(top.statement.id, "demo-alibaba-spinoff-halt-zh");
+    assert_eq!(top.stance, Stance::Contradicts, "{}", top.explanation);
+}

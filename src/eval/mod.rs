@@ -2,6 +2,7 @@
 //! library through the same check path the server uses, and reports MAP@5,
 //! MRR, P@1, candidate-stage Recall@20/@100 and in-process latency.
 
+pub mod stance;
 pub mod tweet;
 
 use std::collections::{HashMap, HashSet};

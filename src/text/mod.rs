@@ -14,7 +14,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
-pub use stopwords::{is_negation, is_stop_word};
+pub use stopwords::{demonym_place, is_negation, is_stop_word};
 
 static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 
@@ -98,6 +98,9 @@ fn normalise_piece(piece: &str) -> String {
     if piece.starts_with(|ch: char| ch.is_ascii_digit()) {
         let digits: String = piece.chars().filter(|ch| *ch != ',').collect();
         return digits;
+    }
+    if let Some(place) = demonym_place(piece) {
+        return ENGLISH.stem(place).into_owned();
     }
     let bare = piece.strip_suffix("'s").unwrap_or(piece);
     // Apostrophes go, and so do the dots of acronyms ("u.s" → "us").

@@ -7,11 +7,11 @@
 /// Function words dropped from terms (checked after case folding, before
 /// stemming). Never negations or quantity words.
 const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "been", "being", "but", "by", "did", "do", "does",
-    "for", "from", "had", "has", "have", "he", "her", "him", "his", "i", "if", "in", "into", "is",
-    "it", "it's", "its", "me", "my", "of", "on", "or", "our", "she", "so", "that", "the", "their",
-    "them", "then", "there", "these", "they", "this", "those", "to", "was", "we", "were", "what",
-    "which", "who", "whom", "will", "with", "would", "you", "your",
+    "a", "an", "and", "any", "are", "as", "at", "be", "been", "being", "but", "by", "did", "do",
+    "does", "for", "from", "had", "has", "have", "he", "her", "him", "his", "i", "if", "in",
+    "into", "is", "it", "it's", "its", "me", "my", "of", "on", "or", "our", "she", "so", "that",
+    "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "was", "we",
+    "were", "what", "which", "who", "whom", "will", "with", "would", "you", "your",
 ];
 
 /// Words that negate what they govern. Kept as terms, and reported.
@@ -52,14 +52,70 @@ const NEGATIONS: &[&str] = &[
     "从未",
 ];
 
+/// Nationality and people words mapped to their place, so "Chinese firms"
+/// meets "China's firms" (checked after case folding, before stemming).
+const DEMONYMS: &[(&str, &str)] = &[
+    ("chinese", "china"),
+    ("american", "america"),
+    ("americans", "america"),
+    ("british", "britain"),
+    ("french", "france"),
+    ("german", "germany"),
+    ("germans", "germany"),
+    ("japanese", "japan"),
+    ("russian", "russia"),
+    ("russians", "russia"),
+    ("indian", "india"),
+    ("indians", "india"),
+    ("mexican", "mexico"),
+    ("mexicans", "mexico"),
+    ("canadian", "canada"),
+    ("canadians", "canada"),
+    ("israeli", "israel"),
+    ("israelis", "israel"),
+    ("iranian", "iran"),
+    ("iranians", "iran"),
+    ("korean", "korea"),
+    ("koreans", "korea"),
+    ("european", "europe"),
+    ("europeans", "europe"),
+    ("african", "africa"),
+    ("africans", "africa"),
+    ("ukrainian", "ukraine"),
+    ("ukrainians", "ukraine"),
+    ("syrian", "syria"),
+    ("syrians", "syria"),
+    ("iraqi", "iraq"),
+    ("iraqis", "iraq"),
+    ("brazilian", "brazil"),
+    ("australian", "australia"),
+    ("australians", "australia"),
+];
+
+/// The place a nationality word names ("chinese" → "china"), if listed.
+pub fn demonym_place(word: &str) -> Option<&'static str> {
+    DEMONYMS
+        .iter()
+        .find(|(demonym, _)| *demonym == word)
+        .map(|(_, place)| *place)
+}
+
 /// True for the hand-picked function words (input already case-folded).
 pub fn is_stop_word(word: &str) -> bool {
     STOP_WORDS.contains(&word)
 }
 
-/// True for negation words (input already case-folded; ’ folded to ').
+/// Chinese bigrams that start with a negating character but do not negate
+/// ("未来" is "future", "不断" is "continuously").
+const CJK_NOT_NEGATIONS: &[&str] = &["未来", "不断", "不仅", "不过", "不同", "不少", "不错"];
+
+/// True for negation words (input already case-folded; ’ folded to '), and
+/// for CJK bigrams led by 不, 没 or 未 (不再, 没有, 未能).
 pub fn is_negation(word: &str) -> bool {
-    NEGATIONS.contains(&word) || word.ends_with("n't")
+    if NEGATIONS.contains(&word) || word.ends_with("n't") {
+        return true;
+    }
+    word.starts_with(['不', '没', '未']) && !CJK_NOT_NEGATIONS.contains(&word)
 }
 
 #[cfg(test)]
@@ -81,5 +137,6 @@ mod tests {
         assert!(is_negation("doesn't"));
         assert!(is_negation("never"));
         assert!(!is_negation("now"));
+        assert!(is_negation("不再") && !is_negation("未来"));
     }
 }
