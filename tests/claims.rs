@@ -272,3 +272,66 @@ async fn ask_all(server: &TestServer, claims_to_ask: &[&str]) -> Vec<Vec<(String
     }
     answers
 }
+
+#[tokio::test]
+async fn number_aware_stance_on_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start_demo(dir.path()).await;
+    let mut claims = server.claims().await;
+    let mut ask = |text: &'static str| {
+        let mut client = claims.clone();
+        async move {
+            client
+                .check_claim(claim_request(text))
+                .await
+                .unwrap()
+                .into_inner()
+        }
+    };
+    let half = ask(TSAI_CLAIM).await;
+    assert_eq!(half.verdict(), pb::Verdict::Supported);
+
+    let eighty = ask("Alibaba Cloud hosts 80% of China's generative AI firms").await;
+    assert_eq!(eighty.verdict(), pb::Verdict::Contradicted);
+    let top = &eighty.matches[0];
+    assert_eq!(top.statement.as_ref().unwrap().id, "demo-tsai-cloud-share");
+    let conflict = top
+        .quantities
+        .iter()
+        .find(|q| q.agreement() == pb::Agreement::Conflicts)
+        .expect("a conflicting figure");
+    let claim_figure = conflict.claim.as_ref().unwrap();
+    let statement_figure = conflict.statement.as_ref().unwrap();
+    assert_eq!(
+        (claim_figure.text.as_str(), claim_figure.value),
+        ("80%", 80.0)
+    );
+    assert_eq!(
+        (statement_figure.text.as_str(), statement_figure.value),
+        ("half", 50.0)
+    );
+    assert_eq!(statement_figure.unit(), pb::QuantityUnit::Percent);
+    assert!(
+        top.explanation.contains("Joseph Tsai said half (50%)"),
+        "{}",
+        top.explanation
+    );
+    let analysis = eighty.claim.unwrap().analysis.unwrap();
+    assert_eq!(analysis.quantities[0].display, "80%");
+
+    let negated = ask("Alibaba Cloud does not host any Chinese AI start-ups").await;
+    assert_eq!(negated.verdict(), pb::Verdict::Contradicted);
+
+    let tencent = ask("Tencent Cloud hosts half of China's generative AI firms").await;
+    assert_ne!(tencent.verdict(), pb::Verdict::Supported);
+    assert!(tencent
+        .matches
+        .iter()
+        .all(|m| m.stance() != pb::Stance::Supports));
+
+    let mut strict = claim_request(TSAI_CLAIM);
+    strict.verdict_threshold = Some(1.01);
+    let status = claims.check_claim(strict).await.unwrap_err();
+    assert_eq!(violated_field(&status), "verdict_threshold");
+    server.stop().await;
+}

@@ -9,6 +9,7 @@
 //! [`DISPUTE_MARGIN`].
 
 mod explain;
+mod facts;
 pub mod stance;
 
 use crate::index::{Hit, Index, Query};

@@ -16,11 +16,12 @@
 
 use std::collections::HashSet;
 
-use unicode_segmentation::UnicodeSegmentation;
-
 use crate::model::{QuantityComparison, QuantityMention, Stance, Statement};
 use crate::text::quantity::{self, Agreement, Quantity, Unit};
-use crate::text::{self, char_offset, Token};
+use crate::text::{self, Token};
+
+use super::facts::{directions, missing_entities};
+pub use super::facts::{mentions, ClaimFacts, Direction};
 
 /// Default score from which a match can support or contradict.
 pub const STRONG_MATCH: f32 = 0.5;
@@ -29,72 +30,12 @@ const CONTEXT_TOKENS: usize = 4;
 /// Share of the claim's content words (other than names, figures and
 /// negations) a statement must contain to support or contradict it.
 pub const PREDICATE_COVERAGE: f32 = 0.5;
-/// Stems sharing this many leading characters name the same entity
-/// ("chines"/"china", "american"/"america").
-const ENTITY_PREFIX: usize = 4;
-
-const UP_WORDS: &[&str] = &[
-    "rise", "rose", "risen", "increas", "grow", "grew", "grown", "gain", "climb", "jump", "surg",
-    "soar", "boost", "rais", "higher",
-];
-const DOWN_WORDS: &[&str] = &[
-    "fall", "fell", "fallen", "decreas", "declin", "drop", "cut", "slash", "reduc", "shrink",
-    "shrank", "plung", "lower", "lose", "lost", "slump", "tumbl",
-];
-
-/// Which way a direction word points.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Direction {
-    Up,
-    Down,
-}
-
-/// What the claim says, analysed once per check.
-#[derive(Clone, Debug)]
-pub struct ClaimFacts {
-    pub quantities: Vec<QuantityMention>,
-    /// Surface words of named entities and the stems compared.
-    pub entities: Vec<(String, String)>,
-    /// Surface direction words with their direction.
-    pub directions: Vec<(String, Direction)>,
-    pub negated: bool,
-    /// Stems of what the claim says about its entities: every term that is
-    /// not an entity name, inside a figure, or a negation.
-    pub predicate_terms: Vec<String>,
-}
-
 /// The stance with its reason and the figure comparisons behind it.
 #[derive(Clone, Debug)]
 pub struct StanceDecision {
     pub stance: Stance,
     pub reason: String,
     pub comparisons: Vec<QuantityComparison>,
-}
-
-impl ClaimFacts {
-    pub fn new(text: &str, tokens: &[Token]) -> ClaimFacts {
-        let quantities = quantity::extract(text);
-        let entities = entities(text);
-        let mut predicate_terms: Vec<String> = tokens
-            .iter()
-            .filter(|token| !token.negation)
-            .filter(|token| {
-                !quantities
-                    .iter()
-                    .any(|q| token.start < q.end && q.start < token.end)
-            })
-            .filter(|token| !entities.iter().any(|(_, stem)| *stem == token.term))
-            .map(|token| token.term.clone())
-            .collect();
-        predicate_terms.dedup();
-        ClaimFacts {
-            quantities: mentions(text),
-            directions: directions(text, tokens),
-            negated: tokens.iter().any(|token| token.negation),
-            entities,
-            predicate_terms,
-        }
-    }
 }
 
 /// Decides how `statement` (with its text tokens) bears on the claim.
@@ -272,25 +213,6 @@ fn speaker_or_statement(statement: &Statement) -> String {
     }
 }
 
-/// Every quantity in `text` with its span text and code point offsets.
-pub fn mentions(text: &str) -> Vec<QuantityMention> {
-    quantity::extract(text)
-        .into_iter()
-        .filter_map(|quantity| {
-            let span_text = text.get(quantity.start..quantity.end)?.to_owned();
-            let span = (
-                char_offset(text, quantity.start),
-                char_offset(text, quantity.end),
-            );
-            Some(QuantityMention {
-                quantity,
-                text: span_text,
-                span,
-            })
-        })
-        .collect()
-}
-
 /// Pairs a claim figure with the statement figure about the same thing:
 /// comparable unit, most shared context words; among equally good ones an
 /// agreeing figure wins (the statement does state the claim's number).
@@ -348,57 +270,6 @@ fn context_terms(quantity: &Quantity, text: &str, tokens: &[Token]) -> HashSet<S
     terms
 }
 
-/// Capitalised words that name someone or something: mid-sentence, or at a
-/// sentence start when the next word is capitalised too ("Tencent Cloud").
-/// Short all-caps acronyms (US, AI) are left out.
-fn entities(text: &str) -> Vec<(String, String)> {
-    let words: Vec<&str> = text.unicode_words().collect();
-    let sentence_starts = sentence_start_flags(text);
-    let mut found = Vec::new();
-    for (position, word) in words.iter().enumerate() {
-        if !starts_upper(word) || is_acronym(word) {
-            continue;
-        }
-        let at_start = sentence_starts.get(position).copied().unwrap_or(false);
-        let next_upper = words
-            .get(position + 1)
-            .is_some_and(|next| starts_upper(next));
-        if at_start && !next_upper {
-            continue;
-        }
-        if let Some(token) = text::analyze(word).into_iter().next() {
-            if !found.iter().any(|(_, stem)| *stem == token.term) {
-                found.push(((*word).to_owned(), token.term));
-            }
-        }
-    }
-    found
-}
-
-/// For each word of `text.unicode_words()`, whether it starts a sentence.
-fn sentence_start_flags(text: &str) -> Vec<bool> {
-    let mut flags = Vec::new();
-    let mut at_start = true;
-    for segment in text.split_word_bounds() {
-        if segment.chars().any(char::is_alphanumeric) {
-            flags.push(at_start);
-            at_start = false;
-        } else if segment.contains(['.', '!', '?', ':', '—']) {
-            at_start = true;
-        }
-    }
-    flags
-}
-
-fn starts_upper(word: &str) -> bool {
-    word.chars().next().is_some_and(char::is_uppercase)
-}
-
-fn is_acronym(word: &str) -> bool {
-    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() <= 3 && letters.iter().all(|c| c.is_uppercase())
-}
-
 /// Terms of the statement's text, context, source title and speaker.
 fn statement_terms(statement: &Statement) -> Vec<String> {
     let speaker = statement.attribution.speaker.as_ref();
@@ -410,46 +281,6 @@ fn statement_terms(statement: &Statement) -> Vec<String> {
         speaker.map_or("", |s| s.affiliation.as_str()),
     ];
     fields.iter().flat_map(|field| text::terms(field)).collect()
-}
-
-/// Claim entities absent from the statement's terms.
-fn missing_entities(claim: &ClaimFacts, known: &[String]) -> Vec<String> {
-    claim
-        .entities
-        .iter()
-        .filter(|(_, stem)| !known.iter().any(|term| same_entity(term, stem)))
-        .map(|(word, _)| word.clone())
-        .collect()
-}
-
-fn same_entity(a: &str, b: &str) -> bool {
-    if a == b {
-        return true;
-    }
-    let prefix = |s: &str| s.chars().take(ENTITY_PREFIX).collect::<String>();
-    a.chars().count() >= ENTITY_PREFIX
-        && b.chars().count() >= ENTITY_PREFIX
-        && prefix(a) == prefix(b)
-}
-
-fn directions(text: &str, tokens: &[Token]) -> Vec<(String, Direction)> {
-    tokens
-        .iter()
-        .filter_map(|token| {
-            let direction = direction_of(&token.term)?;
-            Some((text.get(token.start..token.end)?.to_owned(), direction))
-        })
-        .collect()
-}
-
-fn direction_of(term: &str) -> Option<Direction> {
-    if UP_WORDS.contains(&term) {
-        Some(Direction::Up)
-    } else if DOWN_WORDS.contains(&term) {
-        Some(Direction::Down)
-    } else {
-        None
-    }
 }
 
 /// "the claim says rose, the statement says fell" when they point apart.
