@@ -278,7 +278,7 @@ async fn number_aware_stance_on_the_demo() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start_demo(dir.path()).await;
     let mut claims = server.claims().await;
-    let mut ask = |text: &'static str| {
+    let ask = |text: &'static str| {
         let mut client = claims.clone();
         async move {
             client
