@@ -40,6 +40,8 @@ pub struct EvalStanceArgs {
     /// Statement JSONL files, loaded into a temporary database.
     #[arg(long = "statements", required = true)]
     pub statements: Vec<PathBuf>,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 /// Weights of the request-context ranking signals (see README "Ranking").
@@ -57,6 +59,10 @@ pub struct RankingArgs {
     /// Days over which the time bonus falls by a factor e.
     #[arg(long, env = "FACTDESK_TIME_SCALE_DAYS", default_value_t = RankingParams::default().time_scale_days)]
     pub time_scale_days: f32,
+    /// With embeddings: weight of meaning similarity (cosine) against the
+    /// lexical score.
+    #[arg(long, env = "FACTDESK_SEMANTIC_WEIGHT", default_value_t = RankingParams::default().semantic_weight)]
+    pub semantic_weight: f32,
 }
 
 impl RankingArgs {
@@ -66,6 +72,7 @@ impl RankingArgs {
             claimant_term_weight: self.claimant_term_weight,
             time_weight: self.time_weight,
             time_scale_days: self.time_scale_days,
+            semantic_weight: self.semantic_weight,
         }
     }
 }
@@ -84,8 +91,11 @@ pub enum ContextMode {
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// Statement JSONL files, loaded into a temporary database.
-    #[arg(long = "statements", required = true)]
+    #[arg(long = "statements", required_unless_present = "db")]
     pub statements: Vec<PathBuf>,
+    /// Use this database instead (e.g. one imported with embeddings).
+    #[arg(long, conflicts_with = "statements")]
+    pub db: Option<PathBuf>,
     /// Query files (`id<TAB>tweet`); each NAME.queries.tsv is scored against
     /// NAME.qrels.tsv beside it.
     #[arg(long = "queries", required = true)]
@@ -95,6 +105,18 @@ pub struct EvalArgs {
     pub context: ContextMode,
     #[command(flatten)]
     pub ranking: RankingArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+/// The optional sentence-embedding model.
+#[derive(Debug, Args, Clone)]
+pub struct ModelArgs {
+    /// sentence-transformers folder (config.json, tokenizer.json,
+    /// model.safetensors), e.g. all-MiniLM-L6-v2. Without it matching is
+    /// lexical only.
+    #[arg(long, env = "FACTDESK_EMBEDDING_MODEL")]
+    pub embedding_model: Option<PathBuf>,
 }
 
 /// Where the database lives.
@@ -125,6 +147,8 @@ pub struct ServeArgs {
     pub max_message_bytes: usize,
     #[command(flatten)]
     pub ranking: RankingArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +158,8 @@ pub struct ImportArgs {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub db: DbArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[cfg(test)]

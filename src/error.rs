@@ -18,4 +18,7 @@ pub enum Error {
     /// Storage failed; details are for the log, not for clients.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The embedding model failed; details are for the log.
+    #[error("embedding failed: {0}")]
+    Embed(#[from] crate::embed::EmbedError),
 }

@@ -9,6 +9,7 @@
 //! - [`text`]: normalisation, tokenising, stemming, CJK bigrams.
 //! - [`store`]: the sled database, the system of record.
 //! - [`index`]: in-memory inverted index with BM25F, rebuilt at start-up.
+//! - [`embed`]: sentence embeddings (candle, all-MiniLM-L6-v2) for re-ranking.
 //! - [`check`]: retrieve → stance → verdict → explanation, pure logic.
 //! - [`library`]: store and index kept in step; what handlers call.
 //! - [`service`]: tonic handlers and proto ⇄ domain conversion.
@@ -20,6 +21,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod embed;
 pub mod error;
 pub mod eval;
 pub mod index;

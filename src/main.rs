@@ -7,8 +7,9 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Parser;
 use factdesk::config::{
-    Cli, Command, ContextMode, EvalArgs, EvalStanceArgs, ServeArgs, DEFAULT_DB_DIR,
+    Cli, Command, ContextMode, EvalArgs, EvalStanceArgs, ModelArgs, ServeArgs, DEFAULT_DB_DIR,
 };
+use factdesk::embed::Embedder;
 use factdesk::model::{CheckFilter, CheckOptions, RankingParams};
 use factdesk::server::{self, ServerOptions};
 use factdesk::store::Store;
@@ -27,7 +28,7 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(args),
         Command::Import(args) => {
-            let library = open(Some(&args.db.db))?;
+            let library = open(Some(&args.db.db), &args.model)?;
             let mut stderr = std::io::stderr();
             let mut total = cli::ImportSummary::default();
             for file in &args.files {
@@ -66,12 +67,22 @@ fn main() -> anyhow::Result<()> {
     }
 }
 
-fn open(db: Option<&std::path::Path>) -> anyhow::Result<Library> {
+/// Opens the database (a temporary one for `None`) with the embedding model,
+/// if one is named.
+fn open(db: Option<&std::path::Path>, model: &ModelArgs) -> anyhow::Result<Library> {
     let store = match db {
         Some(path) => Store::open(path)?,
         None => Store::temporary().context("cannot create a temporary database")?,
     };
-    Ok(Library::new(store)?)
+    let embedder = match &model.embedding_model {
+        Some(dir) => {
+            let embedder = Embedder::load(dir)?;
+            tracing::info!(model = embedder.model_id(), "embedding model loaded");
+            Some(Arc::new(embedder))
+        }
+        None => None,
+    };
+    Ok(Library::with_embedder(store, embedder)?)
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
@@ -80,7 +91,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .db
         .clone()
         .or_else(|| (!args.demo).then(|| DEFAULT_DB_DIR.into()));
-    let library = Arc::new(open(db.as_deref())?);
+    let library = Arc::new(open(db.as_deref(), &args.model)?);
     if args.demo {
         let batch = demo::statements().into_iter().enumerate();
         let report = library.import_batch(batch.map(|(i, s)| (i as u64, s)).collect())?;
@@ -107,8 +118,8 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 /// A temporary library holding the statements of `files`.
-fn load_temporary(files: &[std::path::PathBuf]) -> anyhow::Result<Library> {
-    let library = open(None)?;
+fn load_temporary(files: &[std::path::PathBuf], model: &ModelArgs) -> anyhow::Result<Library> {
+    let library = open(None, model)?;
     let mut stderr = std::io::stderr();
     for file in files {
         let summary = cli::import_file(&library, file, &mut stderr)?;
@@ -124,11 +135,12 @@ fn default_options(ranking: RankingParams) -> CheckOptions {
         filter: CheckFilter::default(),
         ranking,
         verdict_threshold: factdesk::check::STRONG_MATCH,
+        use_embeddings: true,
     }
 }
 
 fn eval_stance(args: EvalStanceArgs) -> anyhow::Result<()> {
-    let library = load_temporary(&args.statements)?;
+    let library = load_temporary(&args.statements, &args.model)?;
     let cases = factdesk::eval::stance::read_cases(&args.file)?;
     let options = default_options(RankingParams::default());
     let report = factdesk::eval::stance::evaluate(&library, &cases, &options)?;
@@ -137,12 +149,20 @@ fn eval_stance(args: EvalStanceArgs) -> anyhow::Result<()> {
 }
 
 fn eval(args: EvalArgs) -> anyhow::Result<()> {
-    let library = load_temporary(&args.statements)?;
+    let library = match &args.db {
+        Some(db) => open(Some(db), &args.model)?,
+        None => load_temporary(&args.statements, &args.model)?,
+    };
     let options = default_options(args.ranking.params());
-    let modes: &[(bool, &str)] = match args.context {
+    let contexts: &[(bool, &str)] = match args.context {
         ContextMode::Off => &[(false, "text only")],
         ContextMode::On => &[(true, "with claimant and time")],
         ContextMode::Both => &[(false, "text only"), (true, "with claimant and time")],
+    };
+    let matchers: &[(bool, &str)] = if library.has_embeddings() {
+        &[(false, "lexical"), (true, "embeddings")]
+    } else {
+        &[(false, "lexical")]
     };
     println!("{}", factdesk::eval::TABLE_HEADER);
     for queries_path in &args.queries {
@@ -159,9 +179,17 @@ fn eval(args: EvalArgs) -> anyhow::Result<()> {
                     qrels_path.display()
                 )
             })?;
-        for (with_context, mode) in modes {
-            let metrics = factdesk::eval::evaluate(&library, &queries, &options, *with_context)?;
-            println!("{}", factdesk::eval::table_row(&split, mode, &metrics));
+        for (use_embeddings, matcher) in matchers {
+            let options = CheckOptions {
+                use_embeddings: *use_embeddings,
+                ..options.clone()
+            };
+            for (with_context, context) in contexts {
+                let metrics =
+                    factdesk::eval::evaluate(&library, &queries, &options, *with_context)?;
+                let mode = format!("{matcher}, {context}");
+                println!("{}", factdesk::eval::table_row(&split, &mode, &metrics));
+            }
         }
     }
     Ok(())

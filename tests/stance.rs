@@ -27,6 +27,7 @@ fn stance_dev_set_scores() {
         filter: CheckFilter::default(),
         ranking: RankingParams::default(),
         verdict_threshold: factdesk::check::STRONG_MATCH,
+        use_embeddings: true,
     };
     let report = evaluate(&library, &cases, &options).unwrap();
     println!("{}", render(&report));

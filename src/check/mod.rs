@@ -29,6 +29,7 @@ pub fn check(
     store: &Store,
     claim: &Claim,
     options: &CheckOptions,
+    claim_vector: Option<&[f32]>,
 ) -> Result<CheckResult, StoreError> {
     let claim_tokens = text::analyze(&claim.text);
     let facts = ClaimFacts::new(&claim.text, &claim_tokens);
@@ -39,18 +40,22 @@ pub fn check(
         facts: &facts,
         verdict_threshold: options.verdict_threshold,
     };
-    let hits = retrieve(
+    let terms = search_terms(&claim_tokens);
+    let mut hits = rank(
         index,
         claim,
-        &search_terms(&claim_tokens),
+        &terms,
         options,
-        options.max_matches,
+        claim_vector,
+        FIGURE_RERANK_DEPTH.max(options.max_matches),
     );
+    favour_agreeing_figures(store, &facts, &mut hits)?;
+    hits.truncate(options.max_matches);
     let mut matches = Vec::with_capacity(hits.len());
     for hit in hits {
         // A statement deleted between search and load is simply skipped.
         if let Some(statement) = store.get(&hit.id)? {
-            matches.push(build_match(&view, statement, hit.score));
+            matches.push(build_match(&view, statement, &hit));
         }
     }
     let (verdict, verdict_explanation) = decide_verdict(&matches, options.verdict_threshold);
@@ -70,6 +75,116 @@ pub fn search_terms(tokens: &[Token]) -> Vec<String> {
         .filter(|token| !token.negation)
         .map(|token| token.term.clone())
         .collect()
+}
+
+/// Top hits re-ordered by [`favour_agreeing_figures`].
+pub const FIGURE_RERANK_DEPTH: usize = 20;
+/// Added to the ranking of a statement that states a figure agreeing with
+/// one of the claim's ("50%" and "half").
+pub const FIGURE_BONUS: f32 = 0.1;
+
+/// Raises the score (capped at 1) of statements among the top
+/// [`FIGURE_RERANK_DEPTH`] that state a figure agreeing with the claim's — a
+/// shared number is strong evidence of the same fact — and re-sorts them.
+pub fn favour_agreeing_figures(
+    store: &Store,
+    facts: &ClaimFacts,
+    hits: &mut [Hit],
+) -> Result<(), StoreError> {
+    if facts.quantities.is_empty() {
+        return Ok(());
+    }
+    let depth = hits.len().min(FIGURE_RERANK_DEPTH);
+    let mut keyed = Vec::with_capacity(depth);
+    for (position, hit) in hits[..depth].iter().enumerate() {
+        let agrees = match store.get(&hit.id)? {
+            Some(statement) => stance::mentions(&statement.text).iter().any(|theirs| {
+                facts.quantities.iter().any(|ours| {
+                    text::quantity::compare(&ours.quantity, &theirs.quantity)
+                        == text::quantity::Agreement::Agree
+                })
+            }),
+            None => false,
+        };
+        let bonus = if agrees { FIGURE_BONUS } else { 0.0 };
+        keyed.push(((hit.score + bonus).min(1.0), position));
+    }
+    keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let reordered: Vec<Hit> = keyed
+        .iter()
+        .map(|&(score, position)| Hit {
+            score,
+            ..hits[position].clone()
+        })
+        .collect();
+    hits[..depth].clone_from_slice(&reordered);
+    Ok(())
+}
+
+/// Lexical candidates considered when re-ranking with embeddings.
+pub const LEXICAL_CANDIDATES: usize = 100;
+/// Nearest-embedding candidates added when re-ranking, so paraphrases with
+/// no shared words are found.
+pub const VECTOR_CANDIDATES: usize = 50;
+
+/// The final ranking: lexical candidates, re-ranked with the claim
+/// embedding when one is given. Fused score = (1 − w)·lexical + w·cosine
+/// (w = `ranking.semantic_weight`, negative cosines count as 0) plus the
+/// request-context bonus, capped at 1.
+pub fn rank(
+    index: &Index,
+    claim: &Claim,
+    terms: &[String],
+    options: &CheckOptions,
+    claim_vector: Option<&[f32]>,
+    limit: usize,
+) -> Vec<Hit> {
+    let Some(vector) = claim_vector else {
+        return retrieve(index, claim, terms, options, limit);
+    };
+    let mut candidate_options = options.clone();
+    candidate_options.min_score = 0.0;
+    let mut hits = retrieve(index, claim, terms, &candidate_options, LEXICAL_CANDIDATES);
+    let claimant = claim.claimant.to_lowercase();
+    let query = Query {
+        terms,
+        claimant_terms: &[],
+        claimant: &claimant,
+        claim_time: claim.claim_time.map(|time| time.timestamp()),
+        filter: &options.filter,
+        ranking: &options.ranking,
+        min_score: 0.0,
+    };
+    for (id, _) in index.nearest(vector, &options.filter, VECTOR_CANDIDATES) {
+        if hits.iter().any(|hit| hit.id == id) {
+            continue;
+        }
+        let bonus = index
+            .doc_meta(&id)
+            .map_or(0.0, |meta| query.context_bonus(meta));
+        hits.push(Hit {
+            id,
+            bm25: 0.0,
+            lexical: 0.0,
+            score: bonus,
+            semantic: None,
+        });
+    }
+    let weight = options.ranking.semantic_weight;
+    let mut fused: Vec<(f32, Hit)> = hits
+        .into_iter()
+        .map(|mut hit| {
+            let cosine = index.cosine(&hit.id, vector).unwrap_or(0.0);
+            let bonus = (hit.score - hit.lexical.min(1.0)).max(0.0);
+            let key = (1.0 - weight) * hit.lexical + weight * cosine.max(0.0) + bonus;
+            hit.semantic = Some(cosine);
+            hit.score = key.min(1.0);
+            (key, hit)
+        })
+        .filter(|(_, hit)| hit.score >= options.min_score)
+        .collect();
+    fused.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    fused.into_iter().take(limit).map(|(_, hit)| hit).collect()
 }
 
 /// The candidate stage: the best `limit` statements by BM25F plus the
@@ -134,7 +249,8 @@ struct ClaimView<'a> {
     verdict_threshold: f32,
 }
 
-fn build_match(view: &ClaimView<'_>, statement: Statement, score: f32) -> Match {
+fn build_match(view: &ClaimView<'_>, statement: Statement, hit: &Hit) -> Match {
+    let score = hit.score;
     let statement_tokens = text::analyze(&statement.text);
     let decision = stance::decide(
         view.facts,
@@ -145,7 +261,10 @@ fn build_match(view: &ClaimView<'_>, statement: Statement, score: f32) -> Match 
         score,
         view.verdict_threshold,
     );
-    let coverage = explain::coverage(view.tokens, &statement);
+    let mut coverage = explain::coverage(view.tokens, &statement);
+    if let Some(cosine) = hit.semantic {
+        coverage.push_str(&format!("; meaning similarity {cosine:.2}"));
+    }
     Match {
         highlights: explain::highlights(
             &view.claim.text,

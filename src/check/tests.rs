@@ -25,6 +25,7 @@ fn check(library: &Library, text: &str) -> crate::model::CheckResult {
         filter: CheckFilter::default(),
         ranking: RankingParams::default(),
         verdict_threshold: crate::check::STRONG_MATCH,
+        use_embeddings: true,
     };
     library.check(&claim, &options).unwrap()
 }

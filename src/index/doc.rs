@@ -52,6 +52,8 @@ pub struct AnalysedDoc {
     pub term_frequencies: HashMap<String, [u16; FIELDS]>,
     /// Terms per field.
     pub lengths: [u32; FIELDS],
+    /// Sentence embedding (unit length), when a model is loaded.
+    pub vector: Option<Vec<f32>>,
 }
 
 impl AnalysedDoc {
@@ -80,6 +82,7 @@ impl AnalysedDoc {
             },
             term_frequencies,
             lengths,
+            vector: None,
         }
     }
 }

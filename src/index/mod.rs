@@ -14,6 +14,7 @@
 
 mod doc;
 mod query;
+mod vectors;
 
 use std::collections::HashMap;
 
@@ -41,6 +42,7 @@ struct Posting {
 struct DocSlot {
     meta: DocMeta,
     lengths: [u32; FIELDS],
+    vector: Option<Box<[f32]>>,
 }
 
 /// A statement the index found for a query.
@@ -54,6 +56,8 @@ pub struct Hit {
     /// `lexical` plus the request-context bonuses, capped at 1. Hits are
     /// ordered by the uncapped sum.
     pub score: f32,
+    /// Cosine between claim and statement embeddings, when re-ranked.
+    pub semantic: Option<f32>,
 }
 
 /// Accumulates BM25F scores over the postings of a set of terms.
@@ -153,6 +157,7 @@ impl Index {
         self.docs.push(Some(DocSlot {
             meta: doc.meta,
             lengths: doc.lengths,
+            vector: doc.vector.map(Vec::into_boxed_slice),
         }));
     }
 
@@ -172,6 +177,12 @@ impl Index {
             !postings.is_empty()
         });
         true
+    }
+
+    /// The filterable attributes of an indexed statement.
+    pub fn doc_meta(&self, id: &str) -> Option<&DocMeta> {
+        let doc = *self.by_id.get(id)?;
+        self.docs[doc as usize].as_ref().map(|slot| &slot.meta)
     }
 
     /// Inverse document frequency of a term (BM25's, always positive).
@@ -230,6 +241,7 @@ impl Index {
                 bm25,
                 lexical,
                 score: rank_key.min(1.0),
+                semantic: None,
             })
             .collect()
     }

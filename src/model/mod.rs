@@ -231,6 +231,8 @@ pub struct CheckOptions {
     /// Score from which a match can support or contradict (and so decide
     /// the verdict); below it a match is RELATED.
     pub verdict_threshold: f32,
+    /// Re-rank with sentence embeddings when the library has a model.
+    pub use_embeddings: bool,
 }
 
 /// Weights of the request-context ranking signals. Each applies only when
@@ -246,6 +248,9 @@ pub struct RankingParams {
     pub time_weight: f32,
     /// Days over which the time bonus falls by a factor e.
     pub time_scale_days: f32,
+    /// With embeddings: weight of the claim–statement cosine in the score;
+    /// the lexical score gets the rest.
+    pub semantic_weight: f32,
 }
 
 impl Default for RankingParams {
@@ -255,6 +260,7 @@ impl Default for RankingParams {
             claimant_term_weight: 0.3,
             time_weight: 0.2,
             time_scale_days: 30.0,
+            semantic_weight: 0.7,
         }
     }
 }

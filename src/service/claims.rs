@@ -111,6 +111,7 @@ fn check_request(request: pb::CheckClaimRequest) -> Result<(Claim, CheckOptions)
             filter,
             ranking: RankingParams::default(),
             verdict_threshold,
+            use_embeddings: true,
         },
     ))
 }

@@ -41,6 +41,10 @@ impl From<Error> for Status {
                 tracing::error!(error = %store_error, "storage failure");
                 Status::internal("internal storage error; see the server log")
             }
+            Error::Embed(embed_error) => {
+                tracing::error!(error = %embed_error, "embedding failure");
+                Status::internal("internal embedding error; see the server log")
+            }
         }
     }
 }

@@ -21,6 +21,27 @@ pub fn key_after(id: &str) -> Vec<u8> {
     key
 }
 
+/// An embedding as stored: f32 little-endian.
+pub fn encode_vector(vector: &[f32]) -> Vec<u8> {
+    vector
+        .iter()
+        .flat_map(|value| value.to_le_bytes())
+        .collect()
+}
+
+/// A stored embedding; `None` when the length is not a multiple of 4.
+pub fn decode_vector(bytes: &[u8]) -> Option<Vec<f32>> {
+    if !bytes.len().is_multiple_of(4) {
+        return None;
+    }
+    let chunks = bytes.chunks_exact(4);
+    Some(
+        chunks
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect(),
+    )
+}
+
 /// Where a listing resumes, and for which filters it was issued.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PageCursor {
@@ -93,6 +114,13 @@ mod tests {
             if b > a {
                 prop_assert!(key_after(&a) <= statement_key(&b));
             }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn vectors_round_trip(vector in proptest::collection::vec(any::<f32>().prop_filter("finite", |v| v.is_finite()), 0..64)) {
+            prop_assert_eq!(decode_vector(&encode_vector(&vector)), Some(vector));
         }
     }
 

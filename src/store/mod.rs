@@ -4,6 +4,9 @@
 //! - tree `meta`: `format` = "factdesk", `schema_version` = u32 big-endian.
 //! - tree `statements`: key = statement id (UTF-8), value = the statement's
 //!   proto3 JSON form (with `createTime`).
+//! - tree `vectors`: key = statement id, value = its sentence embedding
+//!   (f32 little-endian), written in the same transaction as the statement;
+//!   `meta`/`embedding_model` names the model that made them.
 //!
 //! Every write is one sled operation or one transaction, so a statement is
 //! never half-written, and every write method returns only after
@@ -15,6 +18,7 @@ pub mod keys;
 use std::path::{Path, PathBuf};
 
 use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::Transactional;
 
 use crate::model::Statement;
 
@@ -23,6 +27,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 const FORMAT_MARK: &[u8] = b"factdesk";
 const META_TREE: &str = "meta";
 const STATEMENTS_TREE: &str = "statements";
+const VECTORS_TREE: &str = "vectors";
+const EMBEDDING_MODEL_KEY: &str = "embedding_model";
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -57,10 +63,16 @@ pub enum InsertOutcome {
     Conflict,
 }
 
+/// A statement ready to write: key, JSON value, embedding bytes.
+type EncodedStatement = (Vec<u8>, Vec<u8>, Option<Vec<u8>>);
+
 /// Handle to the open database. Cheap to share behind an `Arc`.
 pub struct Store {
     db: sled::Db,
+    meta: sled::Tree,
     statements: sled::Tree,
+    /// Sentence embeddings, key = statement id, value = f32 little-endian.
+    vectors: sled::Tree,
 }
 
 impl Store {
@@ -97,7 +109,13 @@ impl Store {
             }
         }
         let statements = db.open_tree(STATEMENTS_TREE)?;
-        Ok(Store { db, statements })
+        let vectors = db.open_tree(VECTORS_TREE)?;
+        Ok(Store {
+            db,
+            meta,
+            statements,
+            vectors,
+        })
     }
 
     /// Number of stored statements.
@@ -110,39 +128,45 @@ impl Store {
         self.statements.is_empty()
     }
 
-    /// Stores `statement` unless its id is taken, durably.
-    pub fn insert_new(&self, statement: &Statement) -> Result<InsertOutcome, StoreError> {
-        let key = keys::statement_key(&statement.id);
-        let value = encode(statement);
-        let outcome = match self
-            .statements
-            .compare_and_swap(&key, None::<&[u8]>, Some(value))?
-        {
-            Ok(()) => InsertOutcome::Created(statement.clone()),
-            Err(taken) => compare_existing(&statement.id, taken.current.as_deref(), statement)?,
-        };
-        if matches!(outcome, InsertOutcome::Created(_)) {
-            self.db.flush()?;
-        }
-        Ok(outcome)
+    /// Stores `statement` (and its embedding, if any) unless its id is
+    /// taken, durably.
+    pub fn insert_new(
+        &self,
+        statement: &Statement,
+        vector: Option<&[f32]>,
+    ) -> Result<InsertOutcome, StoreError> {
+        let batch = [(statement.clone(), vector.map(<[f32]>::to_vec))];
+        let mut outcomes = self.insert_batch(&batch)?;
+        Ok(outcomes.remove(0))
     }
 
-    /// Stores every statement whose id is free, in one transaction, durably.
-    /// Returns one outcome per input, in order.
-    pub fn insert_batch(&self, batch: &[Statement]) -> Result<Vec<InsertOutcome>, StoreError> {
-        let encoded: Vec<(Vec<u8>, Vec<u8>)> = batch
+    /// Stores every statement whose id is free, with its embedding, in one
+    /// transaction, durably. Returns one outcome per input, in order.
+    pub fn insert_batch(
+        &self,
+        batch: &[(Statement, Option<Vec<f32>>)],
+    ) -> Result<Vec<InsertOutcome>, StoreError> {
+        let encoded: Vec<EncodedStatement> = batch
             .iter()
-            .map(|statement| (keys::statement_key(&statement.id), encode(statement)))
+            .map(|(statement, vector)| {
+                let key = keys::statement_key(&statement.id);
+                (
+                    key,
+                    encode(statement),
+                    vector.as_deref().map(keys::encode_vector),
+                )
+            })
             .collect();
-        let outcomes = self
-            .statements
-            .transaction(|tx| {
+        let outcomes = (&self.statements, &self.vectors)
+            .transaction(|(statements, vectors)| {
                 let mut outcomes = Vec::with_capacity(batch.len());
-                for (statement, (key, value)) in batch.iter().zip(&encoded) {
-                    let current = tx.get(key)?;
-                    let outcome = match current {
+                for ((statement, _), (key, value, vector)) in batch.iter().zip(&encoded) {
+                    let outcome = match statements.get(key)? {
                         None => {
-                            tx.insert(key.as_slice(), value.as_slice())?;
+                            statements.insert(key.as_slice(), value.as_slice())?;
+                            if let Some(vector) = vector {
+                                vectors.insert(key.as_slice(), vector.as_slice())?;
+                            }
                             InsertOutcome::Created(statement.clone())
                         }
                         Some(bytes) => compare_existing(&statement.id, Some(&bytes), statement)
@@ -156,8 +180,59 @@ impl Store {
                 TransactionError::Abort(error) => error,
                 TransactionError::Storage(error) => StoreError::Sled(error),
             })?;
-        self.db.flush()?;
+        if outcomes
+            .iter()
+            .any(|o| matches!(o, InsertOutcome::Created(_)))
+        {
+            self.db.flush()?;
+        }
         Ok(outcomes)
+    }
+
+    /// Stores embeddings for statements already on record (a backfill after
+    /// the model changed), durably, and records which model made them.
+    pub fn put_vectors(
+        &self,
+        model_id: &str,
+        vectors: &[(String, Vec<f32>)],
+    ) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for (id, vector) in vectors {
+            batch.insert(keys::statement_key(id), keys::encode_vector(vector));
+        }
+        self.vectors.apply_batch(batch)?;
+        self.meta.insert(EMBEDDING_MODEL_KEY, model_id.as_bytes())?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Drops every stored embedding (they came from another model).
+    pub fn clear_vectors(&self) -> Result<(), StoreError> {
+        self.vectors.clear()?;
+        self.meta.remove(EMBEDDING_MODEL_KEY)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// The id of the model that made the stored embeddings, if any.
+    pub fn embedding_model(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .meta
+            .get(EMBEDDING_MODEL_KEY)?
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+    }
+
+    /// Records the model that makes embeddings from now on.
+    pub fn set_embedding_model(&self, model_id: &str) -> Result<(), StoreError> {
+        self.meta.insert(EMBEDDING_MODEL_KEY, model_id.as_bytes())?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// The stored embedding of `id`, if any.
+    pub fn vector(&self, id: &str) -> Result<Option<Vec<f32>>, StoreError> {
+        let bytes = self.vectors.get(keys::statement_key(id))?;
+        Ok(bytes.and_then(|bytes| keys::decode_vector(&bytes)))
     }
 
     /// The statement stored under `id`, if any.
@@ -168,9 +243,20 @@ impl Store {
         }
     }
 
-    /// Removes `id` durably; false when it was not there.
+    /// Removes `id` and its embedding durably; false when it was not there.
     pub fn remove(&self, id: &str) -> Result<bool, StoreError> {
-        let existed = self.statements.remove(keys::statement_key(id))?.is_some();
+        let key = keys::statement_key(id);
+        let existed = (&self.statements, &self.vectors)
+            .transaction(|(statements, vectors)| {
+                vectors.remove(key.as_slice())?;
+                Ok::<_, ConflictableTransactionError<StoreError>>(
+                    statements.remove(key.as_slice())?.is_some(),
+                )
+            })
+            .map_err(|error| match error {
+                TransactionError::Abort(error) => error,
+                TransactionError::Storage(error) => StoreError::Sled(error),
+            })?;
         if existed {
             self.db.flush()?;
         }
@@ -189,6 +275,21 @@ impl Store {
         range.map(|entry| {
             let (key, value) = entry?;
             decode(&String::from_utf8_lossy(&key), &value)
+        })
+    }
+
+    /// Every stored embedding with its statement id.
+    pub fn scan_vectors(
+        &self,
+    ) -> impl Iterator<Item = Result<(String, Vec<f32>), StoreError>> + '_ {
+        self.vectors.iter().map(|entry| {
+            let (key, value) = entry?;
+            let id = String::from_utf8_lossy(&key).into_owned();
+            let vector = keys::decode_vector(&value).ok_or_else(|| StoreError::Corrupt {
+                key: id.clone(),
+                reason: "embedding length is not a multiple of 4 bytes".to_owned(),
+            })?;
+            Ok((id, vector))
         })
     }
 

@@ -20,7 +20,7 @@ fn reopen_keeps_statements() {
     let dir = tempfile::tempdir().unwrap();
     {
         let store = Store::open(dir.path()).unwrap();
-        store.insert_new(&statement("a", "one")).unwrap();
+        store.insert_new(&statement("a", "one"), None).unwrap();
     }
     let store = Store::open(dir.path()).unwrap();
     assert_eq!(store.get("a").unwrap().unwrap().text, "one");
@@ -31,15 +31,18 @@ fn same_id_same_content_is_unchanged_else_conflict() {
     let store = Store::temporary().unwrap();
     let first = statement("a", "one");
     assert!(matches!(
-        store.insert_new(&first).unwrap(),
+        store.insert_new(&first, None).unwrap(),
         InsertOutcome::Created(_)
     ));
     assert!(matches!(
-        store.insert_new(&first).unwrap(),
+        store.insert_new(&first, None).unwrap(),
         InsertOutcome::Unchanged(_)
     ));
     let other = statement("a", "two");
-    assert_eq!(store.insert_new(&other).unwrap(), InsertOutcome::Conflict);
+    assert_eq!(
+        store.insert_new(&other, None).unwrap(),
+        InsertOutcome::Conflict
+    );
     assert_eq!(store.get("a").unwrap().unwrap().text, "one");
 }
 
@@ -75,17 +78,20 @@ fn foreign_sled_database_is_refused() {
 #[test]
 fn batch_reports_each_outcome() {
     let store = Store::temporary().unwrap();
-    store.insert_new(&statement("b", "held")).unwrap();
+    store.insert_new(&statement("b", "held"), None).unwrap();
     let outcomes = store
         .insert_batch(&[
-            statement("a", "x"),
-            statement("b", "other"),
-            statement("a", "x"),
+            (statement("a", "x"), Some(vec![1.0, 2.0])),
+            (statement("b", "other"), None),
+            (statement("a", "x"), None),
         ])
         .unwrap();
     assert!(matches!(outcomes[0], InsertOutcome::Created(_)));
     assert_eq!(outcomes[1], InsertOutcome::Conflict);
     assert!(matches!(outcomes[2], InsertOutcome::Unchanged(_)));
+    assert_eq!(store.vector("a").unwrap(), Some(vec![1.0, 2.0]));
+    store.remove("a").unwrap();
+    assert_eq!(store.vector("a").unwrap(), None);
 }
 
 #[derive(Clone, Debug)]
@@ -111,7 +117,7 @@ proptest! {
         for op in ops {
             match op {
                 Op::Insert(id, text) => {
-                    let outcome = store.insert_new(&statement(&id, &text)).unwrap();
+                    let outcome = store.insert_new(&statement(&id, &text), None).unwrap();
                     match model.get(&id) {
                         None => { prop_assert!(matches!(outcome, InsertOutcome::Created(_))); model.insert(id, text); }
                         Some(held) if *held == text => prop_assert!(matches!(outcome, InsertOutcome::Unchanged(_))),

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use factdesk::embed::Embedder;
 use factdesk::pb::claim_service_client::ClaimServiceClient;
 use factdesk::pb::statement_service_client::StatementServiceClient;
 use factdesk::server::{self, ServerOptions};
@@ -32,8 +33,13 @@ impl TestServer {
 
     /// Starts a server over the database in `db_dir`, with the demo library.
     pub async fn start_demo(db_dir: &Path) -> TestServer {
+        TestServer::start_demo_with(db_dir, None).await
+    }
+
+    /// Like [`TestServer::start_demo`], with sentence embeddings when given.
+    pub async fn start_demo_with(db_dir: &Path, embedder: Option<Arc<Embedder>>) -> TestServer {
         let store = Store::open(db_dir).expect("open store");
-        let library = Library::new(store).expect("build library");
+        let library = Library::with_embedder(store, embedder).expect("build library");
         let batch = factdesk::demo::statements().into_iter().enumerate();
         let report = library
             .import_batch(batch.map(|(i, s)| (i as u64, s)).collect())
@@ -111,6 +117,26 @@ pub fn shared_data() -> Option<PathBuf> {
     );
     eprintln!("skipping: evaluation data not found at {}", dir.display());
     None
+}
+
+/// The embedding model named by `FACTDESK_EMBEDDING_MODEL`. When absent:
+/// panics under CI, otherwise prints a notice and returns `None`.
+pub fn embedding_model() -> Option<Arc<Embedder>> {
+    let dir = std::env::var_os("FACTDESK_EMBEDDING_MODEL").map(PathBuf::from);
+    match dir {
+        Some(dir) if dir.join("model.safetensors").exists() => Some(Arc::new(
+            Embedder::load(&dir).expect("load embedding model"),
+        )),
+        _ => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI is set but FACTDESK_EMBEDDING_MODEL does not name a model folder \
+                 (run scripts/fetch-model.sh)"
+            );
+            eprintln!("skipping: FACTDESK_EMBEDDING_MODEL not set (see scripts/fetch-model.sh)");
+            None
+        }
+    }
 }
 
 /// A claim request for `text` with default options.

@@ -6,12 +6,15 @@
 //! only after the store has flushed it; a crash between the two loses nothing
 //! because the index is rebuilt from the store at start-up.
 
-use std::sync::RwLock;
+mod semantic;
+
+use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use chrono::Utc;
 
 use crate::check;
+use crate::embed::Embedder;
 use crate::error::Error;
 use crate::index::{AnalysedDoc, Hit, Index};
 use crate::model::{
@@ -30,6 +33,8 @@ pub const DEFAULT_PAGE_SIZE: usize = 50;
 pub struct Library {
     store: Store,
     index: RwLock<Index>,
+    /// Sentence-embedding model, when semantic re-ranking is on.
+    embedder: Option<Arc<Embedder>>,
 }
 
 /// What an import batch did, per statement.
@@ -67,21 +72,34 @@ pub struct ListPage {
 }
 
 impl Library {
-    /// Wraps an open store and builds the index from its statements.
+    /// Wraps an open store and builds the index from its statements
+    /// (lexical matching only).
     pub fn new(store: Store) -> Result<Library, Error> {
+        Library::with_embedder(store, None)
+    }
+
+    /// Like [`Library::new`], with sentence embeddings when `embedder` is
+    /// given: stored vectors from the same model are loaded, missing ones are
+    /// computed and stored now (all of them after a model change).
+    pub fn with_embedder(store: Store, embedder: Option<Arc<Embedder>>) -> Result<Library, Error> {
         let started = Instant::now();
         let mut index = Index::default();
         for statement in store.scan_after(None) {
             index.insert(&statement?);
         }
+        if let Some(embedder) = &embedder {
+            semantic::load_vectors(&store, &mut index, embedder)?;
+        }
         tracing::info!(
             statements = index.len(),
+            embeddings = embedder.is_some(),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "index built"
         );
         Ok(Library {
             store,
             index: RwLock::new(index),
+            embedder,
         })
     }
 
@@ -99,9 +117,12 @@ impl Library {
     /// stored statement and whether it was newly created.
     pub fn create(&self, statement: Statement) -> Result<(Statement, bool), Error> {
         let statement = prepare(statement)?;
-        match self.store.insert_new(&statement)? {
+        let mut vectors = self.embed_statements(std::slice::from_ref(&statement))?;
+        let vector = vectors.pop().flatten();
+        match self.store.insert_new(&statement, vector.as_deref())? {
             InsertOutcome::Created(stored) => {
-                let doc = AnalysedDoc::from_statement(&stored);
+                let mut doc = AnalysedDoc::from_statement(&stored);
+                doc.vector = vector;
                 self.write_index().insert_analysed(doc);
                 Ok((stored, true))
             }
@@ -127,12 +148,19 @@ impl Library {
                 Err(error) => report.rejected.push(ImportRejection { index, id, error }),
             }
         }
-        let outcomes = self.store.insert_batch(&accepted)?;
+        let vectors = self.embed_statements(&accepted)?;
+        let with_vectors: Vec<(Statement, Option<Vec<f32>>)> =
+            accepted.into_iter().zip(vectors).collect();
+        let outcomes = self.store.insert_batch(&with_vectors)?;
         let mut created = Vec::new();
-        for ((outcome, statement), index) in outcomes.into_iter().zip(&accepted).zip(positions) {
+        for ((outcome, (statement, vector)), index) in
+            outcomes.into_iter().zip(&with_vectors).zip(positions)
+        {
             match outcome {
                 InsertOutcome::Created(stored) => {
-                    created.push(AnalysedDoc::from_statement(&stored))
+                    let mut doc = AnalysedDoc::from_statement(&stored);
+                    doc.vector = vector.clone();
+                    created.push(doc);
                 }
                 InsertOutcome::Unchanged(_) => report.unchanged += 1,
                 InsertOutcome::Conflict => report.rejected.push(ImportRejection {
@@ -222,13 +250,51 @@ impl Library {
         })
     }
 
-    /// Checks a claim (already validated) against the library.
+    /// True when sentence embeddings re-rank matches.
+    pub fn has_embeddings(&self) -> bool {
+        self.embedder.is_some()
+    }
+
+    /// Checks a claim (already validated) against the library. The claim is
+    /// embedded (when a model is loaded and `options.use_embeddings`) before
+    /// the index lock is taken.
     pub fn check(&self, claim: &Claim, options: &CheckOptions) -> Result<CheckResult, Error> {
+        let claim_vector = self.embed_claim(claim, options)?;
         let index = self
             .index
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        Ok(check::check(&index, &self.store, claim, options)?)
+        Ok(check::check(
+            &index,
+            &self.store,
+            claim,
+            options,
+            claim_vector.as_deref(),
+        )?)
+    }
+
+    fn embed_claim(
+        &self,
+        claim: &Claim,
+        options: &CheckOptions,
+    ) -> Result<Option<Vec<f32>>, Error> {
+        match &self.embedder {
+            Some(embedder) if options.use_embeddings => Ok(Some(embedder.embed(&claim.text)?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// One embedding per statement (all `None` without a model), computed in
+    /// batches.
+    fn embed_statements(&self, statements: &[Statement]) -> Result<Vec<Option<Vec<f32>>>, Error> {
+        let Some(embedder) = &self.embedder else {
+            return Ok(vec![None; statements.len()]);
+        };
+        let texts: Vec<&str> = statements.iter().map(|s| s.text.as_str()).collect();
+        Ok(semantic::embed_all(embedder, &texts)?
+            .into_iter()
+            .map(Some)
+            .collect())
     }
 
     /// The candidate stage alone (for evaluation): the best `limit` hits.
@@ -238,7 +304,15 @@ impl Library {
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let terms = check::search_terms(&crate::text::analyze(&claim.text));
-        check::retrieve(&index, claim, &terms, options, limit)
+        let claim_vector = self.embed_claim(claim, options).ok().flatten();
+        check::rank(
+            &index,
+            claim,
+            &terms,
+            options,
+            claim_vector.as_deref(),
+            limit,
+        )
     }
 
     /// Makes every write durable (also done by each write before it returns).
