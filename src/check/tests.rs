@@ -206,3 +206,35 @@ fn chinese_negation_contradicts() {
     assert_eq!(top.statement.id, "demo-alibaba-spinoff-halt-zh");
     assert_eq!(top.stance, Stance::Contradicts, "{}", top.explanation);
 }
+
+#[test]
+fn reversed_direction_contradicts() {
+    let library = Library::new(Store::temporary().unwrap()).unwrap();
+    let statement = crate::model::Statement {
+        id: "jobs".to_owned(),
+        text: "Unemployment in Ohio fell sharply during the governor's first term.".to_owned(),
+        ..Default::default()
+    };
+    library.import_batch(vec![(0, statement)]).unwrap();
+    let rose = check(
+        &library,
+        "Unemployment in Ohio rose sharply during the governor's first term",
+    );
+    assert_eq!(
+        rose.matches[0].stance,
+        Stance::Contradicts,
+        "{}",
+        rose.matches[0].explanation
+    );
+    assert!(rose.matches[0].explanation.contains("\"rose\""));
+    let fell = check(
+        &library,
+        "Unemployment in Ohio fell sharply during the governor's first term",
+    );
+    assert_eq!(
+        fell.matches[0].stance,
+        Stance::Supports,
+        "{}",
+        fell.matches[0].explanation
+    );
+}
