@@ -229,11 +229,7 @@ impl Index {
                 .then_with(|| b.1.total_cmp(&a.1))
                 .then_with(|| id_of(a.3).cmp(id_of(b.3)))
         };
-        if ranked.len() > limit {
-            ranked.select_nth_unstable_by(limit, order);
-            ranked.truncate(limit);
-        }
-        ranked.sort_by(order);
+        top_k(&mut ranked, limit, order);
         ranked
             .into_iter()
             .map(|(rank_key, bm25, lexical, doc)| Hit {
@@ -251,6 +247,16 @@ impl Index {
         self.total_lengths
             .map(|total| (total as f32 / count).max(1.0))
     }
+}
+
+/// Keeps the best `limit` items under `order` (best first), sorted, without
+/// sorting the rest.
+fn top_k<T>(items: &mut Vec<T>, limit: usize, order: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    if items.len() > limit {
+        items.select_nth_unstable_by(limit, &order);
+        items.truncate(limit);
+    }
+    items.sort_by(order);
 }
 
 /// BM25F: field-weighted, length-normalised term frequency, saturated.

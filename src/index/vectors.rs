@@ -3,7 +3,7 @@
 
 use crate::model::CheckFilter;
 
-use super::Index;
+use super::{top_k, Index};
 
 impl Index {
     /// Sets (or replaces) the embedding of an indexed statement.
@@ -53,11 +53,7 @@ impl Index {
             })
             .collect();
         let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        if scored.len() > limit {
-            scored.select_nth_unstable_by(limit, order);
-            scored.truncate(limit);
-        }
-        scored.sort_by(order);
+        top_k(&mut scored, limit, order);
         scored
             .into_iter()
             .filter_map(|(cosine, doc)| {
