@@ -178,17 +178,24 @@ fn embed_speed() {
         e.embed_batch(&batch).expect("batch");
     }
     let per_sec = (rounds * batch.len()) as f64 / start.elapsed().as_secs_f64();
-    let mut times: Vec<f64> = (0..50)
-        .map(|_| {
-            let t = Instant::now();
-            e.embed("Is Alibaba Cloud the largest cloud in China?")
-                .expect("one");
-            t.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    eprintln!(
-        "batch of 32: {per_sec:.1} embeddings/s; single query median {:.2} ms",
-        times[times.len() / 2]
-    );
+    eprintln!("batch of 32: {per_sec:.1} embeddings/s");
+    let short = "Is Alibaba Cloud the largest cloud in China?";
+    let tweet = "Sen. Mitch McConnell: \"As recently as October, now-President Biden said you \
+                 can't legislate by executive action unless you are a dictator. Well, in one \
+                 week, he signed more than 30 unilateral actions.\"";
+    for (name, text) in [("short query", short), ("tweet", tweet)] {
+        let mut times: Vec<f64> = (0..100)
+            .map(|_| {
+                let t = Instant::now();
+                e.embed(text).expect("one");
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        eprintln!(
+            "single {name}: median {:.2} ms, p99 {:.2} ms",
+            times[times.len() / 2],
+            times[times.len() * 99 / 100]
+        );
+    }
 }
