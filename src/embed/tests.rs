@@ -199,3 +199,24 @@ fn embed_speed() {
         );
     }
 }
+
+/// `embed_all` sorts texts by length into batches; each vector must still
+/// land at its text's position.
+#[test]
+fn embed_all_keeps_input_order_across_batches() {
+    let Some(e) = embedder() else { return };
+    let texts: Vec<String> = (0..40)
+        .map(|i| match i % 3 {
+            0 => EIFFEL.to_owned(),
+            1 => format!("{ALIBABA_A} and {i} more words about markets"),
+            _ => format!("{i}"),
+        })
+        .collect();
+    let borrowed: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let all = crate::library::semantic::embed_all(e, &borrowed).expect("embed_all");
+    assert_eq!(all.len(), texts.len());
+    for (text, vector) in texts.iter().zip(&all) {
+        let alone = e.embed(text).expect("embed");
+        assert!((cosine(&alone, vector) - 1.0).abs() < 1e-4, "{text}");
+    }
+}

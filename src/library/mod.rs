@@ -6,7 +6,7 @@
 //! only after the store has flushed it; a crash between the two loses nothing
 //! because the index is rebuilt from the store at start-up.
 
-mod semantic;
+pub(crate) mod semantic;
 
 use std::sync::{Arc, RwLock};
 use std::time::Instant;

@@ -13,11 +13,18 @@ pub const EMBED_BATCH: usize = 32;
 /// Statements embedded and stored per durable write when backfilling.
 const BACKFILL_CHUNK: usize = 1024;
 
-/// Embeds texts in batches of [`EMBED_BATCH`].
+/// Embeds texts in batches of [`EMBED_BATCH`] texts of similar length (a
+/// batch is padded to its longest text, so mixing lengths wastes work);
+/// returns the vectors in the order of `texts`.
 pub fn embed_all(embedder: &Embedder, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
-    let mut vectors = Vec::with_capacity(texts.len());
-    for chunk in texts.chunks(EMBED_BATCH) {
-        vectors.extend(embedder.embed_batch(chunk)?);
+    let mut order: Vec<usize> = (0..texts.len()).collect();
+    order.sort_by_key(|&i| texts[i].len());
+    let mut vectors = vec![Vec::new(); texts.len()];
+    for chunk in order.chunks(EMBED_BATCH) {
+        let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
+        for (&i, vector) in chunk.iter().zip(embedder.embed_batch(&batch)?) {
+            vectors[i] = vector;
+        }
     }
     Ok(vectors)
 }
