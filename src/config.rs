@@ -31,6 +31,62 @@ pub enum Command {
     /// Score a stance file (claims with expected top statement, stance,
     /// verdict) against statement files; lists the misses.
     EvalStance(EvalStanceArgs),
+    /// Measure a real server on a database: gRPC import rate, cold start,
+    /// check latency and throughput per client count, peak RSS, disk size.
+    Bench(BenchArgs),
+    /// Grow statement files to a larger corpus for benchmarks (seeded,
+    /// deterministic), written as JSONL to stdout.
+    Grow(GrowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Database the server runs on (with --import: a new or empty one).
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Claim files: JSONL with "claim" or "text", or TSV (id, text).
+    #[arg(long = "claims", required = true)]
+    pub claims: Vec<PathBuf>,
+    /// Statement JSONL files streamed through ImportStatements first.
+    #[arg(long = "import")]
+    pub import: Vec<PathBuf>,
+    /// Client counts to measure, one level each (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "1,32")]
+    pub concurrency: Vec<usize>,
+    /// Measured requests per level.
+    #[arg(long, default_value_t = 20_000)]
+    pub requests: u64,
+    /// Unmeasured warm-up requests per level.
+    #[arg(long, default_value_t = 1_000)]
+    pub warmup: u64,
+    /// Time cap per level, in seconds.
+    #[arg(long, default_value_t = 60)]
+    pub duration_secs: u64,
+    /// `max_matches` of each check.
+    #[arg(long, default_value_t = 5)]
+    pub max_matches: i32,
+    /// Threads of the load generator's runtime.
+    #[arg(long, default_value_t = 1)]
+    pub client_threads: usize,
+    /// Extra arguments for `factdesk serve` (e.g. --server-arg=--embedding-model=DIR).
+    #[arg(long = "server-arg", allow_hyphen_values = true)]
+    pub server_args: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GrowArgs {
+    /// Statement JSONL files to grow from.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Statements to write in total (originals first).
+    #[arg(long)]
+    pub count: usize,
+    /// Seed: the same seed and files give the same output.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Probability that each word of a variant is replaced.
+    #[arg(long, default_value_t = 0.3)]
+    pub mutation: f64,
 }
 
 #[derive(Debug, Args)]

@@ -16,7 +16,9 @@
 //! - [`server`]: the tonic server with health, reflection, limits, shutdown.
 //! - [`cli`]: the `import` and `export` commands.
 //! - [`eval`]: the `eval` command: MAP@5 and friends on CheckThat!-style data.
+//! - [`bench`]: the `bench` load generator and the `grow` corpus generator.
 
+pub mod bench;
 pub mod check;
 pub mod cli;
 pub mod config;

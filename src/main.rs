@@ -7,10 +7,11 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Parser;
 use factdesk::config::{
-    Cli, Command, ContextMode, EvalArgs, EvalStanceArgs, ModelArgs, ServeArgs, DEFAULT_DB_DIR,
+    Cli, Command, ContextMode, EvalArgs, EvalStanceArgs, GrowArgs, ModelArgs, ServeArgs,
+    DEFAULT_DB_DIR,
 };
 use factdesk::embed::Embedder;
-use factdesk::model::{CheckFilter, CheckOptions, RankingParams};
+use factdesk::model::{CheckOptions, RankingParams};
 use factdesk::server::{self, ServerOptions};
 use factdesk::store::Store;
 use factdesk::{cli, demo, Library};
@@ -55,6 +56,8 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Eval(args) => eval(args),
         Command::EvalStance(args) => eval_stance(args),
+        Command::Bench(args) => factdesk::bench::run(args),
+        Command::Grow(args) => grow(args),
         Command::Export(args) => {
             let store = Store::open(&args.db)?;
             let stdout = std::io::stdout();
@@ -65,6 +68,34 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Writes the grown corpus of `args` to stdout.
+fn grow(args: GrowArgs) -> anyhow::Result<()> {
+    let mut originals = Vec::new();
+    for file in &args.files {
+        let content = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        for (number, line) in content.lines().enumerate() {
+            if !line.trim().is_empty() {
+                originals.push(
+                    serde_json::from_str(line)
+                        .with_context(|| format!("{}:{}", file.display(), number + 1))?,
+                );
+            }
+        }
+    }
+    let options = factdesk::bench::grow::GrowOptions {
+        count: args.count,
+        seed: args.seed,
+        mutation: args.mutation,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = factdesk::bench::grow::grow(&originals, &options, &mut out)?;
+    out.flush()?;
+    eprintln!("wrote {written} statements");
+    Ok(())
 }
 
 /// Opens the database (a temporary one for `None`) with the embedding model,
@@ -130,12 +161,8 @@ fn load_temporary(files: &[std::path::PathBuf], model: &ModelArgs) -> anyhow::Re
 
 fn default_options(ranking: RankingParams) -> CheckOptions {
     CheckOptions {
-        max_matches: factdesk::service::DEFAULT_MAX_MATCHES,
-        min_score: factdesk::service::DEFAULT_MIN_SCORE,
-        filter: CheckFilter::default(),
         ranking,
-        verdict_threshold: factdesk::check::STRONG_MATCH,
-        use_embeddings: true,
+        ..factdesk::service::default_check_options()
     }
 }
 

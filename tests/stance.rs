@@ -5,7 +5,7 @@
 mod common;
 
 use factdesk::eval::stance::{evaluate, read_cases, render};
-use factdesk::model::{CheckFilter, CheckOptions, RankingParams};
+
 use factdesk::store::Store;
 use factdesk::Library;
 
@@ -21,14 +21,7 @@ fn stance_dev_set_scores() {
         assert_eq!(summary.rejected, 0);
     }
     let cases = read_cases(&data.join("stance-dev.jsonl")).unwrap();
-    let options = CheckOptions {
-        max_matches: 5,
-        min_score: 0.1,
-        filter: CheckFilter::default(),
-        ranking: RankingParams::default(),
-        verdict_threshold: factdesk::check::STRONG_MATCH,
-        use_embeddings: true,
-    };
+    let options = factdesk::service::default_check_options();
     let report = evaluate(&library, &cases, &options).unwrap();
     println!("{}", render(&report));
     assert_eq!(

@@ -199,7 +199,7 @@ pub fn detect_language(text: &str) -> &'static str {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Claim {
     pub text: String,
-    /// Who made the claim; carried for ranking in a later version.
+    /// Who made the claim; a ranking signal (speaker match, name terms).
     pub claimant: String,
     pub claim_time: Option<DateTime<Utc>>,
     /// BCP-47 tag; detected when empty.

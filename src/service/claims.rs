@@ -22,6 +22,18 @@ pub const DEFAULT_MIN_SCORE: f32 = 0.1;
 /// Most values one filter list may hold.
 pub const MAX_FILTER_VALUES: usize = 100;
 
+/// The options of a request that sets nothing but the claim.
+pub fn default_check_options() -> CheckOptions {
+    CheckOptions {
+        max_matches: DEFAULT_MAX_MATCHES,
+        min_score: DEFAULT_MIN_SCORE,
+        filter: CheckFilter::default(),
+        ranking: RankingParams::default(),
+        verdict_threshold: crate::check::STRONG_MATCH,
+        use_embeddings: true,
+    }
+}
+
 /// Handlers for checking claims.
 pub struct ClaimApi {
     library: Arc<Library>,

@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::library::Library;
 use crate::model::FieldError;
 
-pub use claims::{ClaimApi, DEFAULT_MAX_MATCHES, DEFAULT_MIN_SCORE};
+pub use claims::{default_check_options, ClaimApi, DEFAULT_MAX_MATCHES, DEFAULT_MIN_SCORE};
 pub use convert::{statement_from_proto, statement_to_proto};
 pub use statements::StatementApi;
 
