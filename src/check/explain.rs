@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use crate::model::{Highlight, Statement};
-use crate::text::{self, char_offset, Token};
+use crate::text::{char_offset, Token};
 
 /// How many shared or missing terms an explanation names.
 const TERMS_NAMED: usize = 6;
@@ -75,15 +75,7 @@ pub fn citation(statement: &Statement) -> String {
 }
 
 /// "shares 7 of 8 claim terms (…); missing: …" over all indexed fields.
-pub fn coverage(claim_tokens: &[Token], statement: &Statement) -> String {
-    let statement_terms: HashSet<String> = [
-        statement.text.as_str(),
-        statement.context.as_str(),
-        statement.source_title(),
-    ]
-    .iter()
-    .flat_map(|field| text::terms(field))
-    .collect();
+pub fn coverage(claim_tokens: &[Token], statement_terms: &HashSet<String>) -> String {
     let mut seen = HashSet::new();
     let (mut shared, mut missing) = (Vec::new(), Vec::new());
     for token in claim_tokens {

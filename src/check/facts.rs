@@ -1,6 +1,8 @@
 //! What the claim says, analysed once per check: its figures, named
 //! entities, direction words, negation and the rest of its content words.
 
+use std::collections::HashSet;
+
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::model::QuantityMention;
@@ -138,7 +140,7 @@ fn is_acronym(word: &str) -> bool {
 }
 
 /// Claim entities absent from the statement's terms.
-pub fn missing_entities(claim: &ClaimFacts, known: &[String]) -> Vec<String> {
+pub fn missing_entities(claim: &ClaimFacts, known: &HashSet<String>) -> Vec<String> {
     claim
         .entities
         .iter()

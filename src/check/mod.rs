@@ -257,16 +257,18 @@ struct ClaimView<'a> {
 fn build_match(view: &ClaimView<'_>, statement: Statement, hit: &Hit) -> Match {
     let score = hit.score;
     let statement_tokens = text::analyze(&statement.text);
+    let statement_terms = stance::StatementTerms::new(&statement, &statement_tokens);
     let decision = stance::decide(
         view.facts,
         &view.claim.text,
         view.tokens,
         &statement,
         &statement_tokens,
+        &statement_terms,
         score,
         view.verdict_threshold,
     );
-    let mut coverage = explain::coverage(view.tokens, &statement);
+    let mut coverage = explain::coverage(view.tokens, &statement_terms.indexed);
     if let Some(cosine) = hit.semantic {
         coverage.push_str(&format!("; meaning similarity {cosine:.2}"));
     }

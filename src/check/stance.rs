@@ -45,6 +45,7 @@ pub fn decide(
     claim_tokens: &[Token],
     statement: &Statement,
     statement_tokens: &[Token],
+    statement_terms: &StatementTerms,
     score: f32,
     threshold: f32,
 ) -> StanceDecision {
@@ -67,6 +68,7 @@ pub fn decide(
         claim,
         statement,
         statement_tokens,
+        statement_terms,
         &comparisons,
         score,
         threshold,
@@ -82,6 +84,7 @@ fn rule(
     claim: &ClaimFacts,
     statement: &Statement,
     statement_tokens: &[Token],
+    statement_terms: &StatementTerms,
     comparisons: &[QuantityComparison],
     score: f32,
     threshold: f32,
@@ -92,8 +95,8 @@ fn rule(
             format!("RELATED: score {score:.2} is below {threshold}"),
         );
     }
-    let known = statement_terms(statement);
-    let missing = missing_entities(claim, &known);
+    let known = &statement_terms.known;
+    let missing = missing_entities(claim, known);
     if !missing.is_empty() {
         let names = missing.join(", ");
         return (
@@ -104,7 +107,7 @@ fn rule(
     let absent: Vec<&str> = claim
         .predicate_terms
         .iter()
-        .filter(|term| !known.contains(term))
+        .filter(|term| !known.contains(*term))
         .map(String::as_str)
         .collect();
     let total = claim.predicate_terms.len();
@@ -270,17 +273,30 @@ fn context_terms(quantity: &Quantity, text: &str, tokens: &[Token]) -> HashSet<S
     terms
 }
 
-/// Terms of the statement's text, context, source title and speaker.
-fn statement_terms(statement: &Statement) -> Vec<String> {
-    let speaker = statement.attribution.speaker.as_ref();
-    let fields = [
-        statement.text.as_str(),
-        statement.context.as_str(),
-        statement.source_title(),
-        speaker.map_or("", |s| s.name.as_str()),
-        speaker.map_or("", |s| s.affiliation.as_str()),
-    ];
-    fields.iter().flat_map(|field| text::terms(field)).collect()
+/// A statement's distinct terms, analysed once per match and shared by the
+/// stance rules and the explanation.
+pub struct StatementTerms {
+    /// Terms of the indexed fields: text, context, source title.
+    pub indexed: HashSet<String>,
+    /// `indexed` plus the speaker's name and affiliation.
+    pub known: HashSet<String>,
+}
+
+impl StatementTerms {
+    /// Reuses the already analysed `text_tokens` of the statement's text.
+    pub fn new(statement: &Statement, text_tokens: &[Token]) -> StatementTerms {
+        let mut indexed: HashSet<String> = text_tokens.iter().map(|t| t.term.clone()).collect();
+        for field in [statement.context.as_str(), statement.source_title()] {
+            indexed.extend(text::analyze(field).into_iter().map(|t| t.term));
+        }
+        let mut known = indexed.clone();
+        if let Some(speaker) = &statement.attribution.speaker {
+            for field in [&speaker.name, &speaker.affiliation] {
+                known.extend(text::analyze(field).into_iter().map(|t| t.term));
+            }
+        }
+        StatementTerms { indexed, known }
+    }
 }
 
 /// "the claim says rose, the statement says fell" when they point apart.

@@ -16,6 +16,7 @@ mod doc;
 mod query;
 mod vectors;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::model::{CheckFilter, Statement};
@@ -41,7 +42,6 @@ struct Posting {
 #[derive(Debug)]
 struct DocSlot {
     meta: DocMeta,
-    lengths: [u32; FIELDS],
     vector: Option<Box<[f32]>>,
 }
 
@@ -60,22 +60,33 @@ pub struct Hit {
     pub semantic: Option<f32>,
 }
 
+thread_local! {
+    /// Per-thread score accumulators, one per document number, all zero
+    /// between searches (a search resets the ones it touched), so a search
+    /// does not allocate and clear a vector as long as the index.
+    static ACCUMULATORS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+}
+
 /// Accumulates BM25F scores over the postings of a set of terms.
 struct Scan<'a> {
     index: &'a Index,
     average_lengths: [f32; FIELDS],
     accumulators: Vec<f32>,
-    admitted: Vec<Option<bool>>,
+    /// Filter outcome per document, when the query filters at all.
+    admitted: Option<Vec<Option<bool>>>,
     touched: Vec<u32>,
 }
 
 impl<'a> Scan<'a> {
-    fn new(index: &'a Index) -> Self {
+    fn new(index: &'a Index, filter: &CheckFilter) -> Self {
+        let mut accumulators = ACCUMULATORS.with(|cell| std::mem::take(&mut *cell.borrow_mut()));
+        accumulators.resize(index.docs.len(), 0.0);
+        let filtered = *filter != CheckFilter::default();
         Scan {
             index,
             average_lengths: index.average_lengths(),
-            accumulators: vec![0.0; index.docs.len()],
-            admitted: vec![None; index.docs.len()],
+            accumulators,
+            admitted: filtered.then(|| vec![None; index.docs.len()]),
             touched: Vec::new(),
         }
     }
@@ -98,19 +109,37 @@ impl<'a> Scan<'a> {
         self_score
     }
 
+    /// Postings only ever name live documents (`remove` drops them).
     fn add_posting(&mut self, posting: &Posting, idf: f32, filter: &CheckFilter) {
         let doc = posting.doc as usize;
-        let Some(slot) = &self.index.docs[doc] else {
-            return;
-        };
-        let passes = *self.admitted[doc].get_or_insert_with(|| slot.meta.passes(filter));
-        if !passes {
-            return;
+        if let Some(admitted) = &mut self.admitted {
+            let docs = &self.index.docs;
+            let passes = *admitted[doc].get_or_insert_with(|| {
+                docs[doc]
+                    .as_ref()
+                    .is_some_and(|slot| slot.meta.passes(filter))
+            });
+            if !passes {
+                return;
+            }
         }
-        if self.accumulators[doc] == 0.0 {
+        let lengths = self.index.lengths[doc];
+        let accumulator = &mut self.accumulators[doc];
+        if *accumulator == 0.0 {
             self.touched.push(posting.doc);
         }
-        self.accumulators[doc] += idf * saturate(posting.tf, slot.lengths, &self.average_lengths);
+        *accumulator += idf * saturate(posting.tf, lengths, &self.average_lengths);
+    }
+}
+
+impl Drop for Scan<'_> {
+    /// Zeroes what this scan touched and hands the accumulators back.
+    fn drop(&mut self) {
+        for &doc in &self.touched {
+            self.accumulators[doc as usize] = 0.0;
+        }
+        let accumulators = std::mem::take(&mut self.accumulators);
+        ACCUMULATORS.with(|cell| *cell.borrow_mut() = accumulators);
     }
 }
 
@@ -119,6 +148,8 @@ impl<'a> Scan<'a> {
 pub struct Index {
     postings: HashMap<String, Vec<Posting>>,
     docs: Vec<Option<DocSlot>>,
+    /// Terms per field of each document number (dense, for the scan).
+    lengths: Vec<[u32; FIELDS]>,
     by_id: HashMap<String, u32>,
     total_lengths: [u64; FIELDS],
 }
@@ -154,9 +185,9 @@ impl Index {
             *total += u64::from(length);
         }
         self.by_id.insert(doc.meta.id.clone(), doc_number);
+        self.lengths.push(doc.lengths);
         self.docs.push(Some(DocSlot {
             meta: doc.meta,
-            lengths: doc.lengths,
             vector: doc.vector.map(Vec::into_boxed_slice),
         }));
     }
@@ -166,10 +197,9 @@ impl Index {
         let Some(doc_number) = self.by_id.remove(id) else {
             return false;
         };
-        let slot = self.docs[doc_number as usize]
-            .take()
-            .expect("by_id points at live slots");
-        for (total, length) in self.total_lengths.iter_mut().zip(slot.lengths) {
+        self.docs[doc_number as usize] = None;
+        let lengths = self.lengths[doc_number as usize];
+        for (total, length) in self.total_lengths.iter_mut().zip(lengths) {
             *total -= u64::from(length);
         }
         self.postings.retain(|_, postings| {
@@ -199,7 +229,7 @@ impl Index {
         if self.is_empty() || query.terms.is_empty() || limit == 0 {
             return Vec::new();
         }
-        let mut scan = Scan::new(self);
+        let mut scan = Scan::new(self, query.filter);
         let self_score = scan.add_terms(query.terms, 1.0, query.filter);
         let claimant_weight = query.ranking.claimant_term_weight;
         if claimant_weight > 0.0 {
