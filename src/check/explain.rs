@@ -74,15 +74,16 @@ pub fn citation(statement: &Statement) -> String {
     }
 }
 
-/// "shares 7 of 8 claim terms (…); missing: …" over all indexed fields.
-pub fn coverage(claim_tokens: &[Token], statement_terms: &HashSet<String>) -> String {
+/// "shares 7 of 8 claim terms (…); missing: …" over all indexed fields;
+/// `holds` tells whether the statement has a term.
+pub fn coverage(claim_tokens: &[Token], holds: impl Fn(&str) -> bool) -> String {
     let mut seen = HashSet::new();
     let (mut shared, mut missing) = (Vec::new(), Vec::new());
     for token in claim_tokens {
         if !seen.insert(token.term.as_str()) {
             continue;
         }
-        if statement_terms.contains(&token.term) {
+        if holds(&token.term) {
             shared.push(token.term.as_str());
         } else {
             missing.push(token.term.as_str());

@@ -60,7 +60,7 @@ pub fn check(
     for hit in hits {
         // A statement deleted between search and load is simply skipped.
         if let Some(statement) = store.get(&hit.id)? {
-            matches.push(build_match(&view, statement, &hit));
+            matches.push(build_match(&view, index, statement, &hit));
         }
     }
     let (verdict, verdict_explanation) = decide_verdict(&matches, options.verdict_threshold);
@@ -254,21 +254,19 @@ struct ClaimView<'a> {
     verdict_threshold: f32,
 }
 
-fn build_match(view: &ClaimView<'_>, statement: Statement, hit: &Hit) -> Match {
+fn build_match(view: &ClaimView<'_>, index: &Index, statement: Statement, hit: &Hit) -> Match {
     let score = hit.score;
     let statement_tokens = text::analyze(&statement.text);
-    let statement_terms = stance::StatementTerms::new(&statement, &statement_tokens);
     let decision = stance::decide(
         view.facts,
         &view.claim.text,
         view.tokens,
         &statement,
         &statement_tokens,
-        &statement_terms,
         score,
         view.verdict_threshold,
     );
-    let mut coverage = explain::coverage(view.tokens, &statement_terms.indexed);
+    let mut coverage = explain::coverage(view.tokens, |term| index.has_term(&statement.id, term));
     if let Some(cosine) = hit.semantic {
         coverage.push_str(&format!("; meaning similarity {cosine:.2}"));
     }

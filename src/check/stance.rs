@@ -45,7 +45,6 @@ pub fn decide(
     claim_tokens: &[Token],
     statement: &Statement,
     statement_tokens: &[Token],
-    statement_terms: &StatementTerms,
     score: f32,
     threshold: f32,
 ) -> StanceDecision {
@@ -68,7 +67,6 @@ pub fn decide(
         claim,
         statement,
         statement_tokens,
-        statement_terms,
         &comparisons,
         score,
         threshold,
@@ -84,7 +82,6 @@ fn rule(
     claim: &ClaimFacts,
     statement: &Statement,
     statement_tokens: &[Token],
-    statement_terms: &StatementTerms,
     comparisons: &[QuantityComparison],
     score: f32,
     threshold: f32,
@@ -95,7 +92,7 @@ fn rule(
             format!("RELATED: score {score:.2} is below {threshold}"),
         );
     }
-    let known = &statement_terms.known;
+    let known = &StatementTerms::new(statement, statement_tokens).known;
     let missing = missing_entities(claim, known);
     if !missing.is_empty() {
         let names = missing.join(", ");
@@ -273,29 +270,28 @@ fn context_terms(quantity: &Quantity, text: &str, tokens: &[Token]) -> HashSet<S
     terms
 }
 
-/// A statement's distinct terms, analysed once per match and shared by the
-/// stance rules and the explanation.
-pub struct StatementTerms {
-    /// Terms of the indexed fields: text, context, source title.
-    pub indexed: HashSet<String>,
-    /// `indexed` plus the speaker's name and affiliation.
-    pub known: HashSet<String>,
+/// A statement's distinct terms, for the rules that need them (matches at or
+/// above the verdict threshold only: analysing a long context is not free).
+struct StatementTerms {
+    /// Terms of text, context, source title, speaker name and affiliation.
+    known: HashSet<String>,
 }
 
 impl StatementTerms {
     /// Reuses the already analysed `text_tokens` of the statement's text.
-    pub fn new(statement: &Statement, text_tokens: &[Token]) -> StatementTerms {
-        let mut indexed: HashSet<String> = text_tokens.iter().map(|t| t.term.clone()).collect();
-        for field in [statement.context.as_str(), statement.source_title()] {
-            indexed.extend(text::analyze(field).into_iter().map(|t| t.term));
+    fn new(statement: &Statement, text_tokens: &[Token]) -> StatementTerms {
+        let mut known: HashSet<String> = text_tokens.iter().map(|t| t.term.clone()).collect();
+        let speaker = statement.attribution.speaker.as_ref();
+        let fields = [
+            statement.context.as_str(),
+            statement.source_title(),
+            speaker.map_or("", |s| s.name.as_str()),
+            speaker.map_or("", |s| s.affiliation.as_str()),
+        ];
+        for field in fields {
+            known.extend(text::analyze(field).into_iter().map(|t| t.term));
         }
-        let mut known = indexed.clone();
-        if let Some(speaker) = &statement.attribution.speaker {
-            for field in [&speaker.name, &speaker.affiliation] {
-                known.extend(text::analyze(field).into_iter().map(|t| t.term));
-            }
-        }
-        StatementTerms { indexed, known }
+        StatementTerms { known }
     }
 }
 

@@ -215,6 +215,17 @@ impl Index {
         self.docs[doc as usize].as_ref().map(|slot| &slot.meta)
     }
 
+    /// True when the indexed statement `id` holds `term` in any field.
+    /// Posting lists are in document order, so this is a binary search.
+    pub fn has_term(&self, id: &str, term: &str) -> bool {
+        let (Some(&doc), Some(postings)) = (self.by_id.get(id), self.postings.get(term)) else {
+            return false;
+        };
+        postings
+            .binary_search_by_key(&doc, |posting| posting.doc)
+            .is_ok()
+    }
+
     /// Inverse document frequency of a term (BM25's, always positive).
     fn idf(&self, document_frequency: usize) -> f32 {
         let n = self.len() as f32;
