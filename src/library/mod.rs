@@ -12,6 +12,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use chrono::Utc;
+use rayon::prelude::*;
 
 use crate::check;
 use crate::embed::Embedder;
@@ -28,6 +29,8 @@ use crate::store::{InsertOutcome, Store};
 pub const MAX_PAGE_SIZE: usize = 1000;
 /// Page size when the request gives none.
 pub const DEFAULT_PAGE_SIZE: usize = 50;
+/// Statements read, analysed in parallel and indexed per step at start-up.
+const REBUILD_CHUNK: usize = 4096;
 
 /// Statements plus the search index over them.
 pub struct Library {
@@ -83,10 +86,7 @@ impl Library {
     /// computed and stored now (all of them after a model change).
     pub fn with_embedder(store: Store, embedder: Option<Arc<Embedder>>) -> Result<Library, Error> {
         let started = Instant::now();
-        let mut index = Index::default();
-        for statement in store.scan_after(None) {
-            index.insert(&statement?);
-        }
+        let mut index = build_index(&store)?;
         if let Some(embedder) = &embedder {
             semantic::load_vectors(&store, &mut index, embedder)?;
         }
@@ -157,11 +157,7 @@ impl Library {
             outcomes.into_iter().zip(&with_vectors).zip(positions)
         {
             match outcome {
-                InsertOutcome::Created(stored) => {
-                    let mut doc = AnalysedDoc::from_statement(&stored);
-                    doc.vector = vector.clone();
-                    created.push(doc);
-                }
+                InsertOutcome::Created(stored) => created.push((stored, vector.clone())),
                 InsertOutcome::Unchanged(_) => report.unchanged += 1,
                 InsertOutcome::Conflict => report.rejected.push(ImportRejection {
                     index,
@@ -171,6 +167,13 @@ impl Library {
             }
         }
         report.created = created.len() as u64;
+        let created: Vec<AnalysedDoc> = created
+            .into_par_iter()
+            .map(|(stored, vector)| AnalysedDoc {
+                vector,
+                ..AnalysedDoc::from_statement(&stored)
+            })
+            .collect();
         let mut index = self.write_index();
         for doc in created {
             index.insert_analysed(doc);
@@ -325,6 +328,26 @@ impl Library {
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// The index of every stored statement: read in chunks, each chunk
+/// analysed on every core, inserted in store order.
+fn build_index(store: &Store) -> Result<Index, Error> {
+    let mut index = Index::default();
+    let mut chunk = Vec::with_capacity(REBUILD_CHUNK);
+    let mut statements = store.scan_after(None).peekable();
+    while statements.peek().is_some() {
+        chunk.clear();
+        for statement in statements.by_ref().take(REBUILD_CHUNK) {
+            chunk.push(statement?);
+        }
+        let analysed: Vec<AnalysedDoc> =
+            chunk.par_iter().map(AnalysedDoc::from_statement).collect();
+        for doc in analysed {
+            index.insert_analysed(doc);
+        }
+    }
+    Ok(index)
 }
 
 /// Assigns an id when absent, validates, fills the language and create time.

@@ -8,6 +8,8 @@
 pub mod quantity;
 mod stopwords;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -17,6 +19,15 @@ use unicode_segmentation::UnicodeSegmentation;
 pub use stopwords::{demonym_place, is_negation, is_stop_word};
 
 static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+/// Most pieces remembered per thread by [`normalise_piece`]'s cache.
+const PIECE_CACHE_LIMIT: usize = 100_000;
+
+thread_local! {
+    /// Folded piece → term. A corpus repeats a small vocabulary, so most
+    /// pieces are stemmed once per thread; the cache is cleared when full.
+    static PIECE_CACHE: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
 
 /// One search term and where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,23 +85,43 @@ pub fn terms(text: &str) -> Vec<String> {
 
 /// Adds the terms of one non-CJK word (NFKC may split it into several).
 fn push_word(word: &str, start: usize, tokens: &mut Vec<Token>) {
-    let folded: String = word
-        .nfkc()
-        .flat_map(char::to_lowercase)
-        .map(|ch| if ch == '\u{2019}' { '\'' } else { ch })
-        .collect();
+    // NFKC leaves ASCII as it is.
+    let folded: String = if word.is_ascii() {
+        word.to_ascii_lowercase()
+    } else {
+        word.nfkc()
+            .flat_map(char::to_lowercase)
+            .map(|ch| if ch == '\u{2019}' { '\'' } else { ch })
+            .collect()
+    };
     for piece in folded.split(|ch: char| !(ch.is_alphanumeric() || "'.,_".contains(ch))) {
         let piece = piece.trim_matches(|ch: char| !ch.is_alphanumeric());
         if piece.is_empty() || is_stop_word(piece) {
             continue;
         }
         tokens.push(Token {
-            term: normalise_piece(piece),
+            term: cached_normalise_piece(piece),
             start,
             end: start + word.len(),
             negation: is_negation(piece),
         });
     }
+}
+
+/// [`normalise_piece`] through the per-thread cache.
+fn cached_normalise_piece(piece: &str) -> String {
+    PIECE_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(term) = cache.get(piece) {
+            return term.clone();
+        }
+        if cache.len() >= PIECE_CACHE_LIMIT {
+            cache.clear();
+        }
+        let term = normalise_piece(piece);
+        cache.insert(piece.to_owned(), term.clone());
+        term
+    })
 }
 
 /// Numbers lose thousands separators ("1,000" → "1000"); words are stemmed.
