@@ -26,6 +26,11 @@ pub use query::Query;
 
 /// Weight of each field, in [`FIELDS`] order: text, context, source title.
 pub const FIELD_WEIGHTS: [f32; FIELDS] = [1.0, 0.5, 0.8];
+/// Share of the statements above which a term only adds to statements that
+/// rarer claim terms found (see `Scan::add_terms`).
+pub const COMMON_TERM_SHARE: f32 = 0.05;
+/// Posting lists this short are always walked in full.
+pub const COMMON_TERM_MIN: usize = 1000;
 /// BM25 term-frequency saturation.
 pub const K1: f32 = 1.2;
 /// BM25 length normalisation strength.
@@ -93,20 +98,65 @@ impl<'a> Scan<'a> {
 
     /// Adds each distinct term's weighted BM25F contribution; returns the
     /// sum of their weighted idf (the query's self-score).
+    ///
+    /// Terms go rarest first. A term found in more than [`COMMON_TERM_SHARE`]
+    /// of the statements (and more than [`COMMON_TERM_MIN`]) only adds to statements that rarer terms already
+    /// found (a galloping merge, not a walk of its long posting list), unless
+    /// nothing was found yet: a statement sharing only common words with the
+    /// claim would not rank anyway, and these lists are the longest.
     fn add_terms(&mut self, terms: &[String], weight: f32, filter: &CheckFilter) -> f32 {
+        let index = self.index;
         let mut distinct: Vec<&String> = terms.iter().collect();
         distinct.sort();
         distinct.dedup();
+        let mut lists: Vec<&[Posting]> = distinct
+            .into_iter()
+            .map(|term| index.postings.get(term).map_or(&[][..], Vec::as_slice))
+            .collect();
+        lists.sort_by_key(|postings| postings.len());
+        let common = ((index.len() as f32 * COMMON_TERM_SHARE) as usize).max(COMMON_TERM_MIN);
+        let mut touched_sorted = false;
         let mut self_score = 0.0;
-        for term in distinct {
-            let postings = self.index.postings.get(term).map_or(&[][..], Vec::as_slice);
-            let idf = weight * self.index.idf(postings.len());
+        for postings in lists {
+            let idf = weight * index.idf(postings.len());
             self_score += idf;
-            for posting in postings {
-                self.add_posting(posting, idf, filter);
+            if postings.len() > common && !self.touched.is_empty() {
+                if !touched_sorted {
+                    self.touched.sort_unstable();
+                    touched_sorted = true;
+                }
+                self.add_to_touched(postings, idf, filter);
+            } else {
+                for posting in postings {
+                    self.add_posting(posting, idf, filter);
+                }
+                touched_sorted = false;
             }
         }
         self_score
+    }
+
+    /// Adds a term's contribution to the statements already touched (sorted
+    /// by document number), finding each in `postings` by galloping search.
+    fn add_to_touched(&mut self, postings: &[Posting], idf: f32, filter: &CheckFilter) {
+        let mut rest = postings;
+        for i in 0..self.touched.len() {
+            let doc = self.touched[i];
+            let mut bound = 1;
+            while bound < rest.len() && rest[bound].doc < doc {
+                bound *= 2;
+            }
+            let at = rest[..(bound + 1).min(rest.len())].partition_point(|p| p.doc < doc);
+            rest = &rest[at..];
+            match rest.first() {
+                Some(posting) if posting.doc == doc => {
+                    self.add_posting(posting, idf, filter);
+                    rest = &rest[1..];
+                }
+                Some(_) => {}
+                None => break,
+            }
+        }
     }
 
     /// Postings only ever name live documents (`remove` drops them).
@@ -248,14 +298,15 @@ impl Index {
         }
         // Score every touched statement, but clone ids only for the top.
         let mut ranked: Vec<(f32, f32, f32, u32)> = Vec::with_capacity(scan.touched.len());
+        let has_context = !query.claimant.is_empty() || query.claim_time.is_some();
         for &doc in &scan.touched {
-            let Some(slot) = self.docs[doc as usize].as_ref() else {
-                continue;
-            };
             let bm25 = scan.accumulators[doc as usize];
             let lexical = (bm25 / self_score).min(1.0);
             // Ranked by the uncapped sum, so context still orders full matches.
-            let rank_key = lexical + query.context_bonus(&slot.meta);
+            let rank_key = match &self.docs[doc as usize] {
+                Some(slot) if has_context => lexical + query.context_bonus(&slot.meta),
+                _ => lexical,
+            };
             if rank_key.min(1.0) >= query.min_score {
                 ranked.push((rank_key, bm25, lexical, doc));
             }

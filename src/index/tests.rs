@@ -169,3 +169,36 @@ fn claim_time_and_claimant_lift_matching_statements() {
     assert_eq!(index.search(&query("", Some(in_2010)), 2)[0].id, "old");
     assert_eq!(index.search(&query("liu", None), 2)[0].id, "old");
 }
+
+/// Common terms (over 5% of a large index) only add to statements that
+/// rarer terms found; the ranking of those statements is unchanged.
+#[test]
+fn common_terms_only_add_to_statements_rarer_terms_found() {
+    let mut index = Index::default();
+    for i in 0..2000 {
+        index.insert(&statement(
+            &format!("filler-{i}"),
+            "The report said",
+            "Reuters",
+            "Wu",
+        ));
+    }
+    index.insert(&statement(
+        "rare",
+        "The report said zebras escaped",
+        "Reuters",
+        "Wu",
+    ));
+    let hits = search(
+        &index,
+        "report said zebras",
+        &CheckFilter::default(),
+        0.0,
+        5,
+    );
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0].id, "rare");
+    // With no rare term, common terms still find statements.
+    let hits = search(&index, "report said", &CheckFilter::default(), 0.0, 5);
+    assert_eq!(hits.len(), 5);
+}

@@ -7,7 +7,7 @@ use tonic::{Request, Response, Status};
 use tracing::instrument;
 
 use super::convert::{check_result_to_proto, time_from_proto};
-use super::{blocking, invalid_argument};
+use super::{compute, invalid_argument};
 use crate::library::Library;
 use crate::model::{validate_claim, CheckFilter, CheckOptions, Claim, FieldError, RankingParams};
 use crate::pb;
@@ -62,7 +62,7 @@ impl ClaimService for ClaimApi {
             .ok_or_else(|| invalid_argument(FieldError::new("claim", "is required")))?;
         let (claim, mut options) = check_request(request).map_err(invalid_argument)?;
         options.ranking = self.ranking.clone();
-        let result = blocking(&self.library, move |library| {
+        let result = compute(&self.library, move |library| {
             library.check(&claim, &options)
         })
         .await?;

@@ -49,7 +49,32 @@ impl From<Error> for Status {
     }
 }
 
-/// Runs a blocking library call off the async threads.
+/// Runs CPU-bound library work (a check) on the rayon pool, one thread per
+/// core: concurrent requests queue there instead of oversubscribing the
+/// cores with one blocking thread each. A panic becomes `INTERNAL`.
+async fn compute<T, F>(library: &Arc<Library>, work: F) -> Result<T, Status>
+where
+    T: Send + 'static,
+    F: FnOnce(&Library) -> Result<T, Error> + Send + 'static,
+{
+    let library = Arc::clone(library);
+    let (done, result) = tokio::sync::oneshot::channel();
+    rayon::spawn(move || {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&library)));
+        // The receiver is gone when the client cancelled; nothing to do then.
+        let _ = done.send(outcome);
+    });
+    match result.await {
+        Ok(Ok(outcome)) => outcome.map_err(Status::from),
+        Ok(Err(_panic)) => {
+            tracing::error!("check panicked");
+            Err(Status::internal("internal error; see the server log"))
+        }
+        Err(_) => Err(Status::internal("internal error; see the server log")),
+    }
+}
+
+/// Runs a blocking library call (storage I/O) off the async threads.
 async fn blocking<T, F>(library: &Arc<Library>, work: F) -> Result<T, Status>
 where
     T: Send + 'static,
