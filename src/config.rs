@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::auth::{AccessPolicy, Token, TokenError};
 use crate::model::RankingParams;
 
 /// Where the database lives when no `--db` is given.
@@ -201,10 +202,49 @@ pub struct ServeArgs {
     /// Largest gRPC message accepted or sent, in bytes.
     #[arg(long, env = "FACTDESK_MAX_MESSAGE_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_message_bytes: usize,
+    /// Most factdesk calls in flight at once; more get RESOURCE_EXHAUSTED.
+    #[arg(long, env = "FACTDESK_MAX_CONCURRENT_REQUESTS", default_value_t = crate::server::DEFAULT_MAX_IN_FLIGHT, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_concurrent_requests: u32,
+    #[command(flatten)]
+    pub security: SecurityArgs,
     #[command(flatten)]
     pub ranking: RankingArgs,
     #[command(flatten)]
     pub model: ModelArgs,
+}
+
+/// Tokens and TLS of `serve` (see SECURITY.md).
+#[derive(Debug, Args)]
+pub struct SecurityArgs {
+    /// File holding the bearer token that create, import and delete need
+    /// (or set the token itself in FACTDESK_WRITE_TOKEN).
+    #[arg(long, env = "FACTDESK_WRITE_TOKEN_FILE")]
+    pub write_token_file: Option<PathBuf>,
+    /// File holding the bearer token that checks and reads need; without it
+    /// reads are open (or set the token itself in FACTDESK_READ_TOKEN).
+    #[arg(long, env = "FACTDESK_READ_TOKEN_FILE")]
+    pub read_token_file: Option<PathBuf>,
+    /// Serve without a write token: anyone who can connect may change the
+    /// library. `--demo` implies it when no token is set.
+    #[arg(long, env = "FACTDESK_INSECURE_OPEN_WRITES")]
+    pub insecure_open_writes: bool,
+    /// PEM certificate chain: serve TLS (needs --tls-key).
+    #[arg(long, env = "FACTDESK_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of --tls-cert.
+    #[arg(long, env = "FACTDESK_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+}
+
+impl SecurityArgs {
+    /// The access policy from the token files or `FACTDESK_WRITE_TOKEN` /
+    /// `FACTDESK_READ_TOKEN`; `demo` opens writes when no token is set.
+    pub fn access_policy(&self, demo: bool) -> Result<AccessPolicy, TokenError> {
+        let write = Token::from_sources(self.write_token_file.as_deref(), "FACTDESK_WRITE_TOKEN")?;
+        let read = Token::from_sources(self.read_token_file.as_deref(), "FACTDESK_READ_TOKEN")?;
+        let open_demo = demo && write.is_none() && read.is_none();
+        AccessPolicy::new(write, read, self.insecure_open_writes || open_demo)
+    }
 }
 
 #[derive(Debug, Args)]

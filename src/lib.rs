@@ -13,11 +13,14 @@
 //! - [`check`]: retrieve → stance → verdict → explanation, pure logic.
 //! - [`library`]: store and index kept in step; what handlers call.
 //! - [`service`]: tonic handlers and proto ⇄ domain conversion.
-//! - [`server`]: the tonic server with health, reflection, limits, shutdown.
+//! - [`auth`]: bearer tokens: who may read, who may write.
+//! - [`server`]: the tonic server with health, reflection, TLS, access
+//!   control, limits, load shedding, deadlines, shutdown.
 //! - [`cli`]: the `import` and `export` commands.
 //! - [`eval`]: the `eval` command: MAP@5 and friends on CheckThat!-style data.
 //! - [`bench`]: the `bench` load generator and the `grow` corpus generator.
 
+pub mod auth;
 pub mod bench;
 pub mod check;
 pub mod cli;

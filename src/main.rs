@@ -1,23 +1,70 @@
 //! The `factdesk` binary: parse the command line, set up logging, run.
 
 use std::io::Write;
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
 use factdesk::config::{
-    Cli, Command, ContextMode, EvalArgs, EvalStanceArgs, GrowArgs, ModelArgs, ServeArgs,
-    DEFAULT_DB_DIR,
+    Cli, Command, ContextMode, EvalArgs, EvalStanceArgs, GrowArgs, ModelArgs, SecurityArgs,
+    ServeArgs, DEFAULT_DB_DIR,
 };
 use factdesk::embed::Embedder;
 use factdesk::model::{CheckOptions, RankingParams};
 use factdesk::server::{self, ServerOptions};
-use factdesk::store::Store;
+use factdesk::store::{Store, StoreError};
 use factdesk::{cli, demo, Library};
+use tonic::transport::Identity;
 
-fn main() -> anyhow::Result<()> {
+/// Exit code when a flag, token or certificate is unusable (clap uses 2
+/// for malformed command lines too).
+const EXIT_CONFIG: u8 = 2;
+/// Exit code when the database directory cannot be used: corrupt, foreign,
+/// from a newer factdesk, or locked by another process.
+const EXIT_DATABASE: u8 = 3;
+
+/// Marks an error as a configuration problem (exit code 2).
+#[derive(Debug)]
+struct ConfigError;
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("configuration error")
+    }
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            let database = |cause: &(dyn std::error::Error + 'static)| {
+                cause.is::<StoreError>()
+                    || matches!(
+                        cause.downcast_ref::<factdesk::Error>(),
+                        Some(factdesk::Error::Store(_))
+                    )
+            };
+            if error.chain().any(database) {
+                ExitCode::from(EXIT_DATABASE)
+            } else if error.downcast_ref::<ConfigError>().is_some() {
+                ExitCode::from(EXIT_CONFIG)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // A panic is a bug: log it as one line. Request handlers and database
+    // opening catch panics and answer with an error instead of exiting.
+    std::panic::set_hook(Box::new(|info| {
+        tracing::error!(%info, "internal error (a bug; please report it)");
+    }));
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
@@ -117,6 +164,12 @@ fn open(db: Option<&std::path::Path>, model: &ModelArgs) -> anyhow::Result<Libra
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    // Settings first: a bad token or certificate fails before the database opens.
+    let access = args
+        .security
+        .access_policy(args.demo)
+        .map_err(|error| anyhow::Error::new(error).context(ConfigError))?;
+    let tls = tls_identity(&args.security)?;
     // Without --db: the default directory, or a throwaway one for --demo.
     let db = args
         .db
@@ -136,16 +189,40 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let options = ServerOptions {
         max_message_bytes: args.max_message_bytes,
         request_timeout: Duration::from_secs(args.request_timeout_secs),
+        max_in_flight: args.max_concurrent_requests as usize,
+        access,
+        tls,
         ranking: args.ranking.params(),
+        ..ServerOptions::default()
     };
+    if !options.access.writes_protected() {
+        tracing::warn!("writes are open: anyone who can connect may change the library");
+    }
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
-        server::run(listener, library, options, server::shutdown_signal()).await?;
-        Ok(())
+        match server::run(listener, library, options, server::shutdown_signal()).await {
+            Err(error @ server::ServerError::Tls(_)) => Err(anyhow::Error::new(error)
+                .context("check --tls-cert and --tls-key")
+                .context(ConfigError)),
+            other => Ok(other?),
+        }
     })
+}
+
+/// The TLS identity from `--tls-cert` and `--tls-key`, if given.
+fn tls_identity(args: &SecurityArgs) -> anyhow::Result<Option<Identity>> {
+    let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) else {
+        return Ok(None);
+    };
+    let read = |path: &std::path::Path| {
+        std::fs::read(path)
+            .with_context(|| format!("cannot read {}", path.display()))
+            .context(ConfigError)
+    };
+    Ok(Some(Identity::from_pem(read(cert)?, read(key)?)))
 }
 
 /// A temporary library holding the statements of `files`.

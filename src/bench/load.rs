@@ -33,12 +33,16 @@ pub struct LoadReport {
     pub concurrency: usize,
     /// Requests answered OK.
     pub completed: u64,
-    /// Requests answered with an error status.
+    /// Requests shed by the server's in-flight limit (`RESOURCE_EXHAUSTED`).
+    pub shed: u64,
+    /// Requests answered with any other error status.
     pub errors: u64,
     pub first_error: Option<String>,
     pub elapsed: Duration,
     /// Latency of the OK requests, in microseconds.
     pub latency_us: Histogram<u64>,
+    /// How long a shed request took to be refused, in microseconds.
+    pub shed_latency_us: Histogram<u64>,
 }
 
 impl LoadReport {
@@ -54,21 +58,23 @@ impl LoadReport {
 }
 
 /// Header of the rows [`LoadReport::row`] prints.
-pub const TABLE_HEADER: &str = "| clients | checks | errors | checks/s | p50 ms | p95 ms | p99 ms | max ms |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
+pub const TABLE_HEADER: &str = "| clients | checks | shed | errors | checks/s | p50 ms | p95 ms | p99 ms | max ms | shed p99 ms |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
 
 impl LoadReport {
     /// One Markdown table row (see [`TABLE_HEADER`]).
     pub fn row(&self) -> String {
         format!(
-            "| {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            "| {} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
             self.concurrency,
             self.completed,
+            self.shed,
             self.errors,
             self.checks_per_second(),
             self.latency_ms(0.50),
             self.latency_ms(0.95),
             self.latency_ms(0.99),
             self.latency_us.max() as f64 / 1000.0,
+            self.shed_latency_us.value_at_quantile(0.99) as f64 / 1000.0,
         )
     }
 }
@@ -100,14 +106,18 @@ pub async fn run_load(
     let mut report = LoadReport {
         concurrency: plan.concurrency,
         completed: 0,
+        shed: 0,
         errors: 0,
         first_error: None,
         elapsed,
         latency_us: new_histogram()?,
+        shed_latency_us: new_histogram()?,
     };
     for client in results {
         report.latency_us.add(&client.latency_us)?;
+        report.shed_latency_us.add(&client.shed_latency_us)?;
         report.completed += client.completed;
+        report.shed += client.shed;
         report.errors += client.errors;
         if report.first_error.is_none() {
             report.first_error = client.first_error;
@@ -142,9 +152,11 @@ impl Level {
 /// One client's share of a level.
 struct ClientResult {
     completed: u64,
+    shed: u64,
     errors: u64,
     first_error: Option<String>,
     latency_us: Histogram<u64>,
+    shed_latency_us: Histogram<u64>,
 }
 
 async fn run_level(
@@ -160,9 +172,11 @@ async fn run_level(
         let level = Arc::clone(level);
         let mut result = ClientResult {
             completed: 0,
+            shed: 0,
             errors: 0,
             first_error: None,
             latency_us: new_histogram()?,
+            shed_latency_us: new_histogram()?,
         };
         tasks.spawn(async move {
             while let Some(n) = level.take() {
@@ -181,6 +195,11 @@ async fn run_level(
                         let micros = sent.elapsed().as_micros() as u64;
                         result.latency_us.saturating_record(micros.max(1));
                         result.completed += 1;
+                    }
+                    Err(status) if status.code() == tonic::Code::ResourceExhausted => {
+                        let micros = sent.elapsed().as_micros() as u64;
+                        result.shed_latency_us.saturating_record(micros.max(1));
+                        result.shed += 1;
                     }
                     Err(status) => {
                         result.errors += 1;

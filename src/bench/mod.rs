@@ -43,7 +43,7 @@ async fn bench(args: BenchArgs, claims: Arc<Vec<String>>) -> anyhow::Result<()> 
         let requests = read_import(&args.import)?;
         let server = ServerProcess::start(&args)?;
         server.wait_serving().await?;
-        let (statements, elapsed) = import(&server.endpoint, requests).await?;
+        let (statements, elapsed) = import(&server, requests).await?;
         println!(
             "ImportStatements: {statements} statements in {:.2} s = {:.0} statements/s",
             elapsed.as_secs_f64(),
@@ -161,10 +161,14 @@ const MESSAGES_PER_CALL: usize = 20;
 /// [`MESSAGES_PER_CALL`] messages, one after another; returns the
 /// statements created and the total time.
 async fn import(
-    endpoint: &str,
+    server: &ServerProcess,
     requests: Vec<ImportStatementsRequest>,
 ) -> anyhow::Result<(i64, Duration)> {
-    let channel = Channel::from_shared(endpoint.to_owned())?.connect().await?;
+    let channel = Channel::from_shared(server.endpoint.clone())?
+        .connect()
+        .await?;
+    let authorization: tonic::metadata::MetadataValue<_> =
+        format!("Bearer {}", server.write_token).parse()?;
     let mut client = StatementServiceClient::new(channel)
         .max_decoding_message_size(usize::MAX)
         .max_encoding_message_size(usize::MAX);
@@ -174,10 +178,11 @@ async fn import(
     while requests.peek().is_some() {
         let call: Vec<ImportStatementsRequest> =
             requests.by_ref().take(MESSAGES_PER_CALL).collect();
-        let response = client
-            .import_statements(tokio_stream::iter(call))
-            .await?
-            .into_inner();
+        let mut request = tonic::Request::new(tokio_stream::iter(call));
+        request
+            .metadata_mut()
+            .insert("authorization", authorization.clone());
+        let response = client.import_statements(request).await?.into_inner();
         anyhow::ensure!(
             response.errors.is_empty(),
             "{} statements rejected, first: {:?}",
@@ -193,6 +198,8 @@ async fn import(
 struct ServerProcess {
     child: Child,
     endpoint: String,
+    /// A fresh random write token, given to the server in its environment.
+    write_token: String,
     started: Instant,
 }
 
@@ -200,8 +207,12 @@ impl ServerProcess {
     fn start(args: &BenchArgs) -> anyhow::Result<ServerProcess> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let listen = format!("127.0.0.1:{port}");
+        let write_token: String = std::iter::repeat_with(fastrand::alphanumeric)
+            .take(32)
+            .collect();
         let mut command = Command::new(std::env::current_exe()?);
         command
+            .env("FACTDESK_WRITE_TOKEN", &write_token)
             .args(["serve", "--listen", &listen, "--db"])
             .arg(&args.db)
             .args(&args.server_args)
@@ -213,6 +224,7 @@ impl ServerProcess {
         Ok(ServerProcess {
             child,
             endpoint: format!("http://{listen}"),
+            write_token,
             started,
         })
     }

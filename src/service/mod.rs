@@ -51,7 +51,8 @@ impl From<Error> for Status {
 
 /// Runs CPU-bound library work (a check) on the rayon pool, one thread per
 /// core: concurrent requests queue there instead of oversubscribing the
-/// cores with one blocking thread each. A panic becomes `INTERNAL`.
+/// cores with one blocking thread each (the server's in-flight limit bounds
+/// the queue). A panic becomes `INTERNAL`.
 async fn compute<T, F>(library: &Arc<Library>, work: F) -> Result<T, Status>
 where
     T: Send + 'static,
@@ -60,6 +61,11 @@ where
     let library = Arc::clone(library);
     let (done, result) = tokio::sync::oneshot::channel();
     rayon::spawn(move || {
+        // The caller gave up (deadline, cancel) while this waited in the
+        // queue: skip the work.
+        if done.is_closed() {
+            return;
+        }
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&library)));
         // The receiver is gone when the client cancelled; nothing to do then.
         let _ = done.send(outcome);

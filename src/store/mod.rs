@@ -14,6 +14,7 @@
 //! from this tree at start-up (see `index`), so nothing else needs storing.
 
 pub mod keys;
+mod preflight;
 
 use std::path::{Path, PathBuf};
 
@@ -48,8 +49,27 @@ pub enum StoreError {
     },
     #[error("stored statement {key:?} is unreadable: {reason}")]
     Corrupt { key: String, reason: String },
+    #[error(
+        "database at {path} is damaged: {reason}; restore it from a backup, or move it aside \
+         and re-import (factdesk export may still read part of it)"
+    )]
+    Damaged { path: PathBuf, reason: String },
+    #[error(
+        "the database is damaged ({0}); restore it from a backup, or move it aside and \
+         re-import"
+    )]
+    Corruption(String),
     #[error("storage error: {0}")]
-    Sled(#[from] sled::Error),
+    Sled(sled::Error),
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(error: sled::Error) -> StoreError {
+        match error {
+            sled::Error::Corruption { .. } => StoreError::Corruption(error.to_string()),
+            other => StoreError::Sled(other),
+        }
+    }
 }
 
 /// Result of writing a statement that must not overwrite another.
@@ -77,15 +97,26 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if absent) the database in `path`.
+    /// Refuses (never panics on) a directory that is not a new or empty one
+    /// or a factdesk database of this schema: see [`StoreError`].
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let db = sled::Config::new()
-            .path(path)
-            .open()
-            .map_err(|source| StoreError::Open {
-                path: path.to_owned(),
-                source,
-            })?;
-        Store::init(db, path)
+        preflight::check_directory(path)?;
+        preflight::contain(path, || {
+            let db = sled::Config::new()
+                .path(path)
+                .open()
+                .map_err(|source| match source {
+                    sled::Error::Corruption { .. } => StoreError::Damaged {
+                        path: path.to_owned(),
+                        reason: source.to_string(),
+                    },
+                    source => StoreError::Open {
+                        path: path.to_owned(),
+                        source,
+                    },
+                })?;
+            Store::init(db, path)
+        })
     }
 
     /// A database that lives in a temporary directory and is removed on drop.

@@ -49,6 +49,11 @@ impl TestServer {
     }
 
     async fn start_with(library: Library) -> TestServer {
+        TestServer::start_with_options(library, ServerOptions::default()).await
+    }
+
+    /// Starts a server over `library` with `options` (tokens, TLS, limits).
+    pub async fn start_with_options(library: Library, options: ServerOptions) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let (shutdown, stopped) = oneshot::channel::<()>();
@@ -56,19 +61,43 @@ impl TestServer {
             let signal = async {
                 let _ = stopped.await;
             };
-            server::run(
-                listener,
-                Arc::new(library),
-                ServerOptions::default(),
-                signal,
-            )
-            .await
-            .expect("server runs");
+            server::run(listener, Arc::new(library), options, signal)
+                .await
+                .expect("server runs");
         });
         TestServer {
             address,
             shutdown: Some(shutdown),
             task: Some(task),
+        }
+    }
+
+    /// Starts a server with the demo library and `options`.
+    pub async fn start_demo_options(db_dir: &Path, options: ServerOptions) -> TestServer {
+        let store = Store::open(db_dir).expect("open store");
+        let library = Library::new(store).expect("build library");
+        let batch = factdesk::demo::statements().into_iter().enumerate();
+        let report = library
+            .import_batch(batch.map(|(i, s)| (i as u64, s)).collect())
+            .expect("demo import");
+        assert!(report.rejected.is_empty());
+        TestServer::start_with_options(library, options).await
+    }
+
+    /// True while the health service reports SERVING for every service.
+    pub async fn serving(&self) -> bool {
+        use tonic_health::pb::health_check_response::ServingStatus;
+        use tonic_health::pb::health_client::HealthClient;
+        use tonic_health::pb::HealthCheckRequest;
+        let Ok(channel) = Channel::from_shared(self.url()).unwrap().connect().await else {
+            return false;
+        };
+        let request = HealthCheckRequest {
+            service: String::new(),
+        };
+        match HealthClient::new(channel).check(request).await {
+            Ok(response) => response.into_inner().status == ServingStatus::Serving as i32,
+            Err(_) => false,
         }
     }
 
@@ -82,6 +111,12 @@ impl TestServer {
             .connect()
             .await
             .expect("connect")
+    }
+
+    /// A channel that connects on first use (for servers a plain connect
+    /// cannot reach, e.g. a TLS port).
+    pub fn channel_lazy(&self) -> Channel {
+        Channel::from_shared(self.url()).unwrap().connect_lazy()
     }
 
     pub async fn statements(&self) -> StatementServiceClient<Channel> {
@@ -165,4 +200,14 @@ pub fn violated_field(status: &tonic::Status) -> String {
     let details = status.get_error_details();
     let bad_request = details.bad_request().expect("BadRequest details");
     bad_request.field_violations[0].field.clone()
+}
+
+/// `request` with `authorization: Bearer <token>`.
+pub fn with_token<T>(request: T, token: &str) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(request);
+    request.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {token}").parse().expect("ASCII token"),
+    );
+    request
 }

@@ -1,6 +1,9 @@
 //! The tonic server: factdesk services plus `grpc.health.v1`, reflection
-//! (v1 and v1alpha), message-size limits, a per-request timeout, gzip, and
-//! graceful shutdown that flushes the database.
+//! (v1 and v1alpha), optional TLS, the [`guard`] (tokens, calls in flight,
+//! deadlines), message-size limits, HTTP/2 keepalive, gzip, and graceful
+//! shutdown that flushes the database.
+
+mod guard;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -8,9 +11,12 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tonic::codec::CompressionEncoding;
-use tonic::transport::server::TcpIncoming;
-use tonic::transport::Server;
+use tonic::transport::server::{ServerTlsConfig, TcpIncoming};
+use tonic::transport::{Identity, Server};
 
+pub use guard::grpc_timeout;
+
+use crate::auth::AccessPolicy;
 use crate::library::Library;
 use crate::model::RankingParams;
 use crate::pb::claim_service_server::ClaimServiceServer;
@@ -22,17 +28,37 @@ use crate::service::{ClaimApi, StatementApi};
 pub struct ServerOptions {
     /// Largest request or response message, in bytes.
     pub max_message_bytes: usize,
-    /// Calls running longer than this end with `CANCELLED`/`DEADLINE_EXCEEDED`.
+    /// Calls running longer than this (or than the client's own deadline)
+    /// end with `DEADLINE_EXCEEDED`.
     pub request_timeout: Duration,
+    /// Most factdesk calls in flight; more get `RESOURCE_EXHAUSTED` at once.
+    pub max_in_flight: usize,
+    /// Who may read and write.
+    pub access: AccessPolicy,
+    /// Certificate chain and key: serve TLS instead of plaintext.
+    pub tls: Option<Identity>,
+    /// HTTP/2 ping interval; a peer that does not answer within
+    /// `keepalive_timeout` is disconnected.
+    pub keepalive_interval: Duration,
+    pub keepalive_timeout: Duration,
     /// Weights of the claimant and claim-time ranking signals.
     pub ranking: RankingParams,
 }
 
+/// Default of [`ServerOptions::max_in_flight`].
+pub const DEFAULT_MAX_IN_FLIGHT: u32 = 64;
+
 impl Default for ServerOptions {
+    /// The defaults of `factdesk serve`, with open access (for tests).
     fn default() -> Self {
         ServerOptions {
             max_message_bytes: 16 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT as usize,
+            access: AccessPolicy::open(),
+            tls: None,
+            keepalive_interval: Duration::from_secs(60),
+            keepalive_timeout: Duration::from_secs(20),
             ranking: RankingParams::default(),
         }
     }
@@ -41,6 +67,8 @@ impl Default for ServerOptions {
 /// Why the server stopped abnormally.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
+    #[error("TLS setup failed: {0}")]
+    Tls(tonic::transport::Error),
     #[error("gRPC transport failed: {0}")]
     Transport(#[from] tonic::transport::Error),
     #[error("reflection setup failed: {0}")]
@@ -84,7 +112,15 @@ pub async fn run(
         .register_encoded_file_descriptor_set(tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET)
         .build_v1alpha()?;
     if let Ok(address) = listener.local_addr() {
-        tracing::info!(%address, statements = library.len(), "serving");
+        tracing::info!(
+            %address,
+            statements = library.len(),
+            tls = options.tls.is_some(),
+            writes_need_token = options.access.writes_protected(),
+            reads_need_token = options.access.reads_protected(),
+            max_in_flight = options.max_in_flight,
+            "serving"
+        );
     }
     // Health turns NOT_SERVING as soon as shutdown starts, so load balancers
     // stop sending new calls while in-flight ones finish.
@@ -100,10 +136,29 @@ pub async fn run(
             .set_service_status("", tonic_health::ServingStatus::NotServing)
             .await;
     };
-    // Nagle's algorithm would add ~40 ms to small responses.
-    let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
-    Server::builder()
-        .timeout(options.request_timeout)
+    // Nagle's algorithm would add ~40 ms to small responses. TCP keepalive
+    // finds peers that vanished without a FIN.
+    let incoming = TcpIncoming::from(listener)
+        .with_nodelay(Some(true))
+        .with_keepalive(Some(options.keepalive_interval));
+    let mut builder = Server::builder();
+    if let Some(identity) = options.tls.clone() {
+        let tls = ServerTlsConfig::new()
+            .identity(identity)
+            .timeout(TLS_HANDSHAKE_TIMEOUT);
+        builder = builder.tls_config(tls).map_err(ServerError::Tls)?;
+    }
+    let guard = guard::GuardLayer::new(
+        options.access.clone(),
+        options.max_in_flight,
+        options.request_timeout,
+    );
+    builder
+        .http2_keepalive_interval(Some(options.keepalive_interval))
+        .http2_keepalive_timeout(Some(options.keepalive_timeout))
+        .http2_max_header_list_size(MAX_HEADER_LIST_BYTES)
+        .max_concurrent_streams(MAX_STREAMS_PER_CONNECTION)
+        .layer(guard)
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
@@ -118,6 +173,13 @@ pub async fn run(
     tracing::info!("stopped; database flushed");
     Ok(())
 }
+
+/// A TLS handshake must finish within this.
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Largest header block a client may send (tokens, deadlines, metadata).
+const MAX_HEADER_LIST_BYTES: u32 = 16 * 1024;
+/// Most concurrent calls on one HTTP/2 connection.
+const MAX_STREAMS_PER_CONNECTION: u32 = 256;
 
 fn reflection_builder() -> tonic_reflection::server::Builder<'static> {
     tonic_reflection::server::Builder::configure()

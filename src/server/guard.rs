@@ -1,0 +1,208 @@
+//! The tower layer in front of every factdesk RPC: bearer-token access
+//! control, a limit on calls in flight (excess calls get `RESOURCE_EXHAUSTED`
+//! at once), and a deadline (the client's `grpc-timeout`, capped by the
+//! server's request timeout) that ends with `DEADLINE_EXCEEDED`.
+//! Health and reflection pass straight through.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+use tonic::body::Body;
+use tonic::codegen::http::{HeaderMap, Request, Response};
+use tonic::transport::server::TcpConnectInfo;
+use tonic::transport::server::TlsConnectInfo;
+use tonic::Status;
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::auth::{Access, AccessPolicy};
+
+/// Shared state of the guard: the policy, the permits, the timeout.
+#[derive(Debug)]
+struct State {
+    policy: AccessPolicy,
+    permits: Arc<Semaphore>,
+    max_in_flight: usize,
+    request_timeout: Duration,
+}
+
+/// Builds [`Guard`] services; see the module docs.
+#[derive(Clone, Debug)]
+pub struct GuardLayer {
+    state: Arc<State>,
+}
+
+impl GuardLayer {
+    pub fn new(policy: AccessPolicy, max_in_flight: usize, request_timeout: Duration) -> Self {
+        GuardLayer {
+            state: Arc::new(State {
+                policy,
+                permits: Arc::new(Semaphore::new(max_in_flight)),
+                max_in_flight,
+                request_timeout,
+            }),
+        }
+    }
+}
+
+impl<S> Layer<S> for GuardLayer {
+    type Service = Guard<S>;
+
+    fn layer(&self, inner: S) -> Guard<S> {
+        Guard {
+            inner,
+            state: Arc::clone(&self.state),
+        }
+    }
+}
+
+/// The guarded service.
+#[derive(Clone, Debug)]
+pub struct Guard<S> {
+    inner: S,
+    state: Arc<State>,
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+impl<S, B> Service<Request<B>> for Guard<S>
+where
+    S: Service<Request<B>, Response = Response<Body>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+    B: Send + 'static,
+{
+    type Response = Response<Body>;
+    type Error = S::Error;
+    type Future = BoxFuture<Result<Response<Body>, S::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        // The clone may not be ready; the one poll_ready readied is used now.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let access = Access::of_path(request.uri().path());
+        if access == Access::Open {
+            return Box::pin(inner.call(request));
+        }
+        let authorization = request
+            .headers()
+            .get(tonic::codegen::http::header::AUTHORIZATION)
+            .map(|value| value.as_bytes());
+        if let Err(status) = self.state.policy.authorize(access, authorization) {
+            tracing::warn!(
+                method = request.uri().path(),
+                peer = peer(&request),
+                code = ?status.code(),
+                "call refused"
+            );
+            return refuse(status);
+        }
+        let Ok(permit) = Arc::clone(&self.state.permits).try_acquire_owned() else {
+            tracing::debug!(method = request.uri().path(), "call shed");
+            return refuse(Status::resource_exhausted(format!(
+                "server busy: {} calls already in flight; retry with backoff",
+                self.state.max_in_flight
+            )));
+        };
+        let client_deadline = grpc_timeout(request.headers());
+        let deadline = client_deadline.map_or(self.state.request_timeout, |client| {
+            client.min(self.state.request_timeout)
+        });
+        Box::pin(async move {
+            let _permit = permit;
+            match tokio::time::timeout(deadline, inner.call(request)).await {
+                Ok(response) => response,
+                Err(_elapsed) => Ok(Status::deadline_exceeded(format!(
+                    "deadline of {} ms exceeded ({})",
+                    deadline.as_millis(),
+                    if client_deadline == Some(deadline) {
+                        "the client's grpc-timeout"
+                    } else {
+                        "the server's request timeout"
+                    }
+                ))
+                .into_http()),
+            }
+        })
+    }
+}
+
+fn refuse<E>(status: Status) -> BoxFuture<Result<Response<Body>, E>>
+where
+    E: Send + 'static,
+{
+    Box::pin(std::future::ready(Ok(status.into_http())))
+}
+
+/// The caller's address, for the log.
+fn peer<B>(request: &Request<B>) -> Option<String> {
+    let extensions = request.extensions();
+    let tcp = extensions.get::<TcpConnectInfo>().or_else(|| {
+        extensions
+            .get::<TlsConnectInfo<TcpConnectInfo>>()
+            .map(|tls| tls.get_ref())
+    });
+    tcp.and_then(TcpConnectInfo::remote_addr)
+        .map(|address| address.to_string())
+}
+
+/// The client's deadline from `grpc-timeout` (1-8 digits and a unit:
+/// H, M, S, m, u, n). A malformed header is ignored, as gRPC servers do.
+pub fn grpc_timeout(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get("grpc-timeout")?.to_str().ok()?;
+    let (digits, unit) = value.split_at_checked(value.len().checked_sub(1)?)?;
+    if digits.is_empty() || digits.len() > 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let amount: u64 = digits.parse().ok()?;
+    Some(match unit {
+        "H" => Duration::from_secs(amount * 3600),
+        "M" => Duration::from_secs(amount * 60),
+        "S" => Duration::from_secs(amount),
+        "m" => Duration::from_millis(amount),
+        "u" => Duration::from_micros(amount),
+        "n" => Duration::from_nanos(amount),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(value: &str) -> Option<Duration> {
+        let mut headers = HeaderMap::new();
+        headers.insert("grpc-timeout", value.parse().unwrap());
+        grpc_timeout(&headers)
+    }
+
+    #[test]
+    fn grpc_timeout_units() {
+        assert_eq!(parse("2H"), Some(Duration::from_secs(7200)));
+        assert_eq!(parse("3M"), Some(Duration::from_secs(180)));
+        assert_eq!(parse("5S"), Some(Duration::from_secs(5)));
+        assert_eq!(parse("250m"), Some(Duration::from_millis(250)));
+        assert_eq!(parse("99999999u"), Some(Duration::from_micros(99_999_999)));
+        assert_eq!(parse("7n"), Some(Duration::from_nanos(7)));
+    }
+
+    #[test]
+    fn malformed_grpc_timeouts_are_ignored() {
+        for value in ["", "S", "123456789S", "12x", "-1S", "1.5S", "１S"] {
+            if let Ok(header) = value.parse() {
+                let mut headers = HeaderMap::new();
+                headers.insert("grpc-timeout", header);
+                assert_eq!(grpc_timeout(&headers), None, "{value:?}");
+            }
+        }
+        assert_eq!(grpc_timeout(&HeaderMap::new()), None);
+    }
+}

@@ -1,0 +1,285 @@
+//! Tokens, TLS, load shedding and deadlines through a real server.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{claim_request, statement, with_token, TestServer};
+use factdesk::auth::{AccessPolicy, Token};
+use factdesk::pb;
+use factdesk::pb::claim_service_client::ClaimServiceClient;
+use factdesk::server::ServerOptions;
+use tonic::transport::{Certificate, Channel, ClientTlsConfig, Identity};
+use tonic::Code;
+
+const WRITE: &str = "test-write-token-4f9a1c2e";
+const READ: &str = "test-read-token-8b3d5e7f";
+const DEMO_CLAIM: &str = "Half of Chinese generative AI start-ups run on Alibaba Cloud";
+
+fn policy(read: bool) -> AccessPolicy {
+    let write = Token::new(WRITE, "test").unwrap();
+    let read = read.then(|| Token::new(READ, "test").unwrap());
+    AccessPolicy::new(Some(write), read, false).unwrap()
+}
+
+fn code<T>(result: Result<T, tonic::Status>) -> Code {
+    result.err().map_or(Code::Ok, |status| status.code())
+}
+
+fn create(id: &str) -> pb::CreateStatementRequest {
+    pb::CreateStatementRequest {
+        statement: Some(statement(
+            id,
+            "The harbour handled 4 million containers in 2023.",
+        )),
+        ..Default::default()
+    }
+}
+
+fn import(id: &str) -> tokio_stream::Iter<std::vec::IntoIter<pb::ImportStatementsRequest>> {
+    tokio_stream::iter(vec![pb::ImportStatementsRequest {
+        statements: vec![statement(id, "Ferry fares rose 12% in March.")],
+    }])
+}
+
+#[tokio::test]
+async fn writes_need_the_write_token_and_reads_stay_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = ServerOptions {
+        access: policy(false),
+        ..ServerOptions::default()
+    };
+    let server = TestServer::start_demo_options(dir.path(), options).await;
+    let mut statements = server.statements().await;
+    let mut claims = server.claims().await;
+
+    assert_eq!(
+        code(statements.create_statement(create("a")).await),
+        Code::Unauthenticated
+    );
+    let wrong = with_token(create("a"), "not-the-token-0123456789");
+    assert_eq!(
+        code(statements.create_statement(wrong).await),
+        Code::Unauthenticated
+    );
+    assert_eq!(
+        code(statements.import_statements(import("b")).await),
+        Code::Unauthenticated
+    );
+    let delete = pb::DeleteStatementRequest {
+        id: "demo-tsai-cloud-share".into(),
+    };
+    assert_eq!(
+        code(statements.delete_statement(delete.clone()).await),
+        Code::Unauthenticated
+    );
+
+    // Nothing was written or deleted by the refused calls.
+    let get = |id: &str| pb::GetStatementRequest { id: id.into() };
+    assert_eq!(
+        code(statements.get_statement(get("a")).await),
+        Code::NotFound
+    );
+    assert_eq!(
+        code(statements.get_statement(get("b")).await),
+        Code::NotFound
+    );
+    assert_eq!(
+        code(statements.get_statement(get("demo-tsai-cloud-share")).await),
+        Code::Ok
+    );
+
+    // Reads need no token.
+    let checked = claims.check_claim(claim_request(DEMO_CLAIM)).await;
+    assert!(!checked.unwrap().into_inner().matches.is_empty());
+    let list = pb::ListStatementsRequest::default();
+    assert_eq!(code(statements.list_statements(list).await), Code::Ok);
+
+    // The write token writes.
+    let created = statements
+        .create_statement(with_token(create("a"), WRITE))
+        .await;
+    assert_eq!(created.unwrap().into_inner().id, "a");
+    let imported = statements
+        .import_statements(with_token(import("b"), WRITE))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(imported.created_count, 1);
+    assert_eq!(
+        code(statements.delete_statement(with_token(delete, WRITE)).await),
+        Code::Ok
+    );
+    assert!(server.serving().await);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_read_token_guards_reads_and_cannot_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = ServerOptions {
+        access: policy(true),
+        ..ServerOptions::default()
+    };
+    let server = TestServer::start_demo_options(dir.path(), options).await;
+    let mut statements = server.statements().await;
+    let mut claims = server.claims().await;
+
+    let claim = || claim_request(DEMO_CLAIM);
+    assert_eq!(
+        code(claims.check_claim(claim()).await),
+        Code::Unauthenticated
+    );
+    assert_eq!(
+        code(claims.check_claim(with_token(claim(), READ)).await),
+        Code::Ok
+    );
+    assert_eq!(
+        code(claims.check_claim(with_token(claim(), WRITE)).await),
+        Code::Ok
+    );
+    let list = || pb::ListStatementsRequest::default();
+    assert_eq!(
+        code(statements.list_statements(list()).await),
+        Code::Unauthenticated
+    );
+    assert_eq!(
+        code(statements.list_statements(with_token(list(), READ)).await),
+        Code::Ok
+    );
+
+    let by_reader = statements
+        .create_statement(with_token(create("r"), READ))
+        .await;
+    assert_eq!(code(by_reader), Code::PermissionDenied);
+    let by_reader = statements
+        .import_statements(with_token(import("r"), READ))
+        .await;
+    assert_eq!(code(by_reader), Code::PermissionDenied);
+    let by_writer = statements
+        .create_statement(with_token(create("w"), WRITE))
+        .await;
+    assert_eq!(code(by_writer), Code::Ok);
+
+    // Health stays open without any token.
+    assert!(server.serving().await);
+    server.stop().await;
+}
+
+/// A CA and a `localhost`/127.0.0.1 server certificate it signed, as PEM:
+/// (CA certificate, server certificate, server key).
+pub fn generated_certificates() -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_key = KeyPair::generate().unwrap();
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
+    let server_key = KeyPair::generate().unwrap();
+    let server_cert = CertificateParams::new(names)
+        .unwrap()
+        .signed_by(&server_key, &issuer)
+        .unwrap();
+    (ca_cert.pem(), server_cert.pem(), server_key.serialize_pem())
+}
+
+#[tokio::test]
+async fn tls_end_to_end_with_a_generated_certificate() {
+    let (ca, cert, key) = generated_certificates();
+    let dir = tempfile::tempdir().unwrap();
+    let options = ServerOptions {
+        tls: Some(Identity::from_pem(cert, key)),
+        ..ServerOptions::default()
+    };
+    let server = TestServer::start_demo_options(dir.path(), options).await;
+    let tls = ClientTlsConfig::new()
+        .ca_certificate(Certificate::from_pem(&ca))
+        .domain_name("localhost");
+    let channel = Channel::from_shared(format!("https://localhost:{}", server.address.port()))
+        .unwrap()
+        .tls_config(tls)
+        .unwrap()
+        .connect()
+        .await
+        .expect("TLS connection");
+    let response = ClaimServiceClient::new(channel)
+        .check_claim(claim_request(DEMO_CLAIM))
+        .await
+        .expect("check over TLS")
+        .into_inner();
+    assert!(!response.matches.is_empty());
+
+    // Plaintext gRPC to the TLS port fails; so does TLS without the CA.
+    let plain = ClaimServiceClient::new(server.channel_lazy())
+        .check_claim(claim_request(DEMO_CLAIM))
+        .await;
+    assert!(plain.is_err());
+    let untrusted = Channel::from_shared(format!("https://localhost:{}", server.address.port()))
+        .unwrap()
+        .tls_config(ClientTlsConfig::new().domain_name("localhost"))
+        .unwrap()
+        .connect()
+        .await;
+    assert!(
+        untrusted.is_err(),
+        "a certificate from an unknown CA is refused"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn excess_calls_are_shed_and_stalled_calls_end_at_the_deadline() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = ServerOptions {
+        max_in_flight: 1,
+        request_timeout: Duration::from_millis(800),
+        ..ServerOptions::default()
+    };
+    let server = TestServer::start_demo_options(dir.path(), options).await;
+    let mut statements = server.statements().await;
+    let mut claims = server.claims().await;
+
+    // A slow client: opens an import stream and never sends or closes it.
+    let (_keep_open, stalled) = tokio::sync::mpsc::channel::<pb::ImportStatementsRequest>(1);
+    let stalled = tokio_stream::wrappers::ReceiverStream::new(stalled);
+    let slow = tokio::spawn(async move { statements.import_statements(stalled).await });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    // It holds the only slot: the next call is refused at once.
+    let started = Instant::now();
+    let shed = claims.check_claim(claim_request(DEMO_CLAIM)).await;
+    let shed = shed.expect_err("shed while the slot is taken");
+    assert_eq!(shed.code(), Code::ResourceExhausted, "{shed:?}");
+    eprintln!("shed in {:?}", started.elapsed());
+
+    // The server's deadline ends the stalled call and frees the slot.
+    let ended = slow.await.unwrap().expect_err("the stalled import ends");
+    assert_eq!(ended.code(), Code::DeadlineExceeded, "{ended:?}");
+    assert!(ended.message().contains("request timeout"), "{ended:?}");
+    assert_eq!(
+        code(claims.check_claim(claim_request("cloud")).await),
+        Code::Ok
+    );
+
+    // A client deadline shorter than the server's also frees the slot.
+    let (_keep_open, stalled) = tokio::sync::mpsc::channel::<pb::ImportStatementsRequest>(1);
+    let mut request = tonic::Request::new(tokio_stream::wrappers::ReceiverStream::new(stalled));
+    request.set_timeout(Duration::from_millis(300));
+    let mut statements = server.statements().await;
+    let ended = statements
+        .import_statements(request)
+        .await
+        .expect_err("deadline");
+    // tonic's client enforces its own deadline too, so either side may end it.
+    assert!(
+        matches!(ended.code(), Code::DeadlineExceeded | Code::Cancelled),
+        "{ended:?}"
+    );
+    assert_eq!(
+        code(claims.check_claim(claim_request("cloud")).await),
+        Code::Ok
+    );
+    assert!(server.serving().await);
+    server.stop().await;
+}
