@@ -39,7 +39,7 @@ fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            let _ = writeln!(std::io::stderr(), "error: {error:#}");
             let database = |cause: &(dyn std::error::Error + 'static)| {
                 cause.is::<StoreError>()
                     || matches!(
@@ -67,6 +67,9 @@ fn run() -> anyhow::Result<()> {
     }));
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        // A closed stderr (a log collector gone) must not stop the server:
+        // tracing's own error report would panic writing to it.
+        .log_internal_errors(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("FACTDESK_LOG")

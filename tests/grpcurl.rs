@@ -1,10 +1,13 @@
 //! End to end with the real `factdesk` binary and the real `grpcurl`: the
 //! README's demo commands, then SIGTERM and a clean, flushed exit.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::process::Command;
 use std::sync::mpsc;
 use std::time::Duration;
+
+use common::process::{spawn_server, ServerProcess};
 
 const TSAI_CLAIM: &str = "Alibaba Cloud hosts half of China's generative AI firms";
 
@@ -22,45 +25,9 @@ fn grpcurl() -> Option<String> {
     None
 }
 
-/// The server process; killed if the test fails before stopping it.
-struct ServerProcess(Child);
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `factdesk serve --demo` on an ephemeral port; returns the process,
-/// its address, and a channel carrying the rest of its log lines.
+/// Starts `factdesk serve --demo` on an ephemeral port.
 fn start_demo_server() -> (ServerProcess, String, mpsc::Receiver<String>) {
-    let child = Command::new(env!("CARGO_BIN_EXE_factdesk"))
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
-        .env("FACTDESK_LOG", "info")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start factdesk");
-    let mut server = ServerProcess(child);
-    let stderr = server.0.stderr.take().unwrap();
-    let (lines_tx, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if lines_tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    loop {
-        let line = lines
-            .recv_timeout(Duration::from_secs(60))
-            .expect("server logs 'serving' within a minute");
-        if let Some(rest) = line.split("address=").nth(1) {
-            let address = rest.split_whitespace().next().unwrap().to_owned();
-            return (server, address, lines);
-        }
-    }
+    spawn_server(&["serve", "--demo", "--listen", "127.0.0.1:0"], &[])
 }
 
 fn run_grpcurl(grpcurl: &str, args: &[&str]) -> String {
@@ -167,4 +134,73 @@ fn grpcurl_list_describe_check_then_sigterm() {
         rest.iter().any(|l| l.contains("database flushed")),
         "{rest:?}"
     );
+}
+
+/// grpcurl output and exit status, for calls expected to fail.
+fn grpcurl_outcome(grpcurl: &str, args: &[&str]) -> (bool, String) {
+    let output = Command::new(grpcurl).args(args).output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+#[test]
+fn grpcurl_over_tls_with_a_write_token() {
+    let Some(grpcurl) = grpcurl() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = common::generated_certificates();
+    let path = |name: &str, pem: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, pem).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let (ca, cert, key) = (
+        path("ca.pem", &ca),
+        path("cert.pem", &cert),
+        path("key.pem", &key),
+    );
+    let token = "grpcurl-write-token-1b2c3d4e";
+    let token_file = path("write.token", &format!("{token}\n"));
+    let db = dir.path().join("db");
+    let args = [
+        "serve",
+        "--demo",
+        "--listen",
+        "127.0.0.1:0",
+        "--db",
+        db.to_str().unwrap(),
+        "--tls-cert",
+        &cert,
+        "--tls-key",
+        &key,
+        "--write-token-file",
+        &token_file,
+    ];
+    let (_server, address, _log) = spawn_server(&args, &[]);
+
+    let request = format!(r#"{{"claim":{{"text":"{TSAI_CLAIM}"}}}}"#);
+    let method = "factdesk.v1.ClaimService/CheckClaim";
+    let response = run_grpcurl(
+        &grpcurl,
+        &["-cacert", &ca, "-d", &request, &address, method],
+    );
+    assert!(response.contains("demo-tsai-cloud-share"), "{response}");
+
+    // Plaintext to the TLS port fails.
+    let (ok, text) = grpcurl_outcome(&grpcurl, &["-plaintext", "-d", &request, &address, method]);
+    assert!(!ok, "{text}");
+
+    // Writes need the token; reads did not.
+    let create = r#"{"statement":{"id":"tls-1","text":"Port traffic rose 7% in 2024."}}"#;
+    let method = "factdesk.v1.StatementService/CreateStatement";
+    let (ok, text) = grpcurl_outcome(&grpcurl, &["-cacert", &ca, "-d", create, &address, method]);
+    assert!(!ok && text.contains("Unauthenticated"), "{text}");
+    let header = format!("authorization: Bearer {token}");
+    let created = run_grpcurl(
+        &grpcurl,
+        &[
+            "-cacert", &ca, "-H", &header, "-d", create, &address, method,
+        ],
+    );
+    assert!(created.contains("tls-1"), "{created}");
 }

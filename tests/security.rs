@@ -4,7 +4,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{claim_request, statement, with_token, TestServer};
+use common::{claim_request, generated_certificates, statement, with_token, TestServer};
 use factdesk::auth::{AccessPolicy, Token};
 use factdesk::pb;
 use factdesk::pb::claim_service_client::ClaimServiceClient;
@@ -164,24 +164,6 @@ async fn a_read_token_guards_reads_and_cannot_write() {
     // Health stays open without any token.
     assert!(server.serving().await);
     server.stop().await;
-}
-
-/// A CA and a `localhost`/127.0.0.1 server certificate it signed, as PEM:
-/// (CA certificate, server certificate, server key).
-pub fn generated_certificates() -> (String, String, String) {
-    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca_key = KeyPair::generate().unwrap();
-    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_params, ca_key);
-    let names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
-    let server_key = KeyPair::generate().unwrap();
-    let server_cert = CertificateParams::new(names)
-        .unwrap()
-        .signed_by(&server_key, &issuer)
-        .unwrap();
-    (ca_cert.pem(), server_cert.pem(), server_key.serialize_pem())
 }
 
 #[tokio::test]

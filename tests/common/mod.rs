@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod process;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -210,4 +212,22 @@ pub fn with_token<T>(request: T, token: &str) -> tonic::Request<T> {
         format!("Bearer {token}").parse().expect("ASCII token"),
     );
     request
+}
+
+/// A CA and a `localhost`/127.0.0.1 server certificate it signed, as PEM:
+/// (CA certificate, server certificate, server key).
+pub fn generated_certificates() -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_key = KeyPair::generate().unwrap();
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
+    let server_key = KeyPair::generate().unwrap();
+    let server_cert = CertificateParams::new(names)
+        .unwrap()
+        .signed_by(&server_key, &issuer)
+        .unwrap();
+    (ca_cert.pem(), server_cert.pem(), server_key.serialize_pem())
 }
