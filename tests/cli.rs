@@ -120,9 +120,117 @@ fn newer_schema_fails_with_clear_message_and_exit_code() {
         meta.insert("schema_version", &99u32.to_be_bytes()).unwrap();
         db.flush().unwrap();
     }
-    let output = factdesk(&["export", "--db", dir.path().to_str().unwrap()]);
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (code, stderr) = serve_exit(dir.path());
+    assert_eq!(code, Some(3), "{stderr}");
     assert!(stderr.contains("schema version 99"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// Runs `serve` on `db` and waits (at most a minute) for it to give up;
+/// returns the exit code and stderr.
+fn serve_exit(db: &std::path::Path) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_factdesk"))
+        .args([
+            "serve",
+            "--insecure-open-writes",
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+        ])
+        .arg(db)
+        .env("FACTDESK_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("serve started on the database at {}", db.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code(), stderr)
+}
+
+#[test]
+fn foreign_directories_are_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "not a database").unwrap();
+    let (code, stderr) = serve_exit(dir.path());
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stderr.contains("is not a factdesk database"), "{stderr}");
+    let entries = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(entries, 1, "nothing written beside notes.txt");
+
+    let (code, stderr) = serve_exit(&notes);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stderr.contains("it is a file"), "{stderr}");
+
+    // Another program's sled database.
+    let other = tempfile::tempdir().unwrap();
+    {
+        let db = sled::open(other.path()).unwrap();
+        db.insert("user:1", "alice").unwrap();
+        db.flush().unwrap();
+    }
+    let (code, stderr) = serve_exit(other.path());
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stderr.contains("no factdesk metadata"), "{stderr}");
+}
+
+#[test]
+fn damaged_databases_are_refused_with_exit_code_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("many.jsonl");
+    let lines: String = (0..3000)
+        .map(|i| format!("{{\"id\":\"s{i}\",\"text\":\"Statement {i}: the port moved {} boxes in week {}.\"}}\n", i * 7, i % 52))
+        .collect();
+    std::fs::write(&input, lines).unwrap();
+    let good = dir.path().join("good");
+    let output = factdesk(&[
+        "import",
+        input.to_str().unwrap(),
+        "--db",
+        good.to_str().unwrap(),
+    ]);
+    assert!(output.status.success());
+
+    let copy = |name: &str| {
+        let target = dir.path().join(name);
+        std::fs::create_dir(&target).unwrap();
+        for entry in std::fs::read_dir(&good).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file() {
+                std::fs::copy(entry.path(), target.join(entry.file_name())).unwrap();
+            }
+        }
+        target
+    };
+    // Bytes overwritten in the middle of the log.
+    let overwritten = copy("overwritten");
+    let log = overwritten.join("db");
+    let mut bytes = std::fs::read(&log).unwrap();
+    let middle = bytes.len() / 5;
+    bytes[middle..middle + 64].fill(0x58);
+    std::fs::write(&log, bytes).unwrap();
+    // A damaged configuration file (sled alone would start afresh).
+    let bad_conf = copy("bad-conf");
+    std::fs::write(bad_conf.join("conf"), "garbage").unwrap();
+    // The configuration file gone.
+    let no_conf = copy("no-conf");
+    std::fs::remove_file(no_conf.join("conf")).unwrap();
+
+    for damaged in [overwritten, bad_conf, no_conf] {
+        let (code, stderr) = serve_exit(&damaged);
+        assert_eq!(code, Some(3), "{}: {stderr}", damaged.display());
+        assert!(stderr.contains("damaged"), "{stderr}");
+        assert!(!stderr.contains("RUST_BACKTRACE"), "{stderr}");
+    }
+    let output = factdesk(&["export", "--db", good.to_str().unwrap()]);
+    assert!(output.status.success(), "the original still opens");
 }

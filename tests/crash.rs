@@ -297,7 +297,10 @@ async fn the_server_outlives_a_closed_log_pipe() {
             statement: Some(statement(&format!("pipe-{n}"), "Tolls rose 3% in May.")),
             ..Default::default()
         };
-        statements.create_statement(request).await.expect("still serving");
+        statements
+            .create_statement(request)
+            .await
+            .expect("still serving");
     }
     drop(server);
 }
