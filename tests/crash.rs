@@ -17,6 +17,9 @@ use factdesk::pb::claim_service_client::ClaimServiceClient;
 use factdesk::pb::statement_service_client::StatementServiceClient;
 use tonic::transport::Channel;
 
+/// Statements as (id, text).
+type Pairs = Vec<(String, String)>;
+
 const TOKEN: &str = "crash-test-write-token-5a6b7c";
 const MESSAGES_PER_CALL: usize = 4;
 const STATEMENTS_PER_MESSAGE: usize = 10;
@@ -222,7 +225,7 @@ async fn acknowledged_imports_survive_sigkill() {
     let db = db.to_str().unwrap();
     let mut acknowledged = 0;
     let mut durable: HashMap<String, String> = HashMap::new();
-    let mut previous: Option<(Vec<(String, String)>, Vec<Vec<(String, String)>>)> = None;
+    let mut previous: Option<(Pairs, Vec<Pairs>)> = None;
     let mut total_in_flight_stored = 0;
     for run in 0..runs {
         let (mut server, address) = start(db);

@@ -11,7 +11,9 @@ use crate::text::quantity::{Agreement, Quantity};
 
 mod validate;
 
-pub use validate::{validate_claim, validate_id, validate_statement, FieldError, MAX_CLAIM_CHARS};
+pub use validate::{
+    check_len, validate_claim, validate_id, validate_statement, FieldError, MAX_CLAIM_CHARS,
+};
 
 /// Longest statement `text` or `context` accepted, in bytes.
 pub const MAX_STATEMENT_TEXT_BYTES: usize = 16 * 1024;
@@ -344,3 +346,6 @@ pub struct CheckResult {
     pub verdict: Verdict,
     pub verdict_explanation: String,
 }
+
+#[cfg(test)]
+mod proptests;

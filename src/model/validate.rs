@@ -73,14 +73,35 @@ pub fn validate_statement(statement: &Statement) -> Result<(), FieldError> {
     Ok(())
 }
 
-fn check_len(field: &str, value: &str, max_bytes: usize) -> Result<(), FieldError> {
+/// Checks a text field's length and that it holds no control characters.
+pub fn check_len(field: &str, value: &str, max_bytes: usize) -> Result<(), FieldError> {
     if value.len() > max_bytes {
         return Err(FieldError::new(
             field,
             format!("must be at most {max_bytes} bytes"),
         ));
     }
-    Ok(())
+    check_controls(field, value)
+}
+
+/// Refuses control characters other than tab, line feed and carriage
+/// return: they carry no meaning in a statement or claim, and would reach
+/// terminals and logs that show them.
+fn check_controls(field: &str, value: &str) -> Result<(), FieldError> {
+    let is_control = |ch: char| ch.is_control() && !matches!(ch, '\t' | '\n' | '\r');
+    match value.chars().position(is_control) {
+        Some(position) => {
+            let ch = value.chars().nth(position).unwrap_or_default();
+            Err(FieldError::new(
+                field,
+                format!(
+                    "must not contain control characters (U+{:04X} at character {position})",
+                    ch as u32
+                ),
+            ))
+        }
+        None => Ok(()),
+    }
 }
 
 /// A request field that is not acceptable, and why.
@@ -123,6 +144,7 @@ pub fn validate_claim(claim: &Claim) -> Result<(), FieldError> {
             format!("must be at most {MAX_CLAIM_CHARS} characters"),
         ));
     }
+    check_controls("claim.text", &claim.text)?;
     check_len("claim.claimant", &claim.claimant, MAX_FIELD_BYTES)?;
     check_len("claim.language", &claim.language, 35)
 }

@@ -9,7 +9,10 @@ use tracing::instrument;
 use super::convert::{check_result_to_proto, time_from_proto};
 use super::{compute, invalid_argument};
 use crate::library::Library;
-use crate::model::{validate_claim, CheckFilter, CheckOptions, Claim, FieldError, RankingParams};
+use crate::model::{
+    check_len, validate_claim, CheckFilter, CheckOptions, Claim, FieldError, RankingParams,
+    MAX_FIELD_BYTES,
+};
 use crate::pb;
 use crate::pb::claim_service_server::ClaimService;
 
@@ -135,6 +138,9 @@ fn check_filter(filter: pb::CheckFilter) -> Result<CheckFilter, FieldError> {
                 format!("filter.{field}"),
                 format!("at most {MAX_FILTER_VALUES} values"),
             ));
+        }
+        for value in &values {
+            check_len(&format!("filter.{field}"), value, MAX_FIELD_BYTES)?;
         }
         Ok(values
             .into_iter()
