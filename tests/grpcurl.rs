@@ -5,7 +5,6 @@ mod common;
 
 use std::process::Command;
 use std::sync::mpsc;
-use std::time::Duration;
 
 use common::process::{spawn_server, ServerProcess};
 
