@@ -6,6 +6,9 @@ fn factdesk(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_factdesk"))
         .args(args)
         .env("FACTDESK_LOG", "warn")
+        // These tests are about the store; embedding thousands of
+        // statements would only slow them down.
+        .env_remove("FACTDESK_EMBEDDING_MODEL")
         .output()
         .expect("run factdesk")
 }
@@ -138,16 +141,22 @@ fn serve_exit(db: &std::path::Path) -> (Option<i32>, String) {
             "--db",
         ])
         .arg(db)
-        .env("FACTDESK_LOG", "warn")
+        .env("FACTDESK_LOG", "info")
+        .env_remove("FACTDESK_EMBEDDING_MODEL")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let started = std::time::Instant::now();
     while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > std::time::Duration::from_secs(60) {
+        if started.elapsed() > std::time::Duration::from_secs(20) {
             child.kill().unwrap();
-            panic!("serve started on the database at {}", db.display());
+            let output = child.wait_with_output().unwrap();
+            panic!(
+                "serve started on the database at {}: {}",
+                db.display(),
+                String::from_utf8_lossy(&output.stderr)
+            );
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
@@ -211,12 +220,23 @@ fn damaged_databases_are_refused_with_exit_code_3() {
         }
         target
     };
-    // Bytes overwritten in the middle of the log.
+    // Every copy of some statements' bytes overwritten in the log (so the
+    // live version is hit, wherever sled put it).
     let overwritten = copy("overwritten");
     let log = overwritten.join("db");
     let mut bytes = std::fs::read(&log).unwrap();
-    let middle = bytes.len() / 5;
-    bytes[middle..middle + 64].fill(0x58);
+    let needle = b"Statement 15";
+    let mut hits = 0;
+    for start in 0..bytes.len() - needle.len() {
+        if &bytes[start..start + needle.len()] == needle {
+            bytes[start..start + needle.len()].fill(b'X');
+            hits += 1;
+        }
+    }
+    assert!(
+        hits >= 111,
+        "statements 15, 150-159, 1500-1599 found: {hits}"
+    );
     std::fs::write(&log, bytes).unwrap();
     // A damaged configuration file (sled alone would start afresh).
     let bad_conf = copy("bad-conf");
@@ -224,6 +244,23 @@ fn damaged_databases_are_refused_with_exit_code_3() {
     // The configuration file gone.
     let no_conf = copy("no-conf");
     std::fs::remove_file(no_conf.join("conf")).unwrap();
+
+    // sled's log holds fewer writes than factdesk recorded as acknowledged
+    // (what sled's silent prefix recovery of a damaged log leaves).
+    let rolled_back = copy("rolled-back");
+    let recorded = std::fs::read_to_string(rolled_back.join("factdesk.generation")).unwrap();
+    assert!(recorded.starts_with("factdesk generation "), "{recorded}");
+    std::fs::write(
+        rolled_back.join("factdesk.generation"),
+        "factdesk generation 999999\n",
+    )
+    .unwrap();
+    let (code, stderr) = serve_exit(&rolled_back);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("recovered only part of its log"),
+        "{stderr}"
+    );
 
     for damaged in [overwritten, bad_conf, no_conf] {
         let (code, stderr) = serve_exit(&damaged);
@@ -233,4 +270,38 @@ fn damaged_databases_are_refused_with_exit_code_3() {
     }
     let output = factdesk(&["export", "--db", good.to_str().unwrap()]);
     assert!(output.status.success(), "the original still opens");
+}
+
+#[test]
+fn serve_refuses_to_start_without_a_write_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_factdesk"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(dir.path().join("db"))
+        .env_remove("FACTDESK_WRITE_TOKEN")
+        .env_remove("FACTDESK_WRITE_TOKEN_FILE")
+        .env("FACTDESK_LOG", "warn")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--insecure-open-writes"), "{stderr}");
+    assert!(!dir.path().join("db").exists(), "no database was created");
+
+    let output = Command::new(env!("CARGO_BIN_EXE_factdesk"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(dir.path().join("db"))
+        .env("FACTDESK_WRITE_TOKEN", "too-short")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("FACTDESK_WRITE_TOKEN: must be 16"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("too-short"),
+        "the token is not echoed: {stderr}"
+    );
 }

@@ -175,7 +175,7 @@ fn grpcurl_over_tls_with_a_write_token() {
         "--write-token-file",
         &token_file,
     ];
-    let (_server, address, _log) = spawn_server(&args, &[]);
+    let (_server, address, log) = spawn_server(&args, &[]);
 
     let request = format!(r#"{{"claim":{{"text":"{TSAI_CLAIM}"}}}}"#);
     let method = "factdesk.v1.ClaimService/CheckClaim";
@@ -186,7 +186,18 @@ fn grpcurl_over_tls_with_a_write_token() {
     assert!(response.contains("demo-tsai-cloud-share"), "{response}");
 
     // Plaintext to the TLS port fails.
-    let (ok, text) = grpcurl_outcome(&grpcurl, &["-plaintext", "-d", &request, &address, method]);
+    let (ok, text) = grpcurl_outcome(
+        &grpcurl,
+        &[
+            "-plaintext",
+            "-connect-timeout",
+            "2",
+            "-d",
+            &request,
+            &address,
+            method,
+        ],
+    );
     assert!(!ok, "{text}");
 
     // Writes need the token; reads did not.
@@ -202,4 +213,13 @@ fn grpcurl_over_tls_with_a_write_token() {
         ],
     );
     assert!(created.contains("tls-1"), "{created}");
+
+    // The refusal was logged, the token never.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let lines: Vec<String> = log.try_iter().collect();
+    assert!(
+        lines.iter().any(|l| l.contains("call refused")),
+        "{lines:?}"
+    );
+    assert!(!lines.iter().any(|l| l.contains(token)), "{lines:?}");
 }

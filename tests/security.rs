@@ -265,3 +265,70 @@ async fn excess_calls_are_shed_and_stalled_calls_end_at_the_deadline() {
     assert!(server.serving().await);
     server.stop().await;
 }
+
+/// A raw HTTP/2 gRPC call that sends `grpc-timeout` but, unlike tonic's
+/// client, does not enforce it: only the server can end it.
+#[tokio::test]
+async fn the_server_ends_a_call_at_the_clients_deadline() {
+    use http_body_util::StreamBody;
+    use hyper::body::Frame;
+    type Frames = Result<Frame<bytes::Bytes>, std::convert::Infallible>;
+
+    let dir = tempfile::tempdir().unwrap();
+    let options = ServerOptions {
+        max_in_flight: 1,
+        ..ServerOptions::default()
+    };
+    let server = TestServer::start_demo_options(dir.path(), options).await;
+    let tcp = tokio::net::TcpStream::connect(server.address)
+        .await
+        .unwrap();
+    let (mut sender, connection) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(tcp),
+    )
+    .await
+    .unwrap();
+    tokio::spawn(connection);
+    // An import stream that is opened and never written to or closed.
+    let (_keep_open, frames) = tokio::sync::mpsc::channel::<Frames>(1);
+    let body = StreamBody::new(tokio_stream::wrappers::ReceiverStream::new(frames));
+    let uri = format!(
+        "http://{}/factdesk.v1.StatementService/ImportStatements",
+        server.address
+    );
+    let request = hyper::Request::post(uri)
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .header("grpc-timeout", "300m")
+        .body(body)
+        .unwrap();
+    let started = Instant::now();
+    let response = sender.send_request(request).await.unwrap();
+    let elapsed = started.elapsed();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|value| value.to_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        header("grpc-status").as_deref(),
+        Some("4"),
+        "DEADLINE_EXCEEDED"
+    );
+    let message = header("grpc-message").unwrap_or_default();
+    assert!(message.contains("grpc-timeout"), "{message}");
+    assert!(
+        elapsed >= Duration::from_millis(300),
+        "not before the deadline"
+    );
+    eprintln!("ended after {elapsed:?}");
+    // The one slot is free again.
+    let mut claims = server.claims().await;
+    assert_eq!(
+        code(claims.check_claim(claim_request(DEMO_CLAIM)).await),
+        Code::Ok
+    );
+    server.stop().await;
+}

@@ -84,11 +84,13 @@ pub fn check_len(field: &str, value: &str, max_bytes: usize) -> Result<(), Field
     check_controls(field, value)
 }
 
-/// Refuses control characters other than tab, line feed and carriage
-/// return: they carry no meaning in a statement or claim, and would reach
-/// terminals and logs that show them.
+/// Refuses ASCII control characters (U+0000-U+001F and U+007F) other than
+/// tab, line feed and carriage return: they carry no meaning in a statement
+/// or claim, and would reach terminals that act on them. C1 controls
+/// (U+0080-U+009F) stay allowed: mis-decoded text in real fact-check data
+/// holds them.
 fn check_controls(field: &str, value: &str) -> Result<(), FieldError> {
-    let is_control = |ch: char| ch.is_control() && !matches!(ch, '\t' | '\n' | '\r');
+    let is_control = |ch: char| ch.is_ascii_control() && !matches!(ch, '\t' | '\n' | '\r');
     match value.chars().position(is_control) {
         Some(position) => {
             let ch = value.chars().nth(position).unwrap_or_default();

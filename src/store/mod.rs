@@ -12,7 +12,11 @@
 //! never half-written, and every write method returns only after
 //! [`sled::Db::flush`] has made it durable. Search structures are derived
 //! from this tree at start-up (see `index`), so nothing else needs storing.
+//! `meta`/`generation` counts durable writes, and `factdesk.generation`
+//! beside sled's files copies it, so a log that sled recovers only in part
+//! is refused instead of silently reopened (see `generation`).
 
+mod generation;
 pub mod keys;
 mod preflight;
 
@@ -93,6 +97,8 @@ pub struct Store {
     statements: sled::Tree,
     /// Sentence embeddings, key = statement id, value = f32 little-endian.
     vectors: sled::Tree,
+    /// The copy of the write generation (none for temporary databases).
+    record: Option<generation::Record>,
 }
 
 impl Store {
@@ -115,17 +121,17 @@ impl Store {
                         source,
                     },
                 })?;
-            Store::init(db, path)
+            Store::init(db, path, true)
         })
     }
 
     /// A database that lives in a temporary directory and is removed on drop.
     pub fn temporary() -> Result<Store, StoreError> {
         let db = sled::Config::new().temporary(true).open()?;
-        Store::init(db, Path::new("(temporary)"))
+        Store::init(db, Path::new("(temporary)"), false)
     }
 
-    fn init(db: sled::Db, path: &Path) -> Result<Store, StoreError> {
+    fn init(db: sled::Db, path: &Path, on_disk: bool) -> Result<Store, StoreError> {
         let meta = db.open_tree(META_TREE)?;
         match meta.get("format")? {
             Some(mark) if mark.as_ref() == FORMAT_MARK => check_version(&meta, path)?,
@@ -139,6 +145,22 @@ impl Store {
                 db.flush()?;
             }
         }
+        let record = if on_disk {
+            let (record, recorded) = generation::Record::open(path);
+            let stored = generation::decode(meta.get(generation::GENERATION_KEY)?.as_deref());
+            if stored < recorded {
+                return Err(StoreError::Damaged {
+                    path: path.to_owned(),
+                    reason: format!(
+                        "sled recovered only part of its log (write generation {stored}, but \
+                         {recorded} were acknowledged)"
+                    ),
+                });
+            }
+            Some(record)
+        } else {
+            None
+        };
         let statements = db.open_tree(STATEMENTS_TREE)?;
         let vectors = db.open_tree(VECTORS_TREE)?;
         Ok(Store {
@@ -146,6 +168,7 @@ impl Store {
             meta,
             statements,
             vectors,
+            record,
         })
     }
 
@@ -215,7 +238,7 @@ impl Store {
             .iter()
             .any(|o| matches!(o, InsertOutcome::Created(_)))
         {
-            self.db.flush()?;
+            self.commit()?;
         }
         Ok(outcomes)
     }
@@ -233,16 +256,14 @@ impl Store {
         }
         self.vectors.apply_batch(batch)?;
         self.meta.insert(EMBEDDING_MODEL_KEY, model_id.as_bytes())?;
-        self.db.flush()?;
-        Ok(())
+        self.commit()
     }
 
     /// Drops every stored embedding (they came from another model).
     pub fn clear_vectors(&self) -> Result<(), StoreError> {
         self.vectors.clear()?;
         self.meta.remove(EMBEDDING_MODEL_KEY)?;
-        self.db.flush()?;
-        Ok(())
+        self.commit()
     }
 
     /// The id of the model that made the stored embeddings, if any.
@@ -256,8 +277,7 @@ impl Store {
     /// Records the model that makes embeddings from now on.
     pub fn set_embedding_model(&self, model_id: &str) -> Result<(), StoreError> {
         self.meta.insert(EMBEDDING_MODEL_KEY, model_id.as_bytes())?;
-        self.db.flush()?;
-        Ok(())
+        self.commit()
     }
 
     /// The stored embedding of `id`, if any.
@@ -289,7 +309,7 @@ impl Store {
                 TransactionError::Storage(error) => StoreError::Sled(error),
             })?;
         if existed {
-            self.db.flush()?;
+            self.commit()?;
         }
         Ok(existed)
     }
@@ -322,6 +342,20 @@ impl Store {
             })?;
             Ok((id, vector))
         })
+    }
+
+    /// Makes the writes so far durable and records that they were: the
+    /// write generation goes up, the flush makes both durable, then the
+    /// copy outside sled is updated (see [`generation`]).
+    fn commit(&self) -> Result<(), StoreError> {
+        let bytes = self
+            .meta
+            .update_and_fetch(generation::GENERATION_KEY, generation::increment)?;
+        self.db.flush()?;
+        if let Some(record) = &self.record {
+            record.write(generation::decode(bytes.as_deref()));
+        }
+        Ok(())
     }
 
     /// Makes every write so far durable.
