@@ -16,11 +16,14 @@
 //! beside sled's files copies it, so a log that sled recovers only in part
 //! is refused instead of silently reopened (see `generation`).
 
+mod error;
 mod generation;
 pub mod keys;
 mod preflight;
 
-use std::path::{Path, PathBuf};
+pub use error::StoreError;
+
+use std::path::Path;
 
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
@@ -34,47 +37,6 @@ const META_TREE: &str = "meta";
 const STATEMENTS_TREE: &str = "statements";
 const VECTORS_TREE: &str = "vectors";
 const EMBEDDING_MODEL_KEY: &str = "embedding_model";
-
-/// What can go wrong in the store.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("cannot open database at {path}: {source}")]
-    Open { path: PathBuf, source: sled::Error },
-    #[error("{path} is not a factdesk database ({reason})")]
-    Foreign { path: PathBuf, reason: String },
-    #[error(
-        "database at {path} has schema version {found}, but this factdesk reads only version \
-         {supported}; use a newer factdesk"
-    )]
-    UnsupportedSchema {
-        path: PathBuf,
-        found: u32,
-        supported: u32,
-    },
-    #[error("stored statement {key:?} is unreadable: {reason}")]
-    Corrupt { key: String, reason: String },
-    #[error(
-        "database at {path} is damaged: {reason}; restore it from a backup, or move it aside \
-         and re-import (factdesk export may still read part of it)"
-    )]
-    Damaged { path: PathBuf, reason: String },
-    #[error(
-        "the database is damaged ({0}); restore it from a backup, or move it aside and \
-         re-import"
-    )]
-    Corruption(String),
-    #[error("storage error: {0}")]
-    Sled(sled::Error),
-}
-
-impl From<sled::Error> for StoreError {
-    fn from(error: sled::Error) -> StoreError {
-        match error {
-            sled::Error::Corruption { .. } => StoreError::Corruption(error.to_string()),
-            other => StoreError::Sled(other),
-        }
-    }
-}
 
 /// Result of writing a statement that must not overwrite another.
 #[derive(Clone, Debug, PartialEq)]
