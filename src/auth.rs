@@ -13,11 +13,12 @@ pub const MIN_TOKEN_BYTES: usize = 16;
 /// Longest token accepted, in bytes.
 pub const MAX_TOKEN_BYTES: usize = 1024;
 
-/// RPCs that change the library.
-const WRITE_METHODS: [&str; 3] = [
-    "/factdesk.v1.StatementService/CreateStatement",
-    "/factdesk.v1.StatementService/ImportStatements",
-    "/factdesk.v1.StatementService/DeleteStatement",
+/// RPCs that only read. Any other path needs the write token (fail closed:
+/// a new RPC is a write until it is listed here).
+const READ_METHODS: [&str; 3] = [
+    "/factdesk.v1.ClaimService/CheckClaim",
+    "/factdesk.v1.StatementService/GetStatement",
+    "/factdesk.v1.StatementService/ListStatements",
 ];
 
 /// A secret bearer token. `Debug` prints a redaction, never the value.
@@ -128,14 +129,14 @@ pub enum Access {
 
 impl Access {
     /// The access a gRPC method path (`/package.Service/Method`) needs.
-    /// Unknown paths count as reads, so probing them needs the read token.
+    /// Paths that are neither open nor listed as reads count as writes.
     pub fn of_path(path: &str) -> Access {
         if path.starts_with("/grpc.health.v1.Health/") || path.starts_with("/grpc.reflection.") {
             Access::Open
-        } else if WRITE_METHODS.contains(&path) {
-            Access::Write
-        } else {
+        } else if READ_METHODS.contains(&path) {
             Access::Read
+        } else {
+            Access::Write
         }
     }
 }
@@ -223,6 +224,14 @@ mod tests {
     use super::*;
     use tonic::Code;
 
+    /// RPCs that change the library: every path not open or listed in
+    /// `READ_METHODS` is treated as one of these.
+    const WRITE_METHODS: [&str; 3] = [
+        "/factdesk.v1.StatementService/CreateStatement",
+        "/factdesk.v1.StatementService/ImportStatements",
+        "/factdesk.v1.StatementService/DeleteStatement",
+    ];
+
     const WRITE: &str = "write-token-0123456789";
     const READ: &str = "read-token-0123456789";
 
@@ -262,7 +271,28 @@ mod tests {
             Access::of_path("/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"),
             Access::Open
         );
-        assert_eq!(Access::of_path("/nope.Service/Thing"), Access::Read);
+        assert_eq!(Access::of_path("/nope.Service/Thing"), Access::Write);
+    }
+
+    /// Every RPC in the protos is listed as a read or a write, so a new one
+    /// cannot slip through as whatever the default is.
+    #[test]
+    fn every_rpc_is_classified_explicitly() {
+        use prost::Message;
+        let set = prost_types::FileDescriptorSet::decode(crate::pb::FILE_DESCRIPTOR_SET).unwrap();
+        let mut seen = 0;
+        for file in &set.file {
+            for service in &file.service {
+                for method in &service.method {
+                    let path = format!("/{}.{}/{}", file.package(), service.name(), method.name());
+                    let listed = WRITE_METHODS.contains(&path.as_str()) as u8
+                        + READ_METHODS.contains(&path.as_str()) as u8;
+                    assert_eq!(listed, 1, "{path} must be in exactly one list");
+                    seen += 1;
+                }
+            }
+        }
+        assert_eq!(seen, WRITE_METHODS.len() + READ_METHODS.len());
     }
 
     #[test]

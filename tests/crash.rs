@@ -65,17 +65,19 @@ fn call_statements(run: u64, call: u64) -> Vec<Vec<(String, String)>> {
         .collect()
 }
 
-/// Imports calls one after another until the server dies; returns the
-/// acknowledged statements and the messages of the call in flight.
-async fn import_until_killed(
-    address: &str,
-    run: u64,
-) -> (Vec<(String, String)>, Vec<Vec<(String, String)>>) {
-    let channel = Channel::from_shared(format!("http://{address}"))
+/// A channel to the server at `address` (`host:port`).
+async fn connect(address: &str) -> Channel {
+    Channel::from_shared(format!("http://{address}"))
         .unwrap()
         .connect()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Imports calls one after another until the server dies; returns the
+/// acknowledged statements and the messages of the call in flight.
+async fn import_until_killed(address: &str, run: u64) -> (Pairs, Vec<Pairs>) {
+    let channel = connect(address).await;
     let mut client = StatementServiceClient::new(channel);
     let mut acknowledged = Vec::new();
     for call in 0.. {
@@ -137,11 +139,7 @@ async fn verify(
     run_statements: &[(String, String)],
     in_flight: &[Vec<(String, String)>],
 ) -> Vec<(String, String)> {
-    let channel = Channel::from_shared(format!("http://{address}"))
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
+    let channel = connect(address).await;
     let stored = stored(channel.clone()).await;
     for (id, text) in durable {
         assert_eq!(
@@ -276,6 +274,7 @@ async fn the_server_outlives_a_closed_log_pipe() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_factdesk"))
         .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
         .env("FACTDESK_LOG", "info")
+        .env_remove("FACTDESK_EMBEDDING_MODEL")
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -289,11 +288,7 @@ async fn the_server_outlives_a_closed_log_pipe() {
     let server = ServerProcess(child);
     // The log reader goes away; every request below makes the server log.
     drop(lines);
-    let channel = Channel::from_shared(format!("http://{address}"))
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
+    let channel = connect(&address).await;
     let mut statements = StatementServiceClient::new(channel);
     for n in 0..20 {
         let request = pb::CreateStatementRequest {

@@ -16,7 +16,7 @@ impl Drop for ServerProcess {
 }
 
 /// Runs `factdesk <args>` (which must include `--listen 127.0.0.1:0`) with
-/// `envs`; returns the process, its address once it logs `serving`, and a
+/// `envs` and without `FACTDESK_EMBEDDING_MODEL`; returns the process, its address once it logs `serving`, and a
 /// channel carrying the rest of its log lines.
 pub fn spawn_server(
     args: &[&str],
@@ -24,6 +24,9 @@ pub fn spawn_server(
 ) -> (ServerProcess, String, mpsc::Receiver<String>) {
     let child = Command::new(env!("CARGO_BIN_EXE_factdesk"))
         .args(args)
+        // Lexical unless a test asks for the model (CI exports it for the
+        // semantic tests; embedding every import would slow these down).
+        .env_remove("FACTDESK_EMBEDDING_MODEL")
         .envs(envs.iter().copied())
         .env("FACTDESK_LOG", "info")
         .stderr(Stdio::piped())
