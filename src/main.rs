@@ -16,7 +16,6 @@ use factdesk::model::{CheckOptions, RankingParams};
 use factdesk::server::{self, ServerOptions};
 use factdesk::store::{Store, StoreError};
 use factdesk::{cli, demo, Library};
-use tonic::transport::Identity;
 
 /// Exit code when a flag, token or certificate is unusable (clap uses 2
 /// for malformed command lines too).
@@ -216,7 +215,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 /// The TLS identity from `--tls-cert` and `--tls-key`, if given.
-fn tls_identity(args: &SecurityArgs) -> anyhow::Result<Option<Identity>> {
+fn tls_identity(args: &SecurityArgs) -> anyhow::Result<Option<server::TlsIdentity>> {
     let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) else {
         return Ok(None);
     };
@@ -225,7 +224,7 @@ fn tls_identity(args: &SecurityArgs) -> anyhow::Result<Option<Identity>> {
             .with_context(|| format!("cannot read {}", path.display()))
             .context(ConfigError)
     };
-    Ok(Some(Identity::from_pem(read(cert)?, read(key)?)))
+    Ok(Some(server::TlsIdentity::from_pem(read(cert)?, read(key)?)))
 }
 
 /// A temporary library holding the statements of `files`.

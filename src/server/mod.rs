@@ -15,6 +15,8 @@ use tonic::transport::server::{ServerTlsConfig, TcpIncoming};
 use tonic::transport::{Identity, Server};
 
 pub use guard::grpc_timeout;
+/// A PEM certificate chain and key (`TlsIdentity::from_pem(cert, key)`).
+pub use tonic::transport::Identity as TlsIdentity;
 
 use crate::auth::AccessPolicy;
 use crate::library::Library;
