@@ -29,10 +29,7 @@ fn library() -> (Library, &'static str) {
         }
         (library, TWEET)
     } else {
-        let batch = demo::statements().into_iter().enumerate();
-        library
-            .import_batch(batch.map(|(i, s)| (i as u64, s)).collect())
-            .expect("import demo");
+        demo::import(&library).expect("import demo");
         (library, DEMO_CLAIM)
     }
 }

@@ -179,8 +179,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .or_else(|| (!args.demo).then(|| DEFAULT_DB_DIR.into()));
     let library = Arc::new(open(db.as_deref(), &args.model)?);
     if args.demo {
-        let batch = demo::statements().into_iter().enumerate();
-        let report = library.import_batch(batch.map(|(i, s)| (i as u64, s)).collect())?;
+        let report = demo::import(&library)?;
         anyhow::ensure!(
             report.rejected.is_empty(),
             "demo library conflicts with statements in the database: {:?}",

@@ -6,10 +6,7 @@ use crate::store::Store;
 
 fn demo_library() -> Library {
     let library = Library::new(Store::temporary().unwrap()).unwrap();
-    let batch = crate::demo::statements().into_iter().enumerate();
-    let report = library
-        .import_batch(batch.map(|(i, s)| (i as u64, s)).collect())
-        .unwrap();
+    let report = crate::demo::import(&library).unwrap();
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
     library
 }

@@ -42,10 +42,7 @@ impl TestServer {
     pub async fn start_demo_with(db_dir: &Path, embedder: Option<Arc<Embedder>>) -> TestServer {
         let store = Store::open(db_dir).expect("open store");
         let library = Library::with_embedder(store, embedder).expect("build library");
-        let batch = factdesk::demo::statements().into_iter().enumerate();
-        let report = library
-            .import_batch(batch.map(|(i, s)| (i as u64, s)).collect())
-            .expect("demo import");
+        let report = factdesk::demo::import(&library).expect("demo import");
         assert!(report.rejected.is_empty());
         TestServer::start_with(library).await
     }
@@ -78,10 +75,7 @@ impl TestServer {
     pub async fn start_demo_options(db_dir: &Path, options: ServerOptions) -> TestServer {
         let store = Store::open(db_dir).expect("open store");
         let library = Library::new(store).expect("build library");
-        let batch = factdesk::demo::statements().into_iter().enumerate();
-        let report = library
-            .import_batch(batch.map(|(i, s)| (i as u64, s)).collect())
-            .expect("demo import");
+        let report = factdesk::demo::import(&library).expect("demo import");
         assert!(report.rejected.is_empty());
         TestServer::start_with_options(library, options).await
     }
