@@ -177,7 +177,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .db
         .clone()
         .or_else(|| (!args.demo).then(|| DEFAULT_DB_DIR.into()));
-    let library = Arc::new(open(db.as_deref(), &args.model)?);
+    let library = open(db.as_deref(), &args.model)?;
     if args.demo {
         let report = demo::import(&library)?;
         anyhow::ensure!(

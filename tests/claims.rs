@@ -335,3 +335,31 @@ async fn number_aware_stance_on_the_demo() {
     assert_eq!(violated_field(&status), "verdict_threshold");
     server.stop().await;
 }
+
+/// `server::run` returned ⇒ the database is closed: it opens again at once,
+/// even right after checks that ran on worker threads, half of them
+/// abandoned by their client's deadline.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stopped_server_has_closed_its_database() {
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..10 {
+        let server = TestServer::start_demo(dir.path()).await;
+        let mut calls = Vec::new();
+        for call in 0..8 {
+            let mut claims = server.claims().await;
+            calls.push(tokio::spawn(async move {
+                let mut request = tonic::Request::new(claim_request(TSAI_CLAIM));
+                if call % 2 == 0 {
+                    request.set_timeout(std::time::Duration::from_micros(1));
+                }
+                let _ = claims.check_claim(request).await;
+            }));
+        }
+        for call in calls {
+            call.await.unwrap();
+        }
+        server.stop().await;
+        let reopened = factdesk::store::Store::open(dir.path());
+        assert!(reopened.is_ok(), "round {round}: {:?}", reopened.err());
+    }
+}

@@ -38,6 +38,9 @@ pub struct Library {
     index: RwLock<Index>,
     /// Sentence-embedding model, when semantic re-ranking is on.
     embedder: Option<Arc<Embedder>>,
+    /// Dropped last (fields drop in declaration order), after the store has
+    /// closed: its receiver, from [`Library::close_notice`], then completes.
+    closed: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 /// What an import batch did, per statement.
@@ -100,7 +103,18 @@ impl Library {
             store,
             index: RwLock::new(index),
             embedder,
+            closed: None,
         })
+    }
+
+    /// A receiver that completes once this library has been dropped and its
+    /// database closed (another process may then open it). It completes with
+    /// a `RecvError`: nothing is ever sent. One notice per library; a second
+    /// call replaces the first, which then completes at once.
+    pub fn close_notice(&mut self) -> tokio::sync::oneshot::Receiver<()> {
+        let (sender, receiver) = tokio::sync::oneshot::channel();
+        self.closed = Some(sender);
+        receiver
     }
 
     /// Number of statements on record.

@@ -80,13 +80,21 @@ pub enum ServerError {
 }
 
 /// Serves on `listener` until `shutdown` completes, then lets in-flight calls
-/// finish and flushes the database.
+/// finish, flushes the database and closes it.
+///
+/// When `run` returns, the library has been dropped and its database closed,
+/// so the directory can be opened again at once (a restart, a test). Work a
+/// call left behind (its deadline passed while it ran on a worker thread) is
+/// waited for up to `options.request_timeout`; past that `run` logs a warning
+/// and returns with the database still open.
 pub async fn run(
     listener: TcpListener,
-    library: Arc<Library>,
+    mut library: Library,
     options: ServerOptions,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServerError> {
+    let closed = library.close_notice();
+    let library = Arc::new(library);
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     let statements = StatementServiceServer::new(StatementApi::new(Arc::clone(&library)))
         .max_decoding_message_size(options.max_message_bytes)
@@ -172,7 +180,14 @@ pub async fn run(
     tokio::task::spawn_blocking(move || flushing.flush())
         .await
         .expect("flush task does not panic")?;
-    tracing::info!("stopped; database flushed");
+    drop(library);
+    match tokio::time::timeout(options.request_timeout, closed).await {
+        Ok(_) => tracing::info!("stopped; database flushed and closed"),
+        Err(_) => tracing::warn!(
+            waited_ms = options.request_timeout.as_millis() as u64,
+            "stopped; database flushed, but abandoned work still holds it open"
+        ),
+    }
     Ok(())
 }
 

@@ -67,6 +67,9 @@ where
             return;
         }
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&library)));
+        // Let go of the library before answering: once the last answer is
+        // out, no job holds the database open (`server::run` relies on it).
+        drop(library);
         // The receiver is gone when the client cancelled; nothing to do then.
         let _ = done.send(outcome);
     });

@@ -60,7 +60,7 @@ impl TestServer {
             let signal = async {
                 let _ = stopped.await;
             };
-            server::run(listener, Arc::new(library), options, signal)
+            server::run(listener, library, options, signal)
                 .await
                 .expect("server runs");
         });
