@@ -41,7 +41,7 @@ fn hot_paths(c: &mut Criterion) {
         text: claim_text.to_owned(),
         ..Claim::default()
     };
-    let options = factdesk::service::default_check_options();
+    let options = factdesk::model::CheckOptions::default();
     c.bench_function("retrieve 100 candidates", |b| {
         b.iter(|| library.candidates(&claim, &options, 100))
     });

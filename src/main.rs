@@ -240,7 +240,7 @@ fn load_temporary(files: &[std::path::PathBuf], model: &ModelArgs) -> anyhow::Re
 fn default_options(ranking: RankingParams) -> CheckOptions {
     CheckOptions {
         ranking,
-        ..factdesk::service::default_check_options()
+        ..CheckOptions::default()
     }
 }
 

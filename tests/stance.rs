@@ -21,7 +21,7 @@ fn stance_dev_set_scores() {
         assert_eq!(summary.rejected, 0);
     }
     let cases = read_cases(&data.join("stance-dev.jsonl")).unwrap();
-    let options = factdesk::service::default_check_options();
+    let options = factdesk::model::CheckOptions::default();
     let report = evaluate(&library, &cases, &options).unwrap();
     println!("{}", render(&report));
     assert_eq!(

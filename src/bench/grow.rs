@@ -31,8 +31,7 @@ use std::io::{self, BufWriter, Write};
 use fastrand::Rng;
 use serde_json::Value;
 
-/// Longest valid statement id, in bytes.
-const MAX_ID_BYTES: usize = 128;
+use crate::model::limits::MAX_ID_BYTES;
 
 /// Fields whose words are mutated, as paths of object keys.
 const TEXT_FIELDS: [&[&str]; 3] = [&["text"], &["context"], &["attribution", "source", "title"]];

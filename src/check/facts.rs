@@ -45,22 +45,22 @@ pub struct ClaimFacts {
 
 impl ClaimFacts {
     pub fn new(text: &str, tokens: &[Token]) -> ClaimFacts {
-        let quantities = quantity::extract(text);
+        let quantities = mentions(text);
         let entities = entities(text);
         let mut predicate_terms: Vec<String> = tokens
             .iter()
             .filter(|token| !token.negation)
             .filter(|token| {
-                !quantities
-                    .iter()
-                    .any(|q| token.start < q.end && q.start < token.end)
+                !quantities.iter().any(|mention| {
+                    token.start < mention.quantity.end && mention.quantity.start < token.end
+                })
             })
             .filter(|token| !entities.iter().any(|(_, stem)| *stem == token.term))
             .map(|token| token.term.clone())
             .collect();
         predicate_terms.dedup();
         ClaimFacts {
-            quantities: mentions(text),
+            quantities,
             directions: directions(text, tokens),
             negated: tokens.iter().any(|token| token.negation),
             entities,

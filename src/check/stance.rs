@@ -1,209 +1,212 @@
 //! Stance of one statement towards the claim, decided by rules an editor can
 //! read back: the figures (paired and compared), negation, direction words
-//! and the entities the claim names.
+//! and the entities the claim names. Each row of the table is one function
+//! below, tried in order; the first that applies gives the
+//! [`StanceReason`].
 //!
-//! | rule, in order | stance |
-//! | --- | --- |
-//! | score below the verdict threshold (default [`STRONG_MATCH`]) | RELATED |
-//! | the claim names an entity the statement (text, context, source title, speaker) does not | RELATED |
-//! | under half of the claim's other content words (not names, figures or negations) are in the statement | RELATED |
-//! | a claim year differs from the statement's (they are about different times) | RELATED |
-//! | a claim figure conflicts with the statement's figure for the same thing | CONTRADICTS |
-//! | exactly one side is negated ("not", "never", "no", "没有") | CONTRADICTS |
-//! | one side says up ("rose", "increase"), the other down ("fell", "cut") | CONTRADICTS |
-//! | a claim figure (percent, money, multiple, count) has nothing to compare with | RELATED |
-//! | otherwise | SUPPORTS |
+//! | rule, in order | stance | reason |
+//! | --- | --- | --- |
+//! | score below the verdict threshold (default 0.5) | RELATED | `BelowThreshold` |
+//! | the claim names an entity the statement (text, context, source title, speaker) does not | RELATED | `EntitiesMissing` |
+//! | under half of the claim's other content words (not names, figures or negations) are in the statement | RELATED | `PredicateMissing` |
+//! | a claim year differs from the statement's (they are about different times) | RELATED | `AnotherTime` |
+//! | a claim figure conflicts with the statement's figure for the same thing | CONTRADICTS | `FigureConflict` |
+//! | exactly one side is negated ("not", "never", "no", "没有") | CONTRADICTS | `Negation` |
+//! | one side says up ("rose", "increase"), the other down ("fell", "cut") | CONTRADICTS | `DirectionConflict` |
+//! | a claim figure (percent, money, multiple, count) has nothing to compare with | RELATED | `FigureUnmatched` |
+//! | otherwise | SUPPORTS | `FiguresAgree` or `NothingDiffers` |
 
 use std::collections::HashSet;
 
-use crate::model::{QuantityComparison, QuantityMention, Stance, Statement};
+use crate::model::{QuantityComparison, QuantityMention, StanceReason, Statement};
 use crate::text::quantity::{self, Agreement, Quantity, Unit};
 use crate::text::{self, Token};
 
 use super::facts::{directions, missing_entities};
 pub use super::facts::{mentions, ClaimFacts, Direction};
+use super::AnalysedClaim;
 
-/// Default score from which a match can support or contradict.
-pub const STRONG_MATCH: f32 = 0.5;
 /// Tokens on each side of a figure that say what it is about.
 const CONTEXT_TOKENS: usize = 4;
 /// Share of the claim's content words (other than names, figures and
 /// negations) a statement must contain to support or contradict it.
 pub const PREDICATE_COVERAGE: f32 = 0.5;
-/// The stance with its reason and the figure comparisons behind it.
+
+/// A statement as the rules see it: analysed text and its figures.
+pub struct StatementView<'a> {
+    pub statement: &'a Statement,
+    /// Search terms of the statement text.
+    pub tokens: &'a [Token],
+    /// Figures in the statement text.
+    pub mentions: &'a [QuantityMention],
+}
+
+/// The reason for the stance and the figure comparisons behind it.
 #[derive(Clone, Debug)]
 pub struct StanceDecision {
-    pub stance: Stance,
-    pub reason: String,
+    pub reason: StanceReason,
     pub comparisons: Vec<QuantityComparison>,
 }
 
-/// Decides how `statement` (with its text tokens) bears on the claim.
+/// Everything one rule may look at.
+struct Evidence<'a> {
+    claim: &'a ClaimFacts,
+    statement: &'a StatementView<'a>,
+    comparisons: &'a [QuantityComparison],
+    /// Terms of the statement's text, context, source title and speaker.
+    known: HashSet<String>,
+    /// Who the statement is attributed to, for reasons that quote it.
+    speaker: String,
+}
+
+/// The rows of the table before the default, in order.
+const RULES: &[fn(&Evidence<'_>) -> Option<StanceReason>] = &[
+    entities_missing,
+    predicate_missing,
+    another_time,
+    figure_conflict,
+    negation,
+    direction_conflict,
+    figure_unmatched,
+];
+
+/// Decides how `statement` bears on the claim, given the match `score`.
 pub fn decide(
-    claim: &ClaimFacts,
-    claim_text: &str,
-    claim_tokens: &[Token],
-    statement: &Statement,
-    statement_tokens: &[Token],
+    claim: &AnalysedClaim<'_>,
+    statement: &StatementView<'_>,
     score: f32,
     threshold: f32,
 ) -> StanceDecision {
-    let statement_quantities = mentions(&statement.text);
     let comparisons: Vec<QuantityComparison> = claim
+        .facts
         .quantities
         .iter()
-        .map(|mention| {
-            pair(
-                mention,
-                claim_text,
-                claim_tokens,
-                &statement_quantities,
-                &statement.text,
-                statement_tokens,
-            )
-        })
+        .map(|mention| pair(mention, claim, statement))
         .collect();
-    let (stance, reason) = rule(
-        claim,
+    if score < threshold {
+        let reason = StanceReason::BelowThreshold { score, threshold };
+        return StanceDecision {
+            reason,
+            comparisons,
+        };
+    }
+    let evidence = Evidence {
+        claim: &claim.facts,
         statement,
-        statement_tokens,
-        &comparisons,
-        score,
-        threshold,
-    );
+        comparisons: &comparisons,
+        known: known_terms(statement),
+        speaker: speaker_or_statement(statement.statement),
+    };
+    let reason = RULES
+        .iter()
+        .find_map(|rule| rule(&evidence))
+        .unwrap_or_else(|| supports(&evidence));
     StanceDecision {
-        stance,
         reason,
         comparisons,
     }
 }
 
-fn rule(
-    claim: &ClaimFacts,
-    statement: &Statement,
-    statement_tokens: &[Token],
-    comparisons: &[QuantityComparison],
-    score: f32,
-    threshold: f32,
-) -> (Stance, String) {
-    if score < threshold {
-        return (
-            Stance::Related,
-            format!("RELATED: score {score:.2} is below {threshold}"),
-        );
-    }
-    let known = &StatementTerms::new(statement, statement_tokens).known;
-    let missing = missing_entities(claim, known);
-    if !missing.is_empty() {
-        let names = missing.join(", ");
-        return (
-            Stance::Related,
-            format!("RELATED: the claim names {names}; the statement does not"),
-        );
-    }
-    let absent: Vec<&str> = claim
-        .predicate_terms
+/// The claim names someone or something the statement does not.
+fn entities_missing(evidence: &Evidence<'_>) -> Option<StanceReason> {
+    let names = missing_entities(evidence.claim, &evidence.known);
+    (!names.is_empty()).then_some(StanceReason::EntitiesMissing { names })
+}
+
+/// Under [`PREDICATE_COVERAGE`] of the claim's other content words are there.
+fn predicate_missing(evidence: &Evidence<'_>) -> Option<StanceReason> {
+    let terms = &evidence.claim.predicate_terms;
+    let absent: Vec<String> = terms
         .iter()
-        .filter(|term| !known.contains(*term))
-        .map(String::as_str)
+        .filter(|term| !evidence.known.contains(*term))
+        .cloned()
         .collect();
-    let total = claim.predicate_terms.len();
-    if total > 0 && ((total - absent.len()) as f32) < PREDICATE_COVERAGE * total as f32 {
-        return (
-            Stance::Related,
-            format!(
-                "RELATED: the statement does not say what the claim says ({})",
-                absent.join(", ")
-            ),
-        );
-    }
-    let who = speaker_or_statement(statement);
-    let other_year = comparisons
+    let total = terms.len();
+    let covered = (total - absent.len()) as f32;
+    (total > 0 && covered < PREDICATE_COVERAGE * total as f32)
+        .then_some(StanceReason::PredicateMissing { absent })
+}
+
+/// A claim year conflicts with the statement's: another time.
+fn another_time(evidence: &Evidence<'_>) -> Option<StanceReason> {
+    let year = evidence
+        .comparisons
         .iter()
-        .find(|c| c.agreement == Agreement::Conflict && c.claim.quantity.unit == Unit::Year);
-    if let Some(year) = other_year {
-        return (
-            Stance::Related,
-            format!("RELATED: about another time: {}", describe(year, &who)),
-        );
-    }
-    if let Some(conflict) = comparisons
+        .find(|c| c.agreement == Agreement::Conflict && c.claim.quantity.unit == Unit::Year)?;
+    Some(StanceReason::AnotherTime {
+        comparison: year.clone(),
+        speaker: evidence.speaker.clone(),
+    })
+}
+
+/// A claim figure conflicts with the statement's figure for the same thing.
+fn figure_conflict(evidence: &Evidence<'_>) -> Option<StanceReason> {
+    let conflict = evidence
+        .comparisons
         .iter()
-        .find(|c| c.agreement == Agreement::Conflict)
-    {
-        return (
-            Stance::Contradicts,
-            format!("CONTRADICTS: {}", describe(conflict, &who)),
-        );
-    }
-    let statement_negated = statement_tokens.iter().any(|token| token.negation);
-    if claim.negated != statement_negated {
-        let side = if claim.negated {
-            "the claim is negated, the statement is not"
-        } else {
-            "the statement is negated, the claim is not"
-        };
-        return (Stance::Contradicts, format!("CONTRADICTS: {side}"));
-    }
-    if let Some(reason) = direction_conflict(claim, &statement.text, statement_tokens) {
-        return (Stance::Contradicts, format!("CONTRADICTS: {reason}"));
-    }
-    if let Some(unpaired) = comparisons
+        .find(|c| c.agreement == Agreement::Conflict)?;
+    Some(StanceReason::FigureConflict {
+        comparison: conflict.clone(),
+        speaker: evidence.speaker.clone(),
+    })
+}
+
+/// Exactly one side is negated.
+fn negation(evidence: &Evidence<'_>) -> Option<StanceReason> {
+    let statement_negated = evidence.statement.tokens.iter().any(|t| t.negation);
+    (evidence.claim.negated != statement_negated).then_some(StanceReason::Negation {
+        claim_negated: evidence.claim.negated,
+    })
+}
+
+/// One side says up, the other down.
+fn direction_conflict(evidence: &Evidence<'_>) -> Option<StanceReason> {
+    let view = evidence.statement;
+    let theirs = directions(&view.statement.text, view.tokens);
+    let ours = &evidence.claim.directions;
+    let only = |list: &[(String, Direction)], way: Direction| {
+        !list.is_empty() && list.iter().all(|(_, d)| *d == way)
+    };
+    let opposed = (only(ours, Direction::Up) && only(&theirs, Direction::Down))
+        || (only(ours, Direction::Down) && only(&theirs, Direction::Up));
+    opposed.then(|| StanceReason::DirectionConflict {
+        claim_word: ours[0].0.clone(),
+        statement_word: theirs[0].0.clone(),
+    })
+}
+
+/// A decisive claim figure has nothing on record to compare with.
+fn figure_unmatched(evidence: &Evidence<'_>) -> Option<StanceReason> {
+    let unpaired = evidence
+        .comparisons
         .iter()
-        .find(|c| c.statement.is_none() && decisive(&c.claim.quantity.unit))
-    {
-        return (
-            Stance::Related,
-            format!(
-                "RELATED: the statement gives no figure to compare with {}",
-                unpaired.claim.text
-            ),
-        );
-    }
-    let agreeing: Vec<String> = comparisons
+        .find(|c| c.statement.is_none() && decisive(&c.claim.quantity.unit))?;
+    Some(StanceReason::FigureUnmatched {
+        claim_figure: unpaired.claim.text.clone(),
+    })
+}
+
+/// The default row: a strong match, with the figures that agree.
+fn supports(evidence: &Evidence<'_>) -> StanceReason {
+    let agreeing: Vec<QuantityComparison> = evidence
+        .comparisons
         .iter()
         .filter(|c| c.agreement == Agreement::Agree)
-        .map(|c| describe(c, &who))
+        .cloned()
         .collect();
     if agreeing.is_empty() {
-        (
-            Stance::Supports,
-            "SUPPORTS: strong match; no figure, negation or direction differs".to_owned(),
-        )
+        StanceReason::NothingDiffers
     } else {
-        (
-            Stance::Supports,
-            format!("SUPPORTS: {}", agreeing.join("; ")),
-        )
+        StanceReason::FiguresAgree {
+            agreeing,
+            speaker: evidence.speaker.clone(),
+        }
     }
 }
 
 /// Figures that must be on record for a claim to be supported.
 fn decisive(unit: &Unit) -> bool {
     !matches!(unit, Unit::Year | Unit::Duration)
-}
-
-/// "claim says 80% of china generative ai; Joseph Tsai said half (50%)".
-fn describe(comparison: &QuantityComparison, who: &str) -> String {
-    let claim = &comparison.claim;
-    let mut line = format!("claim says {}", shown(claim));
-    if !claim.quantity.counts.is_empty() {
-        line.push_str(&format!(" of {}", claim.quantity.counts.join(" ")));
-    }
-    if let Some(statement) = &comparison.statement {
-        line.push_str(&format!("; {who} said {}", shown(statement)));
-    }
-    line
-}
-
-/// The span text, with the normalised value when it reads differently.
-fn shown(mention: &QuantityMention) -> String {
-    let display = quantity::format(&mention.quantity);
-    if display.eq_ignore_ascii_case(&mention.text) {
-        mention.text.clone()
-    } else {
-        format!("{} ({display})", mention.text)
-    }
 }
 
 fn speaker_or_statement(statement: &Statement) -> String {
@@ -217,21 +220,22 @@ fn speaker_or_statement(statement: &Statement) -> String {
 /// comparable unit, most shared context words; among equally good ones an
 /// agreeing figure wins (the statement does state the claim's number).
 fn pair(
-    claim: &QuantityMention,
-    claim_text: &str,
-    claim_tokens: &[Token],
-    statement_quantities: &[QuantityMention],
-    statement_text: &str,
-    statement_tokens: &[Token],
+    mention: &QuantityMention,
+    claim: &AnalysedClaim<'_>,
+    statement: &StatementView<'_>,
 ) -> QuantityComparison {
-    let claim_context = context_terms(&claim.quantity, claim_text, claim_tokens);
+    let claim_context = context_terms(&mention.quantity, &claim.claim.text, &claim.tokens);
     let mut best: Option<(usize, Agreement, &QuantityMention)> = None;
-    for candidate in statement_quantities {
-        let agreement = quantity::compare(&claim.quantity, &candidate.quantity);
+    for candidate in statement.mentions {
+        let agreement = quantity::compare(&mention.quantity, &candidate.quantity);
         if agreement == Agreement::NotComparable {
             continue;
         }
-        let context = context_terms(&candidate.quantity, statement_text, statement_tokens);
+        let context = context_terms(
+            &candidate.quantity,
+            &statement.statement.text,
+            statement.tokens,
+        );
         let overlap = claim_context.intersection(&context).count();
         let better = match best {
             None => true,
@@ -247,9 +251,9 @@ fn pair(
         }
     }
     QuantityComparison {
-        claim: claim.clone(),
+        claim: mention.clone(),
         agreement: best.map_or(Agreement::NotComparable, |(_, agreement, _)| agreement),
-        statement: best.map(|(_, _, mention)| mention.clone()),
+        statement: best.map(|(_, _, found)| found.clone()),
     }
 }
 
@@ -270,53 +274,24 @@ fn context_terms(quantity: &Quantity, text: &str, tokens: &[Token]) -> HashSet<S
     terms
 }
 
-/// A statement's distinct terms, for the rules that need them (matches at or
-/// above the verdict threshold only: analysing a long context is not free).
-struct StatementTerms {
-    /// Terms of text, context, source title, speaker name and affiliation.
-    known: HashSet<String>,
+/// A statement's distinct terms over text, context, source title, speaker
+/// name and affiliation (matches at or above the verdict threshold only:
+/// analysing a long context is not free). Reuses the analysed text tokens.
+fn known_terms(view: &StatementView<'_>) -> HashSet<String> {
+    let statement = view.statement;
+    let mut known: HashSet<String> = view.tokens.iter().map(|t| t.term.clone()).collect();
+    let speaker = statement.attribution.speaker.as_ref();
+    let fields = [
+        statement.context.as_str(),
+        statement.source_title(),
+        speaker.map_or("", |s| s.name.as_str()),
+        speaker.map_or("", |s| s.affiliation.as_str()),
+    ];
+    for field in fields {
+        known.extend(text::analyze(field).into_iter().map(|t| t.term));
+    }
+    known
 }
 
-impl StatementTerms {
-    /// Reuses the already analysed `text_tokens` of the statement's text.
-    fn new(statement: &Statement, text_tokens: &[Token]) -> StatementTerms {
-        let mut known: HashSet<String> = text_tokens.iter().map(|t| t.term.clone()).collect();
-        let speaker = statement.attribution.speaker.as_ref();
-        let fields = [
-            statement.context.as_str(),
-            statement.source_title(),
-            speaker.map_or("", |s| s.name.as_str()),
-            speaker.map_or("", |s| s.affiliation.as_str()),
-        ];
-        for field in fields {
-            known.extend(text::analyze(field).into_iter().map(|t| t.term));
-        }
-        StatementTerms { known }
-    }
-}
-
-/// "the claim says rose, the statement says fell" when they point apart.
-fn direction_conflict(
-    claim: &ClaimFacts,
-    statement_text: &str,
-    statement_tokens: &[Token],
-) -> Option<String> {
-    let theirs = directions(statement_text, statement_tokens);
-    let only = |list: &[(String, Direction)], way: Direction| {
-        !list.is_empty() && list.iter().all(|(_, d)| *d == way)
-    };
-    for way in [Direction::Up, Direction::Down] {
-        let opposite = if way == Direction::Up {
-            Direction::Down
-        } else {
-            Direction::Up
-        };
-        if only(&claim.directions, way) && only(&theirs, opposite) {
-            return Some(format!(
-                "the claim says \"{}\", the statement says \"{}\"",
-                claim.directions[0].0, theirs[0].0
-            ));
-        }
-    }
-    None
-}
+#[cfg(test)]
+mod tests;

@@ -18,6 +18,7 @@ use crate::check;
 use crate::embed::Embedder;
 use crate::error::Error;
 use crate::index::{AnalysedDoc, Hit, Index};
+use crate::model::limits::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::model::{
     detect_language, validate_id, validate_statement, CheckOptions, CheckResult, Claim, FieldError,
     Statement,
@@ -25,10 +26,6 @@ use crate::model::{
 use crate::store::keys::{fingerprint, PageCursor};
 use crate::store::{InsertOutcome, Store};
 
-/// Largest page a listing returns; larger requests are clamped to it.
-pub const MAX_PAGE_SIZE: usize = 1000;
-/// Page size when the request gives none.
-pub const DEFAULT_PAGE_SIZE: usize = 50;
 /// Statements read, analysed in parallel and indexed per step at start-up.
 const REBUILD_CHUNK: usize = 4096;
 
@@ -272,22 +269,30 @@ impl Library {
         self.embedder.is_some()
     }
 
-    /// Checks a claim (already validated) against the library. The claim is
+    /// Checks a claim (already validated) against the library: the claim is
     /// embedded (when a model is loaded and `options.use_embeddings`) before
-    /// the index lock is taken.
+    /// the index lock is taken; the ranked statements are fetched from the
+    /// store once and judged by the pure [`check`] core.
     pub fn check(&self, claim: &Claim, options: &CheckOptions) -> Result<CheckResult, Error> {
         let claim_vector = self.embed_claim(claim, options)?;
-        let index = self
-            .index
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        Ok(check::check(
-            &index,
-            &self.store,
-            claim,
-            options,
-            claim_vector.as_deref(),
-        )?)
+        let analysed = check::AnalysedClaim::new(claim);
+        let index = self.read_index();
+        let depth = check::judged_depth(options, claim_vector.is_some());
+        let hits = check::rank(&index, &analysed, options, claim_vector.as_deref(), depth);
+        let candidates = self.fetch(hits)?;
+        Ok(check::judge(&analysed, candidates, &index, options))
+    }
+
+    /// The statements of `hits`, in order; one deleted since the search is
+    /// left out.
+    fn fetch(&self, hits: Vec<Hit>) -> Result<Vec<check::Candidate>, Error> {
+        let mut candidates = Vec::with_capacity(hits.len());
+        for hit in hits {
+            if let Some(statement) = self.store.get(&hit.id)? {
+                candidates.push(check::Candidate { hit, statement });
+            }
+        }
+        Ok(candidates)
     }
 
     fn embed_claim(
@@ -316,25 +321,21 @@ impl Library {
 
     /// The candidate stage alone (for evaluation): the best `limit` hits.
     pub fn candidates(&self, claim: &Claim, options: &CheckOptions, limit: usize) -> Vec<Hit> {
-        let index = self
-            .index
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let terms = check::search_terms(&crate::text::analyze(&claim.text));
         let claim_vector = self.embed_claim(claim, options).ok().flatten();
-        check::rank(
-            &index,
-            claim,
-            &terms,
-            options,
-            claim_vector.as_deref(),
-            limit,
-        )
+        let analysed = check::AnalysedClaim::new(claim);
+        let index = self.read_index();
+        check::rank(&index, &analysed, options, claim_vector.as_deref(), limit)
     }
 
     /// Makes every write durable (also done by each write before it returns).
     pub fn flush(&self) -> Result<(), Error> {
         Ok(self.store.flush()?)
+    }
+
+    fn read_index(&self) -> std::sync::RwLockReadGuard<'_, Index> {
+        self.index
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn write_index(&self) -> std::sync::RwLockWriteGuard<'_, Index> {

@@ -9,20 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::text::quantity::{Agreement, Quantity};
 
+pub mod limits;
+mod reason;
 mod validate;
 
-pub use validate::{
-    check_len, validate_claim, validate_id, validate_statement, FieldError, MAX_CLAIM_CHARS,
-};
-
-/// Longest statement `text` or `context` accepted, in bytes.
-pub const MAX_STATEMENT_TEXT_BYTES: usize = 16 * 1024;
-/// Longest statement id accepted, in bytes.
-pub const MAX_ID_BYTES: usize = 128;
-/// Most topics one statement may carry.
-pub const MAX_TOPICS: usize = 64;
-/// Longest attribution field (name, title, url, ...), in bytes.
-pub const MAX_FIELD_BYTES: usize = 2048;
+pub use reason::StanceReason;
+pub use validate::{check_len, validate_claim, validate_id, validate_statement, FieldError};
 
 /// Something someone said or published, with who, where and when.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -223,10 +215,13 @@ pub struct CheckFilter {
     pub end_time: Option<DateTime<Utc>>,
 }
 
-/// How a check is run.
+/// How a check is run. `CheckOptions::default()` is what a request that
+/// sets nothing but the claim gets.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckOptions {
+    /// Most matches returned (1 to [`limits::MAX_MATCHES`]).
     pub max_matches: usize,
+    /// Matches scoring below this are left out.
     pub min_score: f32,
     pub filter: CheckFilter,
     pub ranking: RankingParams,
@@ -235,6 +230,29 @@ pub struct CheckOptions {
     pub verdict_threshold: f32,
     /// Re-rank with sentence embeddings when the library has a model.
     pub use_embeddings: bool,
+}
+
+impl CheckOptions {
+    /// Matches returned when the request does not say.
+    pub const DEFAULT_MAX_MATCHES: usize = 5;
+    /// `min_score` when the request does not say.
+    pub const DEFAULT_MIN_SCORE: f32 = 0.1;
+    /// Score from which a match can support or contradict, when the request
+    /// does not say.
+    pub const DEFAULT_VERDICT_THRESHOLD: f32 = 0.5;
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            max_matches: CheckOptions::DEFAULT_MAX_MATCHES,
+            min_score: CheckOptions::DEFAULT_MIN_SCORE,
+            filter: CheckFilter::default(),
+            ranking: RankingParams::default(),
+            verdict_threshold: CheckOptions::DEFAULT_VERDICT_THRESHOLD,
+            use_embeddings: true,
+        }
+    }
 }
 
 /// Weights of the request-context ranking signals. Each applies only when
@@ -300,6 +318,8 @@ pub struct Match {
     /// 0..1, see `index::Index::search`.
     pub score: f32,
     pub stance: Stance,
+    /// The stance rule that decided, with what it found.
+    pub reason: StanceReason,
     pub highlights: Vec<Highlight>,
     /// Each claim figure with the statement figure it was compared with.
     pub quantities: Vec<QuantityComparison>,

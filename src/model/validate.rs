@@ -1,9 +1,11 @@
 //! Validation of what callers send: ids, statements, claims; and the
 //! field-naming error it returns.
 
-use super::{
-    Claim, Statement, MAX_FIELD_BYTES, MAX_ID_BYTES, MAX_STATEMENT_TEXT_BYTES, MAX_TOPICS,
+use super::limits::{
+    MAX_CLAIM_CHARS, MAX_FIELD_BYTES, MAX_ID_BYTES, MAX_LANGUAGE_BYTES, MAX_STATEMENT_TEXT_BYTES,
+    MAX_TOPICS,
 };
+use super::{Claim, Statement};
 
 /// Checks a statement id: 1-128 bytes of `[A-Za-z0-9._~-]`.
 pub fn validate_id(field: &str, id: &str) -> Result<(), FieldError> {
@@ -33,7 +35,7 @@ pub fn validate_statement(statement: &Statement) -> Result<(), FieldError> {
     }
     check_len("text", &statement.text, MAX_STATEMENT_TEXT_BYTES)?;
     check_len("context", &statement.context, MAX_STATEMENT_TEXT_BYTES)?;
-    check_len("language", &statement.language, 35)?;
+    check_len("language", &statement.language, MAX_LANGUAGE_BYTES)?;
     if statement.topics.len() > MAX_TOPICS {
         return Err(FieldError::new(
             "topics",
@@ -132,9 +134,6 @@ impl FieldError {
     }
 }
 
-/// Longest claim accepted, in characters.
-pub const MAX_CLAIM_CHARS: usize = 4096;
-
 /// Checks a claim: non-empty text of at most [`MAX_CLAIM_CHARS`].
 pub fn validate_claim(claim: &Claim) -> Result<(), FieldError> {
     if claim.text.trim().is_empty() {
@@ -148,5 +147,5 @@ pub fn validate_claim(claim: &Claim) -> Result<(), FieldError> {
     }
     check_controls("claim.text", &claim.text)?;
     check_len("claim.claimant", &claim.claimant, MAX_FIELD_BYTES)?;
-    check_len("claim.language", &claim.language, 35)
+    check_len("claim.language", &claim.language, MAX_LANGUAGE_BYTES)
 }

@@ -9,33 +9,12 @@ use tracing::instrument;
 use super::convert::{check_result_to_proto, time_from_proto};
 use super::{compute, invalid_argument};
 use crate::library::Library;
+use crate::model::limits::{MAX_FIELD_BYTES, MAX_FILTER_VALUES, MAX_MATCHES};
 use crate::model::{
     check_len, validate_claim, CheckFilter, CheckOptions, Claim, FieldError, RankingParams,
-    MAX_FIELD_BYTES,
 };
 use crate::pb;
 use crate::pb::claim_service_server::ClaimService;
-
-/// Matches returned when the request does not say.
-pub const DEFAULT_MAX_MATCHES: usize = 5;
-/// Most matches one check may ask for.
-pub const MAX_MATCHES_LIMIT: usize = 50;
-/// Default `min_score`.
-pub const DEFAULT_MIN_SCORE: f32 = 0.1;
-/// Most values one filter list may hold.
-pub const MAX_FILTER_VALUES: usize = 100;
-
-/// The options of a request that sets nothing but the claim.
-pub fn default_check_options() -> CheckOptions {
-    CheckOptions {
-        max_matches: DEFAULT_MAX_MATCHES,
-        min_score: DEFAULT_MIN_SCORE,
-        filter: CheckFilter::default(),
-        ranking: RankingParams::default(),
-        verdict_threshold: crate::check::STRONG_MATCH,
-        use_embeddings: true,
-    }
-}
 
 /// Handlers for checking claims.
 pub struct ClaimApi {
@@ -93,24 +72,25 @@ fn check_request(request: pb::CheckClaimRequest) -> Result<(Claim, CheckOptions)
     };
     validate_claim(&claim)?;
     let max_matches = match request.max_matches {
-        0 => DEFAULT_MAX_MATCHES,
-        n if (1..=MAX_MATCHES_LIMIT as i32).contains(&n) => n as usize,
+        0 => CheckOptions::DEFAULT_MAX_MATCHES,
+        n if (1..=MAX_MATCHES as i32).contains(&n) => n as usize,
         _ => {
             return Err(FieldError::new(
                 "max_matches",
                 format!(
-                    "must be between 1 and {MAX_MATCHES_LIMIT} (0 means {DEFAULT_MAX_MATCHES})"
+                    "must be between 1 and {MAX_MATCHES} (0 means {})",
+                    CheckOptions::DEFAULT_MAX_MATCHES
                 ),
             ))
         }
     };
-    let min_score = request.min_score.unwrap_or(DEFAULT_MIN_SCORE);
+    let min_score = request.min_score.unwrap_or(CheckOptions::DEFAULT_MIN_SCORE);
     if !(0.0..=1.0).contains(&min_score) {
         return Err(FieldError::new("min_score", "must be between 0 and 1"));
     }
     let verdict_threshold = request
         .verdict_threshold
-        .unwrap_or(crate::check::STRONG_MATCH);
+        .unwrap_or(CheckOptions::DEFAULT_VERDICT_THRESHOLD);
     if !(0.0..=1.0).contains(&verdict_threshold) {
         return Err(FieldError::new(
             "verdict_threshold",
@@ -124,9 +104,8 @@ fn check_request(request: pb::CheckClaimRequest) -> Result<(Claim, CheckOptions)
             max_matches,
             min_score,
             filter,
-            ranking: RankingParams::default(),
             verdict_threshold,
-            use_embeddings: true,
+            ..CheckOptions::default()
         },
     ))
 }

@@ -14,14 +14,9 @@ use crate::error::Error;
 use crate::library::Library;
 use crate::model::FieldError;
 
-pub use claims::{default_check_options, ClaimApi, DEFAULT_MAX_MATCHES, DEFAULT_MIN_SCORE};
+pub use claims::ClaimApi;
 pub use convert::{statement_from_proto, statement_to_proto};
 pub use statements::StatementApi;
-
-/// Most statements one `ImportStatements` stream message may carry.
-pub const MAX_IMPORT_BATCH: usize = 1000;
-/// Most rejected records listed in an import response.
-pub const MAX_IMPORT_ERRORS_LISTED: usize = 1000;
 
 /// `INVALID_ARGUMENT` with a google.rpc.BadRequest naming the field.
 pub fn invalid_argument(error: FieldError) -> Status {

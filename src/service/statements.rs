@@ -6,9 +6,10 @@ use tonic::{Request, Response, Status, Streaming};
 use tracing::instrument;
 
 use super::convert::{statement_from_proto, statement_to_proto};
-use super::{blocking, invalid_argument, MAX_IMPORT_BATCH, MAX_IMPORT_ERRORS_LISTED};
+use super::{blocking, invalid_argument};
 use crate::error::Error;
 use crate::library::{ImportRejection, Library, ListRequest};
+use crate::model::limits::{MAX_IMPORT_BATCH, MAX_IMPORT_ERRORS_LISTED};
 use crate::model::FieldError;
 use crate::pb;
 use crate::pb::statement_service_server::StatementService;

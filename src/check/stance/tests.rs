@@ -1,0 +1,191 @@
+//! One test per row of the stance table: the rule that fires, as a
+//! [`StanceReason`] variant, and how it reads.
+
+use super::{decide, StatementView};
+use crate::check::{facts, AnalysedClaim};
+use crate::model::{Claim, Speaker, Stance, StanceReason, Statement};
+use crate::text;
+
+const THRESHOLD: f32 = 0.5;
+
+/// The reason `statement_text` (said by Joseph Tsai) gets for `claim_text`
+/// at match score `score`.
+fn reason_at(claim_text: &str, statement_text: &str, score: f32) -> StanceReason {
+    let claim = Claim {
+        text: claim_text.to_owned(),
+        ..Claim::default()
+    };
+    let statement = Statement {
+        id: "s".to_owned(),
+        text: statement_text.to_owned(),
+        attribution: crate::model::Attribution {
+            speaker: Some(Speaker {
+                name: "Joseph Tsai".to_owned(),
+                ..Speaker::default()
+            }),
+            ..Default::default()
+        },
+        ..Statement::default()
+    };
+    let tokens = text::analyze(&statement.text);
+    let mentions = facts::mentions(&statement.text);
+    let view = StatementView {
+        statement: &statement,
+        tokens: &tokens,
+        mentions: &mentions,
+    };
+    decide(&AnalysedClaim::new(&claim), &view, score, THRESHOLD).reason
+}
+
+fn reason(claim_text: &str, statement_text: &str) -> StanceReason {
+    reason_at(claim_text, statement_text, 1.0)
+}
+
+const CLOUD: &str = "Alibaba Cloud hosts half of China's generative AI firms";
+
+#[test]
+fn weak_match_is_related() {
+    let found = reason_at(CLOUD, CLOUD, 0.42);
+    assert_eq!(
+        found,
+        StanceReason::BelowThreshold {
+            score: 0.42,
+            threshold: THRESHOLD
+        }
+    );
+    assert_eq!(found.stance(), Stance::Related);
+    assert_eq!(found.to_string(), "RELATED: score 0.42 is below 0.5");
+}
+
+#[test]
+fn missing_entity_is_related() {
+    let found = reason(
+        "Tencent Cloud hosts half of China's generative AI firms",
+        CLOUD,
+    );
+    assert!(
+        matches!(&found, StanceReason::EntitiesMissing { names } if names == &["Tencent"]),
+        "{found:?}"
+    );
+    assert_eq!(
+        found.to_string(),
+        "RELATED: the claim names Tencent; the statement does not"
+    );
+}
+
+#[test]
+fn missing_predicate_is_related() {
+    let found = reason(
+        "Alibaba Cloud fired half of its engineers",
+        "Alibaba Cloud hosts half of China's generative AI firms",
+    );
+    assert!(
+        matches!(found, StanceReason::PredicateMissing { .. }),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn another_year_is_related() {
+    let found = reason(
+        "Alibaba Cloud hosted half of China's AI firms in 2019",
+        "Alibaba Cloud hosted half of China's AI firms in 2023",
+    );
+    assert!(
+        matches!(found, StanceReason::AnotherTime { .. }),
+        "{found:?}"
+    );
+    assert_eq!(found.stance(), Stance::Related);
+}
+
+#[test]
+fn conflicting_figure_contradicts() {
+    let found = reason(
+        "Alibaba Cloud hosts 80% of China's generative AI firms",
+        CLOUD,
+    );
+    let StanceReason::FigureConflict {
+        comparison,
+        speaker,
+    } = &found
+    else {
+        panic!("{found:?}");
+    };
+    assert_eq!(comparison.claim.text, "80%");
+    assert_eq!(comparison.statement.as_ref().unwrap().text, "half");
+    assert_eq!(speaker, "Joseph Tsai");
+    assert_eq!(
+        found.to_string(),
+        "CONTRADICTS: claim says 80% of china generative ai; Joseph Tsai said half (50%)"
+    );
+}
+
+#[test]
+fn one_sided_negation_contradicts() {
+    let claim_side = reason(
+        "Alibaba Cloud does not host half of China's generative AI firms",
+        CLOUD,
+    );
+    assert_eq!(
+        claim_side,
+        StanceReason::Negation {
+            claim_negated: true
+        }
+    );
+    let statement_side = reason(
+        CLOUD,
+        "Alibaba Cloud does not host half of China's generative AI firms",
+    );
+    assert_eq!(
+        statement_side.to_string(),
+        "CONTRADICTS: the statement is negated, the claim is not"
+    );
+}
+
+#[test]
+fn opposite_directions_contradict() {
+    let found = reason(
+        "Unemployment in Ohio rose during the governor's first term",
+        "Unemployment in Ohio fell during the governor's first term",
+    );
+    assert_eq!(
+        found.to_string(),
+        "CONTRADICTS: the claim says \"rose\", the statement says \"fell\""
+    );
+}
+
+#[test]
+fn unmatched_figure_is_related() {
+    let found = reason(
+        "Alibaba Cloud hosts 80% of China's generative AI firms",
+        "Alibaba Cloud hosts China's generative AI firms",
+    );
+    assert_eq!(
+        found,
+        StanceReason::FigureUnmatched {
+            claim_figure: "80%".to_owned()
+        }
+    );
+}
+
+#[test]
+fn agreeing_figures_support() {
+    let found = reason(
+        "Alibaba Cloud hosts 50% of China's generative AI firms",
+        CLOUD,
+    );
+    assert!(
+        matches!(&found, StanceReason::FiguresAgree { agreeing, .. } if agreeing.len() == 1),
+        "{found:?}"
+    );
+    assert_eq!(found.stance(), Stance::Supports);
+    let plain = reason(
+        "Alibaba Cloud hosts China's generative AI firms",
+        "Alibaba Cloud hosts China's generative AI firms",
+    );
+    assert_eq!(plain, StanceReason::NothingDiffers);
+    assert_eq!(
+        plain.to_string(),
+        "SUPPORTS: strong match; no figure, negation or direction differs"
+    );
+}

@@ -1,0 +1,29 @@
+//! Every limit on what a caller may send or ask for, in one place: the
+//! validators, the gRPC handlers and the docs all read them from here.
+
+/// Longest statement id, in bytes.
+pub const MAX_ID_BYTES: usize = 128;
+/// Longest statement `text` or `context`, in bytes.
+pub const MAX_STATEMENT_TEXT_BYTES: usize = 16 * 1024;
+/// Most topics one statement may carry.
+pub const MAX_TOPICS: usize = 64;
+/// Longest attribution field (name, title, url, ...), topic or filter value,
+/// in bytes.
+pub const MAX_FIELD_BYTES: usize = 2048;
+/// Longest BCP-47 language tag, in bytes (RFC 5646 allows 35 for the
+/// longest registered forms).
+pub const MAX_LANGUAGE_BYTES: usize = 35;
+/// Longest claim, in characters.
+pub const MAX_CLAIM_CHARS: usize = 4096;
+/// Most matches one check may ask for.
+pub const MAX_MATCHES: usize = 50;
+/// Most values one check filter list may hold.
+pub const MAX_FILTER_VALUES: usize = 100;
+/// Largest page a listing returns; larger requests are clamped to it.
+pub const MAX_PAGE_SIZE: usize = 1000;
+/// Page size when a listing request gives none.
+pub const DEFAULT_PAGE_SIZE: usize = 50;
+/// Most statements one `ImportStatements` stream message may carry.
+pub const MAX_IMPORT_BATCH: usize = 1000;
+/// Most rejected records listed in one import response.
+pub const MAX_IMPORT_ERRORS_LISTED: usize = 1000;
