@@ -6,6 +6,7 @@
 //! the original text, for highlights.
 
 pub mod quantity;
+mod script;
 mod stopwords;
 
 use std::cell::RefCell;
@@ -16,6 +17,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
+pub use script::is_cjk;
 pub use stopwords::{demonym_place, is_negation, is_stop_word};
 
 static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
@@ -40,18 +42,6 @@ pub struct Token {
     pub end: usize,
     /// True when the word is a negation ("not", "never", "no", "没有"...).
     pub negation: bool,
-}
-
-/// True for Han ideographs, kana and other scripts written without spaces
-/// between words, which are indexed as character bigrams.
-pub fn is_cjk(ch: char) -> bool {
-    matches!(ch as u32,
-        0x3040..=0x30FF     // hiragana, katakana
-        | 0x3400..=0x4DBF   // CJK extension A
-        | 0x4E00..=0x9FFF   // CJK unified ideographs
-        | 0xF900..=0xFAFF   // compatibility ideographs
-        | 0x20000..=0x2FA1F // extensions B-F, compatibility supplement
-    )
 }
 
 /// Splits `text` into search terms, dropping stop words.

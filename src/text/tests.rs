@@ -68,6 +68,16 @@ fn char_offsets_count_code_points() {
     assert_eq!(char_offset(text, cloud.end), 8);
 }
 
+/// 〇 stays out of `is_cjk` (see its doc): it is a term of its own and
+/// counts as a non-CJK letter, exactly as before `is_cjk` was shared with
+/// the quantity lexer (which still reads 二〇一九年 as the year 2019).
+#[test]
+fn ideographic_zero_keeps_its_search_terms_and_language() {
+    assert_eq!(term_list("二〇一九年"), ["二", "〇", "一九", "九年"]);
+    assert_eq!(crate::model::detect_language("二〇〇〇"), "en");
+    assert_eq!(crate::model::detect_language("二〇一九年"), "zh");
+}
+
 proptest! {
     #[test]
     fn spans_are_char_boundaries_in_order(text in "\\PC{0,80}") {

@@ -1,7 +1,7 @@
 //! Turns quantities into admitted intervals (the tolerance table in the module
 //! doc) and decides agreement by intersecting them.
 
-use super::{Agreement, Bound, Quantity, Unit};
+use super::types::{Agreement, Bound, Quantity, Unit};
 
 /// An interval of admitted values; open ends exclude their endpoint.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -1,12 +1,19 @@
-//! Chinese numerals and units: 三千五百, 十万, 两, 110亿, 百分之八十, 三分之一,
-//! 一半, 个月/年/天/周, 美元/元/人民币, and the bound words 约, 超过, 左右...
+//! The Chinese reader: numerals (三千五百, 十万, 两, 110亿, 二〇一九),
+//! proportions (百分之八十, 三分之一, 一半, 三成), and the words the
+//! dispatcher asks about after a number — units (个月/年/天/周,
+//! 美元/元/人民币), place-value scales (亿) — or the phrase parser around
+//! it: bound words (约, 超过, 左右...) and measure words (个, 名).
+//!
+//! A leaf reader: it returns a bare [`Reading`] and leaves scale, unit and
+//! bound words to the dispatcher; it never calls the English reader.
 
-use super::lexer::{glued, han_at, is_year_value, Token, TokenKind};
-use super::measure::{finish_measure, Marker, Measure};
-use super::Bound;
+use super::cursor::Cursor;
+use super::lexer::LexemeKind;
+use super::types::{is_year_value, Bound, Marker, Measure, Reading};
 
-/// Value of a Han digit character.
-fn digit_value(ch: char) -> Option<f64> {
+/// Value of a Han digit character (五 = 5, 〇 = 0). Arabic digits, including
+/// fullwidth ones, are the lexer's (`lexer::arabic_digit`).
+fn han_digit(ch: char) -> Option<f64> {
     let digit = match ch {
         '零' | '〇' => 0,
         '一' => 1,
@@ -24,7 +31,7 @@ fn digit_value(ch: char) -> Option<f64> {
 }
 
 /// Value of a Han place-value character.
-pub(super) fn place_value(ch: char) -> Option<f64> {
+fn place_value(ch: char) -> Option<f64> {
     Some(match ch {
         '十' => 1e1,
         '百' => 1e2,
@@ -79,7 +86,7 @@ enum UnitWord {
 }
 
 /// Bound words written before a number, longest first.
-pub(super) const PREFIX_BOUNDS: &[(&str, Bound)] = &[
+const PREFIX_BOUNDS: &[(&str, Bound)] = &[
     ("不超过", Bound::AtMost),
     ("大约", Bound::Approximate),
     ("大概", Bound::Approximate),
@@ -101,7 +108,7 @@ pub(super) const PREFIX_BOUNDS: &[(&str, Bound)] = &[
 ];
 
 /// Bound words written after a quantity.
-pub(super) const SUFFIX_BOUNDS: &[(&str, Bound)] = &[
+const SUFFIX_BOUNDS: &[(&str, Bound)] = &[
     ("左右", Bound::Approximate),
     ("上下", Bound::Approximate),
     ("以上", Bound::AtLeast),
@@ -111,30 +118,28 @@ pub(super) const SUFFIX_BOUNDS: &[(&str, Bound)] = &[
     ("余", Bound::MoreThan),
 ];
 
-/// A Chinese bound word before a number at `at`, with the index after it.
-pub(super) fn prefix_bound(tokens: &[Token], at: usize) -> Option<(Bound, usize)> {
-    let previous = at
-        .checked_sub(1)
-        .and_then(|before| tokens.get(before)?.han());
+/// A Chinese bound word before a number, with the cursor after it.
+pub(super) fn prefix_bound(cursor: Cursor) -> Option<(Bound, Cursor)> {
+    let previous = cursor.previous().and_then(|lexeme| lexeme.han());
     PREFIX_BOUNDS.iter().find_map(|&(pattern, bound)| {
-        let next = han_at(tokens, at, pattern)?;
+        let next = cursor.han_text(pattern)?;
         // 最近 "recently" and 附近 "nearby" are not "nearly".
         let not_nearly = pattern == "近" && matches!(previous, Some('最' | '附'));
         (!not_nearly).then_some((bound, next))
     })
 }
 
-/// A Chinese bound word after a quantity at `at`, with the index after it.
-pub(super) fn suffix_bound(tokens: &[Token], at: usize) -> Option<(Bound, usize)> {
+/// A Chinese bound word after a quantity, with the cursor after it.
+pub(super) fn suffix_bound(cursor: Cursor) -> Option<(Bound, Cursor)> {
     SUFFIX_BOUNDS
         .iter()
-        .find_map(|&(pattern, bound)| Some((bound, han_at(tokens, at, pattern)?)))
+        .find_map(|&(pattern, bound)| Some((bound, cursor.han_text(pattern)?)))
 }
 
-/// The unit written at `at`, if any, with the index after it.
-pub(super) fn unit_at(tokens: &[Token], at: usize, year_shaped: bool) -> Option<(Marker, usize)> {
+/// The unit written here, if any, with the cursor after it.
+pub(super) fn unit_at(cursor: Cursor, year_shaped: bool) -> Option<(Marker, Cursor)> {
     UNITS.iter().find_map(|&(pattern, unit)| {
-        let next = han_at(tokens, at, pattern)?;
+        let next = cursor.han_text(pattern)?;
         let marker = match unit {
             UnitWord::Money(code) => Marker::Money(code),
             UnitWord::Days(days) => Marker::Duration(days),
@@ -146,112 +151,112 @@ pub(super) fn unit_at(tokens: &[Token], at: usize, year_shaped: bool) -> Option<
     })
 }
 
-/// Product of the place-value characters (万, 亿, 千, 百) glued at `at`: "110亿".
-pub(super) fn scale_at(tokens: &[Token], at: usize) -> Option<(f64, usize)> {
+/// Product of the place-value characters (万, 亿, 千, 百) glued here: "110亿".
+pub(super) fn scale_at(start: Cursor) -> Option<(f64, Cursor)> {
     let mut scale = 1.0;
-    let mut index = at;
-    while let Some(place) = tokens.get(index).and_then(Token::han).and_then(place_value) {
-        if place < 100.0 || (index > at && !glued(tokens, index - 1)) {
+    let mut cursor = start;
+    while let Some(place) = cursor.han().and_then(place_value) {
+        let gap = cursor.index() > start.index() && !cursor.glued_to_previous();
+        if place < 100.0 || gap {
             break;
         }
         scale *= place;
-        index += 1;
+        cursor = cursor.advance(1);
     }
-    (index > at).then_some((scale, index))
+    (cursor.index() > start.index()).then_some((scale, cursor))
 }
 
-/// A quantity starting with Han characters at `at`: 一半, 百分之N, N分之M,
-/// N成, or a numeral with its unit.
-pub(super) fn han_measure(tokens: &[Token], at: usize) -> Option<Measure> {
+/// A quantity starting with Han characters here: 一半, 百分之N, N分之M, N成
+/// (closed), or a numeral that a unit may follow (open).
+pub(super) fn reading_at(cursor: Cursor) -> Option<Reading> {
+    let closed = |value: f64, next: Cursor| {
+        Reading::Closed(Measure::complete(value, Marker::Percent, next.index()))
+    };
     for half in ["一半", "半数"] {
-        if let Some(next) = han_at(tokens, at, half) {
-            return Some(Measure::complete(50.0, Marker::Percent, next));
+        if let Some(next) = cursor.han_text(half) {
+            return Some(closed(50.0, next));
         }
     }
-    if let Some(next) = han_at(tokens, at, "百分之百") {
-        return Some(Measure::complete(100.0, Marker::Percent, next));
+    if let Some(next) = cursor.han_text("百分之百") {
+        return Some(closed(100.0, next));
     }
-    if let Some(after) = han_at(tokens, at, "百分之") {
-        let (value, next) = any_number_at(tokens, after)?;
-        return Some(Measure::complete(value, Marker::Percent, next));
+    if let Some(after) = cursor.han_text("百分之") {
+        let (value, next) = any_number_at(after)?;
+        return Some(closed(value, next));
     }
-    let numeral = numeral_at(tokens, at)?;
-    if let Some(after) = han_at(tokens, numeral.next, "分之") {
-        let (numerator, next) = any_number_at(tokens, after)?;
+    let numeral = numeral_at(cursor)?;
+    if let Some(after) = numeral.next.han_text("分之") {
+        let (numerator, next) = any_number_at(after)?;
         let percent = numerator / numeral.value * 100.0;
-        return (numeral.value > 0.0).then(|| Measure::complete(percent, Marker::Percent, next));
+        return (numeral.value > 0.0).then(|| closed(percent, next));
     }
-    if let Some(next) = han_at(tokens, numeral.next, "成") {
+    if let Some(next) = numeral.next.han_text("成") {
         // 三成 "three tenths"; 一成不变 "unchanging" is an idiom.
-        let idiom = han_at(tokens, next, "不变").is_some();
+        let idiom = next.han_text("不变").is_some();
         let tenths = numeral.value * 10.0;
-        return (!idiom && numeral.value <= 10.0)
-            .then(|| Measure::complete(tenths, Marker::Percent, next));
+        return (!idiom && numeral.value <= 10.0).then(|| closed(tenths, next));
     }
-    let classifier_follows = tokens
-        .get(numeral.next)
-        .and_then(Token::han)
-        .is_some_and(is_classifier);
-    let mut measure = Measure::number(numeral.value, numeral.next);
+    let classifier_follows = numeral.next.han().is_some_and(is_classifier);
+    let mut measure = Measure::number(numeral.value, numeral.next.index());
     measure.year_shaped = numeral.year_shaped;
     // A lone character is a number only with a unit or measure word after it:
     // 十字路口, 三星, 统一 are words; 一 needs a unit even before 个 (一个).
     measure.needs_unit =
         numeral.text.chars().count() == 1 && (numeral.text == "一" || !classifier_follows);
-    finish_measure(tokens, measure)
+    Some(Reading::Open(measure))
 }
 
-/// An Arabic or Chinese number at `at` (after 百分之 or 分之).
-fn any_number_at(tokens: &[Token], at: usize) -> Option<(f64, usize)> {
-    match tokens.get(at)?.kind {
-        TokenKind::Number(numeral) => Some((numeral.value, at + 1)),
-        _ => numeral_at(tokens, at).map(|numeral| (numeral.value, numeral.next)),
+/// An Arabic or Chinese number here (after 百分之 or 分之).
+fn any_number_at(cursor: Cursor) -> Option<(f64, Cursor)> {
+    match cursor.peek()?.kind {
+        LexemeKind::Number(numeral) => Some((numeral.value, cursor.advance(1))),
+        _ => numeral_at(cursor).map(|numeral| (numeral.value, numeral.next)),
     }
 }
 
 /// A parsed run of Chinese numeral characters.
-struct HanNumeral {
+struct HanNumeral<'a> {
     /// The number read.
     value: f64,
     /// The characters read, for the lone-character rules (一, 三星).
     text: String,
     /// Four positional digits (二〇一九): could be a year before 年.
     year_shaped: bool,
-    /// Token index just past the run.
-    next: usize,
+    /// Just past the run.
+    next: Cursor<'a>,
 }
 
-/// Reads a Chinese numeral run at `at`: digits, place values, and 点 decimals.
-fn numeral_at(tokens: &[Token], at: usize) -> Option<HanNumeral> {
-    let preceded_by_ordinal = at > 0 && tokens.get(at - 1).and_then(Token::han) == Some('第');
-    let first = tokens.get(at)?.han()?;
-    if preceded_by_ordinal || (digit_value(first).is_none() && first != '十') {
+/// Reads a Chinese numeral run here: digits, place values, and 点 decimals.
+fn numeral_at(cursor: Cursor) -> Option<HanNumeral> {
+    let preceded_by_ordinal = cursor.previous().and_then(|lexeme| lexeme.han()) == Some('第');
+    let first = cursor.han()?;
+    if preceded_by_ordinal || (han_digit(first).is_none() && first != '十') {
         return None;
     }
-    let (integer_text, mut next) = han_run(tokens, at, |ch| {
-        digit_value(ch).is_some() || place_value(ch).is_some()
+    let (integer_text, mut next) = han_run(cursor, |ch| {
+        han_digit(ch).is_some() || place_value(ch).is_some()
     });
     let mut value = integer_value(&integer_text)?;
     let mut text = integer_text.clone();
-    let decimal_follows = han_at(tokens, next, "点").is_some()
-        && tokens
-            .get(next + 1)
-            .and_then(Token::han)
-            .and_then(digit_value)
+    let decimal_follows = next.han_text("点").is_some()
+        && next
+            .lexeme_at(1)
+            .and_then(|lexeme| lexeme.han())
+            .and_then(han_digit)
             .is_some();
     if decimal_follows {
-        let (fraction, after) = han_run(tokens, next + 1, |ch| digit_value(ch).is_some());
-        let digits: String = fraction.chars().filter_map(digit_char).collect();
+        let (fraction, after) = han_run(next.advance(1), |ch| han_digit(ch).is_some());
+        let digits: String = fraction.chars().filter_map(han_digit_as_ascii).collect();
         value += format!("0.{digits}").parse::<f64>().unwrap_or(0.0);
         text.push('点');
         text.push_str(&fraction);
         next = after;
-        if let Some((scale, after)) = scale_at(tokens, next) {
+        if let Some((scale, after)) = scale_at(next) {
             value *= scale;
             next = after;
         }
     }
-    let positional = integer_text.chars().all(|ch| digit_value(ch).is_some());
+    let positional = integer_text.chars().all(|ch| han_digit(ch).is_some());
     let year_shaped =
         positional && !decimal_follows && integer_text.chars().count() == 4 && is_year_value(value);
     Some(HanNumeral {
@@ -262,9 +267,9 @@ fn numeral_at(tokens: &[Token], at: usize) -> Option<HanNumeral> {
     })
 }
 
-/// The ASCII digit of a Han digit character.
-fn digit_char(ch: char) -> Option<char> {
-    let digit = digit_value(ch)? as u32;
+/// The ASCII digit of a Han digit character (五 → '5').
+fn han_digit_as_ascii(ch: char) -> Option<char> {
+    let digit = han_digit(ch)? as u32;
     char::from_digit(digit, 10)
 }
 
@@ -272,34 +277,35 @@ fn digit_char(ch: char) -> Option<char> {
 /// characters costs linear rather than quadratic time.
 const MAX_NUMERAL_CHARS: usize = 32;
 
-/// Glued Han characters from `at` while `accept` holds (at most [`MAX_NUMERAL_CHARS`]).
-fn han_run(tokens: &[Token], at: usize, accept: impl Fn(char) -> bool) -> (String, usize) {
+/// Glued Han characters from `start` while `accept` holds (at most [`MAX_NUMERAL_CHARS`]).
+fn han_run(start: Cursor, accept: impl Fn(char) -> bool) -> (String, Cursor) {
     let mut text = String::new();
-    let mut index = at;
-    while let Some(ch) = tokens.get(index).and_then(Token::han) {
-        let too_long = index - at >= MAX_NUMERAL_CHARS;
-        if too_long || !accept(ch) || (index > at && !glued(tokens, index - 1)) {
+    let mut cursor = start;
+    while let Some(ch) = cursor.han() {
+        let read = cursor.index() - start.index();
+        let gap = read > 0 && !cursor.glued_to_previous();
+        if read >= MAX_NUMERAL_CHARS || !accept(ch) || gap {
             break;
         }
         text.push(ch);
-        index += 1;
+        cursor = cursor.advance(1);
     }
-    (text, index)
+    (text, cursor)
 }
 
 /// Value of a run of digits and place values: 三千五百 = 3500, 十万 = 1e5,
 /// 两万三 = 23000 (a trailing digit after a place counts one place lower),
 /// 二零一九 = 2019 (digits alone read positionally).
 fn integer_value(text: &str) -> Option<f64> {
-    if text.chars().count() > 1 && text.chars().all(|ch| digit_value(ch).is_some()) {
-        let digits: String = text.chars().filter_map(digit_char).collect();
+    if text.chars().count() > 1 && text.chars().all(|ch| han_digit(ch).is_some()) {
+        let digits: String = text.chars().filter_map(han_digit_as_ascii).collect();
         return digits.parse::<f64>().ok();
     }
     let (mut hundred_millions, mut ten_thousands, mut section) = (0.0, 0.0, 0.0);
     let mut digit: Option<f64> = None;
     let mut last_place = 0.0;
     for ch in text.chars() {
-        if let Some(value) = digit_value(ch) {
+        if let Some(value) = han_digit(ch) {
             digit = Some(value);
             if value == 0.0 {
                 last_place = 0.0;

@@ -1,10 +1,15 @@
-//! Tokenizer for the quantity extractor: splits text into numbers, words, Han
-//! characters and symbols, each with its byte span, so the parser can reason
-//! about adjacency ("5x", "COVID-19", "两个月") without re-reading the text.
+//! The quantity lexer: splits text into [`Lexeme`]s — numbers, words, Han
+//! characters and symbols, each with its byte span — so the readers can
+//! reason about adjacency ("5x", "COVID-19", "两个月") without re-reading the
+//! text. Named lexemes, not tokens, to keep them apart from the search terms
+//! of `text::Token`.
 
-/// What one token is.
+use super::types::is_year_value;
+use crate::text::is_cjk;
+
+/// What one lexeme is.
 #[derive(Clone, Debug, PartialEq)]
-pub(super) enum TokenKind {
+pub(super) enum LexemeKind {
     /// Arabic numeral (ASCII or fullwidth digits, thousands commas, one decimal point).
     Number(Numeral),
     /// A run of letters, lower-cased; inner apostrophes are kept ("china's").
@@ -24,62 +29,60 @@ pub(super) struct Numeral {
     pub year_shaped: bool,
 }
 
-/// One token and where it sits in the text.
+/// One lexeme and where it sits in the text.
 #[derive(Clone, Debug, PartialEq)]
-pub(super) struct Token {
-    /// What the token is.
-    pub kind: TokenKind,
+pub(super) struct Lexeme {
+    /// What the lexeme is.
+    pub kind: LexemeKind,
     /// Byte offset of the first byte (a char boundary).
     pub start: usize,
     /// Byte offset one past the last byte (a char boundary).
     pub end: usize,
 }
 
-impl Token {
-    /// The lower-cased word, when this token is a word.
+impl Lexeme {
+    /// The lower-cased word, when this lexeme is a word.
     pub(super) fn word(&self) -> Option<&str> {
         match &self.kind {
-            TokenKind::Word(word) => Some(word),
+            LexemeKind::Word(word) => Some(word),
             _ => None,
         }
     }
 
-    /// The character, when this token is a Han character.
+    /// The character, when this lexeme is a Han character.
     pub(super) fn han(&self) -> Option<char> {
         match self.kind {
-            TokenKind::Han(ch) => Some(ch),
+            LexemeKind::Han(ch) => Some(ch),
             _ => None,
         }
     }
 
     /// True for an Arabic numeral.
     pub(super) fn is_number(&self) -> bool {
-        matches!(self.kind, TokenKind::Number(_))
+        matches!(self.kind, LexemeKind::Number(_))
     }
 
-    /// The character, when this token is a symbol.
+    /// The character, when this lexeme is a symbol.
     pub(super) fn symbol(&self) -> Option<char> {
         match self.kind {
-            TokenKind::Symbol(ch) => Some(ch),
+            LexemeKind::Symbol(ch) => Some(ch),
             _ => None,
         }
     }
 }
 
-/// True for Han ideographs (and 〇) and kana, which are written without spaces.
-pub(super) fn is_cjk(ch: char) -> bool {
-    matches!(ch as u32,
-        0x3007 // 〇, the Chinese zero
-        | 0x3040..=0x30FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xF900..=0xFAFF
-        | 0x20000..=0x2FA1F
-    )
+/// 〇, the Han zero of 二〇二三年. [`is_cjk`] leaves it out to keep search
+/// terms stable (see its doc), but here it must be a Han digit.
+const HAN_ZERO: char = '\u{3007}';
+
+/// True for characters lexed one by one as [`LexemeKind::Han`].
+fn is_han(ch: char) -> bool {
+    ch == HAN_ZERO || is_cjk(ch)
 }
 
-/// The digit value of an ASCII or fullwidth digit.
-fn digit_value(ch: char) -> Option<u32> {
+/// The value of an Arabic digit, ASCII or fullwidth ('５' = 5). Han digits
+/// (五) are read by the Chinese reader, not here.
+fn arabic_digit(ch: char) -> Option<u32> {
     match ch {
         '0'..='9' => ch.to_digit(10),
         '\u{FF10}'..='\u{FF19}' => Some(ch as u32 - 0xFF10),
@@ -87,40 +90,40 @@ fn digit_value(ch: char) -> Option<u32> {
     }
 }
 
-/// True for letters of alphabetic scripts (CJK is tokenized per character).
+/// True for letters of alphabetic scripts (Han is lexed per character).
 fn is_letter(ch: char) -> bool {
-    ch.is_alphabetic() && !is_cjk(ch)
+    ch.is_alphabetic() && !is_han(ch)
 }
 
-/// Splits `text` into tokens, skipping whitespace.
-pub(super) fn tokenize(text: &str) -> Vec<Token> {
+/// Splits `text` into lexemes, skipping whitespace.
+pub(super) fn lex(text: &str) -> Vec<Lexeme> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let end_of = |pos: usize| chars.get(pos).map_or(text.len(), |&(at, _)| at);
-    let mut tokens = Vec::new();
+    let mut lexemes = Vec::new();
     let mut pos = 0;
     while let Some(&(start, ch)) = chars.get(pos) {
-        let (kind, next) = if digit_value(ch).is_some() {
+        let (kind, next) = if arabic_digit(ch).is_some() {
             let (numeral, next) = scan_number(&chars, pos);
-            (TokenKind::Number(numeral), next)
-        } else if is_cjk(ch) {
-            (TokenKind::Han(ch), pos + 1)
+            (LexemeKind::Number(numeral), next)
+        } else if is_han(ch) {
+            (LexemeKind::Han(ch), pos + 1)
         } else if is_letter(ch) {
             let (word, next) = scan_word(&chars, pos);
-            (TokenKind::Word(word), next)
+            (LexemeKind::Word(word), next)
         } else if ch.is_whitespace() {
             pos += 1;
             continue;
         } else {
-            (TokenKind::Symbol(ch), pos + 1)
+            (LexemeKind::Symbol(ch), pos + 1)
         };
-        tokens.push(Token {
+        lexemes.push(Lexeme {
             kind,
             start,
             end: end_of(next),
         });
         pos = next;
     }
-    tokens
+    lexemes
 }
 
 /// True when `chars[pos..pos + 3]` are digits and the char after is not.
@@ -128,7 +131,7 @@ fn thousands_group_at(chars: &[(usize, char)], pos: usize) -> bool {
     let is_digit_at = |at: usize| {
         chars
             .get(at)
-            .is_some_and(|&(_, ch)| digit_value(ch).is_some())
+            .is_some_and(|&(_, ch)| arabic_digit(ch).is_some())
     };
     (pos..pos + 3).all(is_digit_at) && !is_digit_at(pos + 3)
 }
@@ -141,8 +144,8 @@ fn scan_number(chars: &[(usize, char)], start: usize) -> (Numeral, usize) {
     while let Some(&(_, ch)) = chars.get(pos) {
         let next_is_digit = chars
             .get(pos + 1)
-            .is_some_and(|&(_, next)| digit_value(next).is_some());
-        if let Some(digit) = digit_value(ch) {
+            .is_some_and(|&(_, next)| arabic_digit(next).is_some());
+        if let Some(digit) = arabic_digit(ch) {
             digits.push(char::from_digit(digit, 10).unwrap_or('0'));
             integer_digits += usize::from(!decimal);
         } else if ch == ',' && !decimal && thousands_group_at(chars, pos + 1) {
@@ -158,11 +161,6 @@ fn scan_number(chars: &[(usize, char)], start: usize) -> (Numeral, usize) {
     let value = digits.parse::<f64>().unwrap_or(f64::INFINITY);
     let year_shaped = integer_digits == 4 && !grouped && !decimal && is_year_value(value);
     (Numeral { value, year_shaped }, pos)
-}
-
-/// True for the calendar years the extractor recognises (1000..=2199).
-pub(super) fn is_year_value(value: f64) -> bool {
-    (1000.0..=2199.0).contains(&value)
 }
 
 /// Reads a run of letters, keeping apostrophes that sit between letters.
@@ -183,49 +181,39 @@ fn scan_word(chars: &[(usize, char)], start: usize) -> (String, usize) {
     (word, pos)
 }
 
-/// True when token `left` ends exactly where token `left + 1` starts.
-pub(super) fn glued(tokens: &[Token], left: usize) -> bool {
-    match (tokens.get(left), tokens.get(left + 1)) {
-        (Some(a), Some(b)) => a.end == b.start,
-        _ => false,
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The index after `words` when they appear in order starting at `at`.
-pub(super) fn words_at(tokens: &[Token], at: usize, words: &[&str]) -> Option<usize> {
-    let mut index = at;
-    for expected in words {
-        if tokens.get(index)?.word()? != *expected {
-            return None;
-        }
-        index += 1;
+    /// The kinds of the lexemes of `text`.
+    fn kinds(text: &str) -> Vec<LexemeKind> {
+        lex(text).into_iter().map(|lexeme| lexeme.kind).collect()
     }
-    Some(index)
-}
 
-/// The index after the Han characters of `pattern`, written without gaps, at `at`.
-pub(super) fn han_at(tokens: &[Token], at: usize, pattern: &str) -> Option<usize> {
-    let mut index = at;
-    for expected in pattern.chars() {
-        if tokens.get(index)?.han()? != expected || (index > at && !glued(tokens, index - 1)) {
-            return None;
-        }
-        index += 1;
+    #[test]
+    fn ideographic_zero_is_a_han_digit() {
+        assert_eq!(
+            kinds("二〇"),
+            [LexemeKind::Han('二'), LexemeKind::Han('〇')]
+        );
     }
-    Some(index)
-}
 
-/// The word at `at`, or after a hyphen glued on both sides ("two-day",
-/// "10-month-old"), with its index.
-pub(super) fn linked_word(tokens: &[Token], at: usize) -> Option<(&str, usize)> {
-    let token = tokens.get(at)?;
-    if let Some(word) = token.word() {
-        return Some((word, at));
+    #[test]
+    fn numbers_words_and_symbols_keep_their_spans() {
+        let lexemes = lex("US$ 1,913.5 China's");
+        let spans: Vec<(usize, usize)> = lexemes.iter().map(|l| (l.start, l.end)).collect();
+        assert_eq!(spans, [(0, 2), (2, 3), (4, 11), (12, 19)]);
+        let numeral = Numeral {
+            value: 1913.5,
+            year_shaped: false,
+        };
+        assert_eq!(lexemes[2].kind, LexemeKind::Number(numeral));
+        assert_eq!(lexemes[3].word(), Some("china's"));
     }
-    let is_hyphen = matches!(token.symbol()?, '-' | '\u{2010}');
-    let joined = at > 0 && glued(tokens, at - 1) && glued(tokens, at);
-    if is_hyphen && joined {
-        return Some((tokens.get(at + 1)?.word()?, at + 1));
+
+    #[test]
+    fn fullwidth_digits_are_arabic() {
+        assert_eq!(arabic_digit('５'), Some(5));
+        assert_eq!(arabic_digit('五'), None);
     }
-    None
 }

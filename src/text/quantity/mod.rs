@@ -30,106 +30,69 @@
 //! top is left unclipped when a stated value is 100 or more ("150% growth").
 //! The open ends matter: "more than half" admits 51% but not exactly 50%
 //! (though an exact "50%", which admits 49–51, still meets it).
+//!
+//! # Layout
+//!
+//! Split by stage, with each language a leaf reader, so that the
+//! dependencies run one way (each module names only those after its arrow;
+//! nothing names `mod.rs` but its tests):
+//!
+//! - `types`: [`Quantity`], [`Unit`], [`Bound`], [`Agreement`] and the
+//!   internal `Measure` / `Reading` → nothing (a leaf)
+//! - `lexer`: splits text into `Lexeme`s → `types` (and `text::is_cjk`)
+//! - `cursor`: a position in the lexemes, in place of `(tokens, at)`
+//!   pairs → `lexer`
+//! - `vocab`: English word lists → `types`
+//! - `digits`, `english`: readers for Arabic digits and English words →
+//!   `cursor`, `lexer` (digits only), `types`, `vocab`
+//! - `chinese`: reader for Han numerals, units and bound words → `cursor`,
+//!   `lexer`, `types`
+//! - `measure`: the dispatcher — picks a reader, finishes the measure
+//!   (currency, scale, unit, infix bound) → `chinese`, `cursor`, `digits`,
+//!   `english`, `lexer`, `types`, `vocab`
+//! - `range`: one measure or a range → `cursor`, `measure`, `types`
+//! - `counts`: what a quantity counts → `chinese`, `cursor`, `vocab`
+//! - `phrase`: bounds, year or count, the finished [`Quantity`] →
+//!   `chinese`, `counts`, `cursor`, `range`, `types`, `vocab`
+//! - `agreement`, `render`: intervals and short forms → `types`
+//! - `mod.rs`: the public functions → `agreement`, `cursor`, `lexer`,
+//!   `phrase`, `render`, `types`
 
 mod agreement;
 mod chinese;
+mod counts;
+mod cursor;
+mod digits;
+mod english;
 mod lexer;
 mod measure;
-mod parse;
+mod phrase;
+mod range;
 mod render;
+mod types;
 mod vocab;
-mod words;
 
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
 mod tests;
 
-/// What a quantity measures.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Unit {
-    /// Proportions: "80%", "80 percent", "eighty per cent", "half", "a third",
-    /// "百分之五十", "一半". Value in percent (half = 50.0).
-    Percent,
-    /// Money with an ISO-ish currency code ("USD", "EUR", "GBP", "CNY", "JPY",
-    /// ...). Value in whole currency units ($11 billion = 11e9); "¥" is CNY.
-    Money(String),
-    /// Multipliers: "twice", "doubled", "fivefold", "5x", "two times", 两倍.
-    /// Value is the factor (twice = 2.0).
-    Multiple,
-    /// Durations: "three months", "two-day", 三个月. Value in days (month =
-    /// 30.44, year = 365.25, week = 7), so different units compare directly.
-    Duration,
-    /// Calendar years: "in 1913", "since 2019", 2019年. Value is the year.
-    Year,
-    /// Plain counts with an optional scale: "24 billion", "3,000", 十万.
-    Count,
-}
+pub use types::{Agreement, Bound, Quantity, Unit};
 
-/// How exact the stated value is; widens the admitted interval.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Bound {
-    /// No qualifier: small tolerance only.
-    Exact,
-    /// about, around, roughly, approximately, nearly, almost, some, ~, 约,
-    /// 大约, 近, 左右 (after).
-    Approximate,
-    /// more than, over, above, exceeding, after (years), 超过, 逾, 多 (after).
-    MoreThan,
-    /// at least, no less than, "or more", 至少, 以上.
-    AtLeast,
-    /// less than, under, below, fewer than, before (years), 不到, 少于.
-    LessThan,
-    /// up to, at most, no more than, "or less", 最多, 以下.
-    AtMost,
-}
-
-/// One quantity found in a text.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Quantity {
-    /// Byte offset where the phrase starts, including bound and currency words
-    /// ("more than", "$"), so highlights show the whole claim. A char boundary.
-    pub start: usize,
-    /// Byte offset one past the end of the phrase. A char boundary.
-    pub end: usize,
-    /// Normalised value (see [`Unit`]); the low end for ranges.
-    pub value: f64,
-    /// The high end of a range ("between 40 and 50 percent", "40-50%"), else None.
-    pub high: Option<f64>,
-    /// What the value measures; only quantities of equal units compare.
-    pub unit: Unit,
-    /// How exact the value is.
-    pub bound: Bound,
-    /// What the quantity counts, so callers can pair "80% of firms" with
-    /// "half of firms": up to three lower-cased content words after it
-    /// ("half of China's generative AI firms" → china, generative, ai), or
-    /// for Chinese the next one to four Han characters as one string.
-    pub counts: Vec<String>,
-}
-
-/// Whether two quantities can both be true.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Agreement {
-    /// Their admitted intervals intersect.
-    Agree,
-    /// Same unit, but no value satisfies both.
-    Conflict,
-    /// Different units or currencies (or a NaN value): nothing to decide.
-    NotComparable,
-}
+use cursor::Cursor;
 
 /// Every quantity in `text`, in order of position, non-overlapping.
 pub fn extract(text: &str) -> Vec<Quantity> {
-    let tokens = lexer::tokenize(text);
+    let lexemes = lexer::lex(text);
     let mut found = Vec::new();
-    let mut index = 0;
-    while index < tokens.len() {
-        match parse::quantity_at(&tokens, index) {
-            Some((quantity, next)) if next > index => {
+    let mut cursor = Cursor::new(&lexemes);
+    while !cursor.is_end() {
+        match phrase::quantity_at(cursor) {
+            Some((quantity, next)) if next.index() > cursor.index() => {
                 found.push(quantity);
-                index = next;
+                cursor = next;
             }
-            _ => index += 1,
+            _ => cursor = cursor.advance(1),
         }
     }
     found

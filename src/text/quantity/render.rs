@@ -1,7 +1,7 @@
 //! Short human forms of quantities ("80%", "$11 billion", "3 months",
 //! "between 40% and 50%") that the extractor reads back to the same values.
 
-use super::{Bound, Quantity, Unit};
+use super::types::{Bound, Quantity, Unit};
 
 /// Relative error under which a rounded number counts as the same value.
 const SAME_VALUE: f64 = 1e-11;

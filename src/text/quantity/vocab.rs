@@ -1,7 +1,10 @@
 //! English word lists for the quantity extractor: number words, scales, units,
 //! currencies, bound phrases and the function words that end a phrase.
+//!
+//! Plain lookups with no parsing, kept apart so that the readers, the
+//! dispatcher and the phrase parser share one list of each.
 
-use super::Bound;
+use super::types::{Bound, Marker};
 
 /// one..nineteen.
 pub(super) fn small_number(word: &str) -> Option<f64> {
@@ -78,6 +81,18 @@ pub(super) fn duration_word(word: &str) -> Option<f64> {
         "century" | "centuries" => 36525.0,
         _ => return None,
     })
+}
+
+/// The marker of a single unit word written after a number ("percent",
+/// "months", "dollars").
+pub(super) fn unit_marker(word: &str) -> Option<Marker> {
+    if matches!(word, "percent" | "pct" | "percentage") {
+        return Some(Marker::Percent);
+    }
+    if let Some(days) = duration_word(word) {
+        return Some(Marker::Duration(days));
+    }
+    currency_word(word).map(Marker::Money)
 }
 
 /// ISO-ish currency codes written as words ("RMB 10 billion", "5 million USD").
