@@ -1,4 +1,7 @@
-//! The library's error type: what a caller did wrong, or what failed inside.
+//! The library's error types: what a caller did wrong or what failed inside
+//! ([`Error`]), and what is wrong with a data file ([`FileError`]).
+
+use std::path::{Path, PathBuf};
 
 use crate::model::FieldError;
 use crate::store::StoreError;
@@ -21,4 +24,42 @@ pub enum Error {
     /// The embedding model failed; details are for the log.
     #[error("embedding failed: {0}")]
     Embed(#[from] crate::embed::EmbedError),
+}
+
+/// A data file (statements, queries, claims, stance cases) that cannot be
+/// read, or a line in it that does not parse.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}:{line}: {reason}", path.display())]
+    Line {
+        path: PathBuf,
+        /// One-based line number.
+        line: usize,
+        reason: String,
+    },
+}
+
+impl FileError {
+    /// A read failure of `path`.
+    pub fn read(path: &Path, source: std::io::Error) -> FileError {
+        FileError::Read {
+            path: path.to_owned(),
+            source,
+        }
+    }
+
+    /// Line `line` (one-based) of `path` does not parse.
+    pub fn line(path: &Path, line: usize, reason: impl std::fmt::Display) -> FileError {
+        FileError::Line {
+            path: path.to_owned(),
+            line,
+            reason: reason.to_string(),
+        }
+    }
 }

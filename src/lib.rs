@@ -1,30 +1,34 @@
 //! factdesk: a gRPC service that checks claims against a library of sourced
-//! statements.
+//! statements. ARCHITECTURE.md walks through the life of a check and of an
+//! import, module by module.
 //!
 //! Layout, with dependencies pointing one way
-//! (`service → library → check → {index, store} → model`):
+//! (`cli → server → service → library → {check, index, store} → model → text`):
 //!
-//! - [`config`]: command line and `FACTDESK_*` environment (clap).
-//! - [`model`]: domain types (statements, claims, matches) and validation.
-//! - [`text`]: normalisation, tokenising, stemming, CJK bigrams.
+//! - [`text`]: normalisation, tokenising, stemming, CJK bigrams, quantities.
+//! - [`model`]: domain types (statements, claims, matches, stance reasons),
+//!   validation, and every request limit ([`model::limits`]).
 //! - [`store`]: the sled database, the system of record.
-//! - [`index`]: in-memory inverted index with BM25F, rebuilt at start-up.
+//! - [`index`]: in-memory inverted index with BM25F and vectors, rebuilt at
+//!   start-up.
 //! - [`embed`]: sentence embeddings (candle, all-MiniLM-L6-v2) for re-ranking.
-//! - [`check`]: retrieve → stance → verdict → explanation, pure logic.
+//! - [`check`]: the pure core: rank candidates in the index, judge the
+//!   fetched statements (stance, verdict, explanation). Names no store.
 //! - [`library`]: store and index kept in step; what handlers call.
 //! - [`service`]: tonic handlers and proto ⇄ domain conversion.
 //! - [`auth`]: bearer tokens: who may read, who may write.
 //! - [`server`]: the tonic server with health, reflection, TLS, access
 //!   control, limits, load shedding, deadlines, shutdown.
-//! - [`cli`]: the `import` and `export` commands.
-//! - [`eval`]: the `eval` command: MAP@5 and friends on CheckThat!-style data.
-//! - [`bench`]: the `bench` load generator and the `grow` corpus generator.
+//! - [`cli`]: the command line: clap types, one module per command, the
+//!   typed error with its exit code.
+//! - [`eval`]: MAP@5 and friends on CheckThat!-style data; stance files.
+//! - [`bench`]: the load generator, server process and `grow` corpus
+//!   generator behind `factdesk bench` and `factdesk grow`.
 
 pub mod auth;
 pub mod bench;
 pub mod check;
 pub mod cli;
-pub mod config;
 pub mod demo;
 pub mod embed;
 pub mod error;
@@ -47,5 +51,5 @@ pub mod pb {
         include_bytes!(concat!(env!("OUT_DIR"), "/factdesk_descriptor.bin"));
 }
 
-pub use error::Error;
+pub use error::{Error, FileError};
 pub use library::Library;

@@ -5,10 +5,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use hdrhistogram::Histogram;
 use tonic::transport::Channel;
 
+use super::BenchError;
 use crate::pb::claim_service_client::ClaimServiceClient;
 use crate::pb::{CheckClaimRequest, Claim};
 
@@ -86,17 +86,16 @@ pub async fn run_load(
     endpoint: &str,
     claims: Arc<Vec<String>>,
     plan: &LoadPlan,
-) -> anyhow::Result<LoadReport> {
-    anyhow::ensure!(!claims.is_empty(), "no claims to send");
-    anyhow::ensure!(plan.concurrency > 0, "concurrency must be at least 1");
+) -> Result<LoadReport, BenchError> {
+    if claims.is_empty() {
+        return Err(BenchError::NoClaims);
+    }
+    if plan.concurrency == 0 {
+        return Err(BenchError::NoClients);
+    }
     let mut clients = Vec::with_capacity(plan.concurrency);
     for _ in 0..plan.concurrency {
-        let channel = Channel::from_shared(endpoint.to_owned())?
-            .tcp_nodelay(true)
-            .connect()
-            .await
-            .with_context(|| format!("cannot connect to {endpoint}"))?;
-        clients.push(ClaimServiceClient::new(channel));
+        clients.push(ClaimServiceClient::new(super::connect(endpoint).await?));
     }
     let warmup = Level::new(plan.warmup, plan.duration);
     run_level(&clients, &claims, &warmup, plan.max_matches).await?;
@@ -115,8 +114,9 @@ pub async fn run_load(
         shed_latency_us: new_histogram()?,
     };
     for client in results {
-        report.latency_us.add(&client.latency_us)?;
-        report.shed_latency_us.add(&client.shed_latency_us)?;
+        // Same bounds on both sides: adding cannot fail.
+        let _ = report.latency_us.add(&client.latency_us);
+        let _ = report.shed_latency_us.add(&client.shed_latency_us);
         report.completed += client.completed;
         report.shed += client.shed;
         report.errors += client.errors;
@@ -165,7 +165,7 @@ async fn run_level(
     claims: &Arc<Vec<String>>,
     level: &Arc<Level>,
     max_matches: i32,
-) -> anyhow::Result<Vec<ClientResult>> {
+) -> Result<Vec<ClientResult>, BenchError> {
     let mut tasks = tokio::task::JoinSet::new();
     for client in clients {
         let mut client = client.clone();
@@ -213,12 +213,13 @@ async fn run_level(
     }
     let mut results = Vec::with_capacity(clients.len());
     while let Some(joined) = tasks.join_next().await {
-        results.push(joined.context("load client task failed")?);
+        results.push(joined?);
     }
     Ok(results)
 }
 
 /// 1 µs to 60 s at three significant digits.
-fn new_histogram() -> anyhow::Result<Histogram<u64>> {
-    Ok(Histogram::new_with_bounds(1, 60_000_000, 3)?)
+fn new_histogram() -> Result<Histogram<u64>, BenchError> {
+    Histogram::new_with_bounds(1, 60_000_000, 3)
+        .map_err(|error| BenchError::Histogram(error.to_string()))
 }

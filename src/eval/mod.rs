@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::Instant;
 
+use crate::error::{Error, FileError};
 use crate::library::Library;
 use crate::model::{CheckOptions, Claim};
 
@@ -40,9 +41,10 @@ pub struct Metrics {
 
 /// Reads `queries.tsv` (`id<TAB>tweet`) and `qrels.tsv` (`id 0 statement 1`);
 /// queries without a relevant statement are left out.
-pub fn read_queries(queries: &Path, qrels: &Path) -> anyhow::Result<Vec<EvalQuery>> {
+pub fn read_queries(queries: &Path, qrels: &Path) -> Result<Vec<EvalQuery>, FileError> {
+    let read = |path: &Path| std::fs::read_to_string(path).map_err(|e| FileError::read(path, e));
     let mut relevant: HashMap<String, HashSet<String>> = HashMap::new();
-    for line in std::fs::read_to_string(qrels)?.lines() {
+    for line in read(qrels)?.lines() {
         let columns: Vec<&str> = line.split_whitespace().collect();
         if let [query, _, statement, grade] = columns.as_slice() {
             if *grade != "0" {
@@ -54,7 +56,7 @@ pub fn read_queries(queries: &Path, qrels: &Path) -> anyhow::Result<Vec<EvalQuer
         }
     }
     let mut out = Vec::new();
-    for line in std::fs::read_to_string(queries)?.lines() {
+    for line in read(queries)?.lines() {
         let Some((id, text)) = line.split_once('\t') else {
             continue;
         };
@@ -78,7 +80,7 @@ pub fn evaluate(
     queries: &[EvalQuery],
     options: &CheckOptions,
     with_context: bool,
-) -> anyhow::Result<Metrics> {
+) -> Result<Metrics, Error> {
     // Latency is timed on a check as the server runs it by default; the
     // ranking metrics read a deeper list from the same pipeline.
     let timed_options = options.clone();

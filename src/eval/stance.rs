@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::error::{Error, FileError};
 use crate::library::Library;
 use crate::model::{CheckOptions, Claim, Stance, Verdict};
 
@@ -39,15 +40,14 @@ pub struct StanceReport {
 }
 
 /// Reads a stance file, one JSON object per line.
-pub fn read_cases(path: &Path) -> anyhow::Result<Vec<StanceCase>> {
-    let content = std::fs::read_to_string(path)?;
+pub fn read_cases(path: &Path) -> Result<Vec<StanceCase>, FileError> {
+    let content = std::fs::read_to_string(path).map_err(|e| FileError::read(path, e))?;
     content
         .lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(number, line)| {
-            serde_json::from_str(line)
-                .map_err(|error| anyhow::anyhow!("{}:{}: {error}", path.display(), number + 1))
+            serde_json::from_str(line).map_err(|error| FileError::line(path, number + 1, error))
         })
         .collect()
 }
@@ -57,7 +57,7 @@ pub fn evaluate(
     library: &Library,
     cases: &[StanceCase],
     options: &CheckOptions,
-) -> anyhow::Result<StanceReport> {
+) -> Result<StanceReport, Error> {
     let mut report = StanceReport::default();
     for case in cases {
         let claim = Claim {

@@ -13,6 +13,7 @@ use tonic_types::{ErrorDetails, StatusExt};
 use crate::error::Error;
 use crate::library::Library;
 use crate::model::FieldError;
+use crate::store::StoreError;
 
 pub use claims::ClaimApi;
 pub use convert::{statement_from_proto, statement_to_proto};
@@ -34,7 +35,17 @@ impl From<Error> for Status {
             )),
             Error::Store(store_error) => {
                 tracing::error!(error = %store_error, "storage failure");
-                Status::internal("internal storage error; see the server log")
+                match store_error {
+                    StoreError::Damaged { .. } => {
+                        Status::data_loss("stored data is damaged; see the server log")
+                    }
+                    StoreError::Open { .. }
+                    | StoreError::Foreign { .. }
+                    | StoreError::UnsupportedSchema { .. }
+                    | StoreError::Engine(_) => {
+                        Status::internal("internal storage error; see the server log")
+                    }
+                }
             }
             Error::Embed(embed_error) => {
                 tracing::error!(error = %embed_error, "embedding failure");

@@ -1,44 +1,94 @@
-//! What can go wrong in the store, with messages that say what to do.
+//! What can go wrong in the store, with messages that say what to do. The
+//! storage engine's own error stays inside [`EngineError`], so sled's types
+//! are not part of factdesk's API.
 
 use std::path::PathBuf;
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot open database at {path}: {source}")]
-    Open { path: PathBuf, source: sled::Error },
-    #[error("{path} is not a factdesk database ({reason})")]
+    /// The directory could not be opened: another process holds it, no
+    /// permission, no space.
+    #[error("cannot open database at {}: {source}", path.display())]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: EngineError,
+    },
+    /// The directory holds something other than a factdesk database.
+    #[error("{} is not a factdesk database ({reason})", path.display())]
     Foreign { path: PathBuf, reason: String },
+    /// A factdesk database of a layout this build cannot read.
     #[error(
-        "database at {path} has schema version {found}, but this factdesk reads only version \
-         {supported}; use a newer factdesk"
+        "database at {} has schema version {found}, but this factdesk reads only version \
+         {supported}; use a newer factdesk",
+        path.display()
     )]
     UnsupportedSchema {
         path: PathBuf,
         found: u32,
         supported: u32,
     },
-    #[error("stored statement {key:?} is unreadable: {reason}")]
-    Corrupt { key: String, reason: String },
+    /// Stored data is unreadable or inconsistent (a damaged log, a record
+    /// that no longer parses): nothing can be trusted to be complete.
     #[error(
-        "database at {path} is damaged: {reason}; restore it from a backup, or move it aside \
-         and re-import (factdesk export may still read part of it)"
+        "{what} is damaged: {reason}; restore it from a backup, or move it aside and \
+         re-import (factdesk export may still read part of it)"
     )]
-    Damaged { path: PathBuf, reason: String },
-    #[error(
-        "the database is damaged ({0}); restore it from a backup, or move it aside and \
-         re-import"
-    )]
-    Corruption(String),
-    #[error("storage error: {0}")]
-    Sled(sled::Error),
+    Damaged {
+        /// "database at PATH", or "stored statement \"ID\"".
+        what: String,
+        reason: String,
+        /// The engine's report, when it was the engine that found it.
+        #[source]
+        source: Option<EngineError>,
+    },
+    /// The engine failed to read or write (I/O).
+    #[error("storage failed: {0}")]
+    Engine(#[source] EngineError),
 }
+
+impl StoreError {
+    /// A damaged database directory.
+    pub(super) fn damaged_database(path: &std::path::Path, reason: String) -> StoreError {
+        StoreError::Damaged {
+            what: format!("database at {}", path.display()),
+            reason,
+            source: None,
+        }
+    }
+
+    /// A stored record that cannot be read back.
+    pub(super) fn damaged_record(key: &str, reason: String) -> StoreError {
+        StoreError::Damaged {
+            what: format!("stored statement {key:?}"),
+            reason,
+            source: None,
+        }
+    }
+}
+
+/// A failure inside the storage engine, opaque so that its type is not part
+/// of factdesk's API; its message says what happened.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct EngineError(sled::Error);
 
 impl From<sled::Error> for StoreError {
     fn from(error: sled::Error) -> StoreError {
         match error {
-            sled::Error::Corruption { .. } => StoreError::Corruption(error.to_string()),
-            other => StoreError::Sled(other),
+            sled::Error::Corruption { .. } => StoreError::Damaged {
+                what: "the database".to_owned(),
+                reason: error.to_string(),
+                source: Some(EngineError(error)),
+            },
+            other => StoreError::Engine(EngineError(other)),
         }
+    }
+}
+
+impl From<sled::Error> for EngineError {
+    fn from(error: sled::Error) -> EngineError {
+        EngineError(error)
     }
 }

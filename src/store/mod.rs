@@ -21,7 +21,7 @@ mod generation;
 pub mod keys;
 mod preflight;
 
-pub use error::StoreError;
+pub use error::{EngineError, StoreError};
 
 use std::path::Path;
 
@@ -75,12 +75,13 @@ impl Store {
                 .open()
                 .map_err(|source| match source {
                     sled::Error::Corruption { .. } => StoreError::Damaged {
-                        path: path.to_owned(),
+                        what: format!("database at {}", path.display()),
                         reason: source.to_string(),
+                        source: Some(source.into()),
                     },
                     source => StoreError::Open {
                         path: path.to_owned(),
-                        source,
+                        source: source.into(),
                     },
                 })?;
             Store::init(db, path, true)
@@ -111,13 +112,13 @@ impl Store {
             let (record, recorded) = generation::Record::open(path);
             let stored = generation::decode(meta.get(generation::GENERATION_KEY)?.as_deref());
             if stored < recorded {
-                return Err(StoreError::Damaged {
-                    path: path.to_owned(),
-                    reason: format!(
+                return Err(StoreError::damaged_database(
+                    path,
+                    format!(
                         "sled recovered only part of its log (write generation {stored}, but \
                          {recorded} were acknowledged)"
                     ),
-                });
+                ));
             }
             Some(record)
         } else {
@@ -194,7 +195,7 @@ impl Store {
             })
             .map_err(|error| match error {
                 TransactionError::Abort(error) => error,
-                TransactionError::Storage(error) => StoreError::Sled(error),
+                TransactionError::Storage(error) => StoreError::from(error),
             })?;
         if outcomes
             .iter()
@@ -268,7 +269,7 @@ impl Store {
             })
             .map_err(|error| match error {
                 TransactionError::Abort(error) => error,
-                TransactionError::Storage(error) => StoreError::Sled(error),
+                TransactionError::Storage(error) => StoreError::from(error),
             })?;
         if existed {
             self.commit()?;
@@ -298,9 +299,11 @@ impl Store {
         self.vectors.iter().map(|entry| {
             let (key, value) = entry?;
             let id = String::from_utf8_lossy(&key).into_owned();
-            let vector = keys::decode_vector(&value).ok_or_else(|| StoreError::Corrupt {
-                key: id.clone(),
-                reason: "embedding length is not a multiple of 4 bytes".to_owned(),
+            let vector = keys::decode_vector(&value).ok_or_else(|| {
+                StoreError::damaged_record(
+                    &id,
+                    "its embedding length is not a multiple of 4 bytes".to_owned(),
+                )
             })?;
             Ok((id, vector))
         })
@@ -387,10 +390,8 @@ fn encode(statement: &Statement) -> Vec<u8> {
 }
 
 fn decode(key: &str, bytes: &[u8]) -> Result<Statement, StoreError> {
-    serde_json::from_slice(bytes).map_err(|error| StoreError::Corrupt {
-        key: key.to_owned(),
-        reason: error.to_string(),
-    })
+    serde_json::from_slice(bytes)
+        .map_err(|error| StoreError::damaged_record(key, format!("it does not parse: {error}")))
 }
 
 #[cfg(test)]

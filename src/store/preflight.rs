@@ -76,8 +76,5 @@ pub fn contain<T>(
 }
 
 fn damaged(path: &Path, reason: String) -> StoreError {
-    StoreError::Damaged {
-        path: path.to_owned(),
-        reason,
-    }
+    StoreError::damaged_database(path, reason)
 }

@@ -1,4 +1,6 @@
-//! The offline `import` and `export` commands.
+//! `factdesk import`: statements from JSONL files into the database, with
+//! the server stopped. Each rejected line is reported as `FILE:LINE: reason`
+//! and writes nothing.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
@@ -6,9 +8,11 @@ use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::args::ImportArgs;
+use super::CliError;
+use crate::error::FileError;
 use crate::library::Library;
 use crate::model::Statement;
-use crate::store::Store;
 
 /// Statements written per store transaction (and per flush) on import.
 pub const IMPORT_BATCH: usize = 1000;
@@ -21,16 +25,55 @@ pub struct ImportSummary {
     pub rejected: u64,
 }
 
+impl std::ops::AddAssign for ImportSummary {
+    fn add_assign(&mut self, other: ImportSummary) {
+        self.created += other.created;
+        self.unchanged += other.unchanged;
+        self.rejected += other.rejected;
+    }
+}
+
+/// Imports every file of `args`, printing a line per file and the totals.
+pub fn run(args: ImportArgs) -> Result<(), CliError> {
+    let library = super::open_library(Some(&args.db.db), &args.model)?;
+    let mut stderr = std::io::stderr();
+    let mut total = ImportSummary::default();
+    for file in &args.files {
+        let summary = import_file(&library, file, &mut stderr)?;
+        eprintln!(
+            "{}: {} created, {} unchanged, {} rejected",
+            file.display(),
+            summary.created,
+            summary.unchanged,
+            summary.rejected
+        );
+        total += summary;
+    }
+    eprintln!(
+        "imported {} statements ({} unchanged, {} rejected); library now holds {}",
+        total.created,
+        total.unchanged,
+        total.rejected,
+        library.len()
+    );
+    Ok(())
+}
+
 /// Imports every line of `path`; each rejected line is reported to `errors`
 /// as `FILE:LINE: reason`. A rejected line writes nothing.
 pub fn import_file(
     library: &Library,
     path: &Path,
     errors: &mut dyn Write,
-) -> anyhow::Result<ImportSummary> {
-    let file = File::open(path).map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))?;
-    let progress = ProgressBar::new(file.metadata()?.len()).with_style(
-        ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {per_sec} {eta}")?
+) -> Result<ImportSummary, CliError> {
+    let file = File::open(path).map_err(|error| FileError::read(path, error))?;
+    let size = file
+        .metadata()
+        .map_err(|error| FileError::read(path, error))?
+        .len();
+    let progress = ProgressBar::new(size).with_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {per_sec} {eta}")
+            .expect("the progress template is valid")
             .progress_chars("=> "),
     );
     progress.set_message(path.display().to_string());
@@ -38,8 +81,7 @@ pub fn import_file(
     let mut batch: Vec<(u64, Statement)> = Vec::with_capacity(IMPORT_BATCH);
     for (number, line) in BufReader::new(file).lines().enumerate() {
         let line_number = number as u64 + 1;
-        let line =
-            line.map_err(|error| anyhow::anyhow!("{}:{line_number}: {error}", path.display()))?;
+        let line = line.map_err(|error| FileError::read(path, error))?;
         progress.inc(line.len() as u64 + 1);
         if line.trim().is_empty() {
             continue;
@@ -48,11 +90,8 @@ pub fn import_file(
             Ok(statement) => batch.push((line_number, statement)),
             Err(error) => {
                 summary.rejected += 1;
-                writeln!(
-                    errors,
-                    "{}:{line_number}: bad JSON: {error}",
-                    path.display()
-                )?;
+                let report = format!("{}:{line_number}: bad JSON: {error}", path.display());
+                writeln!(errors, "{report}").map_err(CliError::Output)?;
             }
         }
         if batch.len() == IMPORT_BATCH {
@@ -70,7 +109,7 @@ fn flush_batch(
     path: &Path,
     summary: &mut ImportSummary,
     errors: &mut dyn Write,
-) -> anyhow::Result<()> {
+) -> Result<(), CliError> {
     if batch.is_empty() {
         return Ok(());
     }
@@ -85,19 +124,8 @@ fn flush_batch(
             path.display(),
             rejection.index,
             rejection.error
-        )?;
+        )
+        .map_err(CliError::Output)?;
     }
     Ok(())
-}
-
-/// Writes every statement as one JSON line, in id order; returns how many.
-/// Reads the store directly: no index is needed.
-pub fn export(store: &Store, out: &mut dyn Write) -> anyhow::Result<u64> {
-    let mut count = 0;
-    for statement in store.scan_after(None) {
-        writeln!(out, "{}", statement?.to_json_line())?;
-        count += 1;
-    }
-    out.flush()?;
-    Ok(count)
 }

@@ -1,4 +1,5 @@
-//! Command line: every flag can also be set from a `FACTDESK_*` variable.
+//! The clap types of the command line: every flag can also be set from a
+//! `FACTDESK_*` variable.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -1,0 +1,87 @@
+//! `factdesk bench`: start a real server on a database, optionally stream an
+//! import into it, and measure cold start, check latency and throughput at
+//! several client counts, peak memory and size on disk.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::args::BenchArgs;
+use super::CliError;
+use crate::bench::{self, BenchError, LoadPlan, ServerProcess, TABLE_HEADER};
+
+/// Runs the whole benchmark described by `args` and prints its figures.
+pub fn run(args: BenchArgs) -> Result<(), CliError> {
+    let claims = Arc::new(bench::read_claims(&args.claims)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(args.client_threads)
+        .enable_all()
+        .build()
+        .map_err(CliError::Runtime)?;
+    Ok(runtime.block_on(measure(args, claims))?)
+}
+
+async fn measure(args: BenchArgs, claims: Arc<Vec<String>>) -> Result<(), BenchError> {
+    println!("machine: {}", bench::machine_description());
+    println!("database: {}", args.db.display());
+    if !args.import.is_empty() {
+        let requests = bench::read_import(&args.import)?;
+        let server = ServerProcess::start(&args.db, &args.server_args)?;
+        server.wait_serving().await?;
+        let (statements, elapsed) = bench::import(&server, requests).await?;
+        println!(
+            "ImportStatements: {statements} statements in {:.2} s = {:.0} statements/s",
+            elapsed.as_secs_f64(),
+            statements as f64 / elapsed.as_secs_f64().max(1e-9)
+        );
+        server.stop()?;
+    }
+    let server = ServerProcess::start(&args.db, &args.server_args)?;
+    let cold_start = server.wait_serving().await?;
+    println!("cold start to SERVING: {:.3} s", cold_start.as_secs_f64());
+    println!(
+        "claims: {} distinct, max_matches {}",
+        claims.len(),
+        args.max_matches
+    );
+    println!("{TABLE_HEADER}");
+    for &concurrency in &args.concurrency {
+        let plan = LoadPlan {
+            concurrency,
+            requests: args.requests,
+            duration: Duration::from_secs(args.duration_secs),
+            warmup: args.warmup,
+            max_matches: args.max_matches,
+        };
+        let report = bench::run_load(&server.endpoint, Arc::clone(&claims), &plan).await?;
+        println!("{}", report.row());
+        if let Some(error) = &report.first_error {
+            println!("  first error: {error}");
+        }
+    }
+    match bench::peak_rss_bytes(server.child.id()) {
+        Some(bytes) => println!("server peak RSS: {:.1} MiB", bytes as f64 / 1048576.0),
+        None => println!("server peak RSS: unavailable (needs Linux /proc)"),
+    }
+    server.stop()?;
+    print_disk_use(&args)
+}
+
+/// "database on disk: N MiB = R × the JSONL (M MiB)".
+fn print_disk_use(args: &BenchArgs) -> Result<(), BenchError> {
+    let on_disk = bench::directory_bytes(&args.db)?;
+    print!("database on disk: {:.1} MiB", on_disk as f64 / 1048576.0);
+    let jsonl: u64 = args
+        .import
+        .iter()
+        .map(|file| std::fs::metadata(file).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    if jsonl > 0 {
+        print!(
+            " = {:.2} × the JSONL ({:.1} MiB)",
+            on_disk as f64 / jsonl as f64,
+            jsonl as f64 / 1048576.0
+        );
+    }
+    println!();
+    Ok(())
+}

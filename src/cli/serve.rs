@@ -1,0 +1,68 @@
+//! `factdesk serve`: settings first (a bad token or certificate fails before
+//! the database opens), then the library, the demo statements if asked,
+//! and the gRPC server until SIGINT or SIGTERM.
+
+use std::time::Duration;
+
+use super::args::{SecurityArgs, ServeArgs, DEFAULT_DB_DIR};
+use super::CliError;
+use crate::server::{self, ServerOptions, TlsIdentity};
+
+/// Runs the server described by `args` until a shutdown signal.
+pub fn run(args: ServeArgs) -> Result<(), CliError> {
+    let access = args.security.access_policy(args.demo)?;
+    let tls = tls_identity(&args.security)?;
+    // Without --db: the default directory, or a throwaway one for --demo.
+    let db = args
+        .db
+        .clone()
+        .or_else(|| (!args.demo).then(|| DEFAULT_DB_DIR.into()));
+    let library = super::open_library(db.as_deref(), &args.model)?;
+    if args.demo {
+        let report = crate::demo::import(&library)?;
+        if !report.rejected.is_empty() {
+            return Err(CliError::DemoConflict(format!("{:?}", report.rejected)));
+        }
+        tracing::info!(created = report.created, "demo library loaded");
+    }
+    let options = ServerOptions {
+        max_message_bytes: args.max_message_bytes,
+        request_timeout: Duration::from_secs(args.request_timeout_secs),
+        max_in_flight: args.max_concurrent_requests as usize,
+        access,
+        tls,
+        ranking: args.ranking.params(),
+        ..ServerOptions::default()
+    };
+    if !options.access.writes_protected() {
+        tracing::warn!("writes are open: anyone who can connect may change the library");
+    }
+    let runtime = tokio::runtime::Runtime::new().map_err(CliError::Runtime)?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .map_err(|source| CliError::Listen {
+                address: args.listen,
+                source,
+            })?;
+        match server::run(listener, library, options, server::shutdown_signal()).await {
+            Err(error @ server::ServerError::Tls(_)) => Err(CliError::config(
+                "TLS setup failed; check --tls-cert and --tls-key",
+                error,
+            )),
+            other => Ok(other?),
+        }
+    })
+}
+
+/// The TLS identity from `--tls-cert` and `--tls-key`, if given.
+fn tls_identity(args: &SecurityArgs) -> Result<Option<TlsIdentity>, CliError> {
+    let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) else {
+        return Ok(None);
+    };
+    let read = |path: &std::path::Path| {
+        std::fs::read(path)
+            .map_err(|error| CliError::config(format!("cannot read {}", path.display()), error))
+    };
+    Ok(Some(TlsIdentity::from_pem(read(cert)?, read(key)?)))
+}
