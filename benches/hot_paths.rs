@@ -43,10 +43,10 @@ fn hot_paths(c: &mut Criterion) {
     };
     let options = factdesk::model::CheckOptions::default();
     c.bench_function("retrieve 100 candidates", |b| {
-        b.iter(|| library.candidates(&claim, &options, 100))
+        b.iter(|| library.candidates(&claim, &options, 100));
     });
     c.bench_function("check one claim", |b| {
-        b.iter(|| library.check(&claim, &options).expect("check"))
+        b.iter(|| library.check(&claim, &options).expect("check"));
     });
 }
 

@@ -43,7 +43,13 @@ pub mod text;
 
 /// Code generated from `proto/factdesk/v1/*.proto` (server and client).
 pub mod pb {
-    #![allow(missing_docs, clippy::all)]
+    #![allow(
+        missing_docs,
+        missing_debug_implementations,
+        unused_qualifications,
+        rust_2018_idioms,
+        clippy::all
+    )]
     tonic::include_proto!("factdesk.v1");
 
     /// Encoded descriptor set of the factdesk protos, for reflection.

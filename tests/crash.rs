@@ -261,9 +261,8 @@ async fn acknowledged_imports_survive_sigkill() {
         .len();
     drop(server);
     eprintln!(
-        "{runs} kills: {} acknowledged statements, all present and findable; {} of \
-         unacknowledged calls stored as whole messages",
-        acknowledged, total_in_flight_stored
+        "{runs} kills: {acknowledged} acknowledged statements, all present and findable; {total_in_flight_stored} of \
+         unacknowledged calls stored as whole messages"
     );
     assert!(acknowledged > runs as usize, "the runs imported something");
 }

@@ -102,7 +102,7 @@ fn table() -> Vec<Row> {
         row(
             "mixed scripts",
             check_with(|r| {
-                r.claim.as_mut().unwrap().text = "Alibaba Cloud 阿里云 Облако سحابة 50% ☁️".into()
+                r.claim.as_mut().unwrap().text = "Alibaba Cloud 阿里云 Облако سحابة 50% ☁️".into();
             }),
             Ok,
             None,
@@ -110,7 +110,7 @@ fn table() -> Vec<Row> {
         row(
             "zero-width and bidi marks",
             check_with(|r| {
-                r.claim.as_mut().unwrap().text = "Ali\u{200b}baba \u{202e}duolC\u{202c} 80%".into()
+                r.claim.as_mut().unwrap().text = "Ali\u{200b}baba \u{202e}duolC\u{202c} 80%".into();
             }),
             Ok,
             None,
@@ -121,7 +121,7 @@ fn table() -> Vec<Row> {
                 r.filter = Some(pb::CheckFilter {
                     publishers: many(10_000),
                     ..Default::default()
-                })
+                });
             }),
             Invalid,
             Some("filter.publishers"),
@@ -132,7 +132,7 @@ fn table() -> Vec<Row> {
                 r.filter = Some(pb::CheckFilter {
                     speakers: vec!["x".repeat(1 << 20)],
                     ..Default::default()
-                })
+                });
             }),
             Invalid,
             Some("filter.speakers"),
@@ -174,7 +174,7 @@ fn table() -> Vec<Row> {
                     start_time: timestamp(2_000_000_000, 0),
                     end_time: timestamp(1_000_000_000, 0),
                     ..Default::default()
-                })
+                });
             }),
             Invalid,
             Some("filter.end_time"),
@@ -257,7 +257,7 @@ fn table() -> Vec<Row> {
                 statement_of(r).attribution = Some(pb::Attribution {
                     statement_time: timestamp(0, 2_000_000_000),
                     ..Default::default()
-                })
+                });
             }),
             Invalid,
             Some("statement.attribution.statement_time"),
@@ -312,11 +312,10 @@ async fn hostile_requests_get_precise_statuses_and_the_server_keeps_serving() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start_demo(dir.path()).await;
     let channel = server.channel().await;
-    let mut claims = factdesk::pb::claim_service_client::ClaimServiceClient::new(channel.clone())
+    let mut claims = pb::claim_service_client::ClaimServiceClient::new(channel.clone())
         .max_decoding_message_size(64 << 20);
-    let mut statements =
-        factdesk::pb::statement_service_client::StatementServiceClient::new(channel)
-            .max_decoding_message_size(64 << 20);
+    let mut statements = pb::statement_service_client::StatementServiceClient::new(channel)
+        .max_decoding_message_size(64 << 20);
     let demo_count = factdesk::demo::statements().len();
     for row in table() {
         let result: Result<(), tonic::Status> = match row.call {
@@ -346,10 +345,7 @@ async fn hostile_requests_get_precise_statuses_and_the_server_keeps_serving() {
                 );
             }),
         };
-        let code = result
-            .as_ref()
-            .err()
-            .map_or(Code::Ok, |status| status.code());
+        let code = result.as_ref().err().map_or(Code::Ok, tonic::Status::code);
         assert_eq!(code, row.code, "{}: {result:?}", row.name);
         if let (Some(field), Err(status)) = (row.field, &result) {
             assert_eq!(violated_field(status), field, "{}", row.name);

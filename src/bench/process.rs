@@ -17,6 +17,7 @@ use super::BenchError;
 const SERVING_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// The server process; killed when dropped before [`ServerProcess::stop`].
+#[derive(Debug)]
 pub struct ServerProcess {
     pub child: Child,
     /// `http://127.0.0.1:PORT`.

@@ -34,6 +34,7 @@ pub const FIGURE_RERANK_DEPTH: usize = 20;
 pub const FIGURE_BONUS: f32 = 0.1;
 
 /// A claim analysed once per check, shared by ranking and every match.
+#[derive(Clone, Debug)]
 pub struct AnalysedClaim<'a> {
     pub claim: &'a Claim,
     /// Search terms of the claim text, negations included.

@@ -33,6 +33,7 @@ const CONTEXT_TOKENS: usize = 4;
 pub const PREDICATE_COVERAGE: f32 = 0.5;
 
 /// A statement as the rules see it: analysed text and its figures.
+#[derive(Clone, Copy, Debug)]
 pub struct StatementView<'a> {
     pub statement: &'a Statement,
     /// Search terms of the statement text.

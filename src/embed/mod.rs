@@ -1,25 +1,25 @@
-//! Sentence embeddings computed in-process with candle (pure Rust, CPU) from a
-//! sentence-transformers BERT folder such as all-MiniLM-L6-v2: tokenise, run the
-//! encoder, mean-pool over the attention mask, L2-normalise.
+//! Sentence embeddings for semantic re-ranking. With the `embeddings` cargo
+//! feature (on by default) [`Embedder`] runs a BERT sentence encoder with
+//! candle; without it (`--no-default-features`, for fast work on text and
+//! matching) the same type exists but cannot be loaded, so the rest of the
+//! crate needs no feature switches: the library is then lexical only.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use candle_core::{Device, Tensor};
-use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config, DTYPE};
-use tokenizers::{
-    Encoding, PaddingParams, PaddingStrategy, Tokenizer, TruncationParams, TruncationStrategy,
-};
-
-#[cfg(test)]
+#[cfg(feature = "embeddings")]
+mod bert;
+#[cfg(not(feature = "embeddings"))]
+mod disabled;
+#[cfg(all(test, feature = "embeddings"))]
 mod tests;
+
+#[cfg(feature = "embeddings")]
+pub use bert::Embedder;
+#[cfg(not(feature = "embeddings"))]
+pub use disabled::Embedder;
 
 /// Longest token sequence fed to the model; longer texts are truncated.
 pub const MAX_TOKENS: usize = 128;
-
-const CONFIG_FILE: &str = "config.json";
-const TOKENIZER_FILE: &str = "tokenizer.json";
-const WEIGHTS_FILE: &str = "model.safetensors";
 
 /// Everything that can go wrong while loading a model folder or embedding text.
 #[derive(Debug, thiserror::Error)]
@@ -52,231 +52,27 @@ pub enum EmbedError {
     #[error("unsupported embedding model: {0}")]
     Unsupported(String),
     /// The tokenizer could not be loaded, configured or run.
+    #[cfg(feature = "embeddings")]
     #[error("tokenizer error: {0}")]
     Tokenizer(#[source] tokenizers::Error),
     /// The tokenizer or model broke an invariant this module relies on.
     #[error("internal embedding error: {0}")]
     Internal(&'static str),
     /// A tensor operation failed (weights missing or misshapen, bad input).
+    #[cfg(feature = "embeddings")]
     #[error("model error: {0}")]
     Candle(#[from] candle_core::Error),
-}
-
-/// A loaded sentence-embedding model; cheap to share behind an `Arc` and safe to
-/// call from several threads at once (all methods take `&self`).
-pub struct Embedder {
-    model: BertModel,
-    tokenizer: Tokenizer,
-    device: Device,
-    dimension: usize,
-    model_id: String,
-}
-
-impl std::fmt::Debug for Embedder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Embedder")
-            .field("model_id", &self.model_id)
-            .field("dimension", &self.dimension)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Embedder {
-    /// Loads a sentence-transformers folder: config.json, tokenizer.json,
-    /// model.safetensors (BERT architecture). Reads only local files.
-    pub fn load(dir: &Path) -> Result<Embedder, EmbedError> {
-        let config_path = required_file(dir, CONFIG_FILE)?;
-        let tokenizer_path = required_file(dir, TOKENIZER_FILE)?;
-        let weights_path = required_file(dir, WEIGHTS_FILE)?;
-
-        let config_bytes = read(&config_path)?;
-        let config = parse_config(&config_path, &config_bytes)?;
-        let tokenizer = load_tokenizer(&tokenizer_path, config.pad_token_id)?;
-
-        let weights = read(&weights_path)?;
-        let model_id = make_model_id(&config, weights.len() as u64, &config_bytes);
-        let device = Device::Cpu;
-        let vb = VarBuilder::from_buffered_safetensors(weights, DTYPE, &device)?;
-        let model = BertModel::load(vb, &config)?;
-        Ok(Embedder {
-            model,
-            tokenizer,
-            device,
-            dimension: config.hidden_size,
-            model_id,
-        })
-    }
-
-    /// Vector length (384 for MiniLM-L6).
-    pub fn dimension(&self) -> usize {
-        self.dimension
-    }
-
-    /// A short stable identifier of the loaded model, for storing beside vectors:
-    /// `<model_type>-<hidden>x<layers>-<16 hex digits of FNV-1a over the weights'
-    /// size and config.json>`. Two loads of the same folder give the same id.
-    pub fn model_id(&self) -> &str {
-        &self.model_id
-    }
-
-    /// Embeds texts in one forward pass (padded to the longest in the batch, each
-    /// truncated to at most [`MAX_TOKENS`] tokens), mean pooling over the attention
-    /// mask, then L2 normalisation. Returns one vector of [`Self::dimension`] per
-    /// input, in order; an empty slice gives an empty result.
-    pub fn embed_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
-        if texts.is_empty() {
-            return Ok(Vec::new());
-        }
-        let encodings = self
-            .tokenizer
-            .encode_batch(texts.to_vec(), true)
-            .map_err(EmbedError::Tokenizer)?;
-        let (input_ids, type_ids, mask) = self.batch_tensors(&encodings)?;
-        let hidden = self.model.forward(&input_ids, &type_ids, Some(&mask))?;
-        let pooled = mean_pool(&hidden, &mask)?;
-        let normalised = l2_normalise(&pooled)?;
-        Ok(normalised.to_vec2::<f32>()?)
-    }
-
-    /// Convenience for one text: the single vector of [`Self::embed_batch`].
-    pub fn embed(&self, text: &str) -> Result<Vec<f32>, EmbedError> {
-        self.embed_batch(&[text])?
-            .pop()
-            .ok_or_else(|| EmbedError::Internal("model returned no vector"))
-    }
-
-    /// Builds `(input_ids, token_type_ids, attention_mask)` tensors of shape
-    /// `(batch, seq)` from encodings already padded to a common length.
-    fn batch_tensors(
-        &self,
-        encodings: &[Encoding],
-    ) -> Result<(Tensor, Tensor, Tensor), EmbedError> {
-        let rows = encodings.len();
-        let seq = encodings.first().map_or(0, |e| e.get_ids().len());
-        let mut ids = Vec::with_capacity(rows * seq);
-        let mut types = Vec::with_capacity(rows * seq);
-        let mut mask = Vec::with_capacity(rows * seq);
-        for enc in encodings {
-            if enc.get_ids().len() != seq {
-                return Err(EmbedError::Internal("tokenizer returned an unpadded batch"));
-            }
-            ids.extend_from_slice(enc.get_ids());
-            types.extend_from_slice(enc.get_type_ids());
-            mask.extend_from_slice(enc.get_attention_mask());
-        }
-        let shape = (rows, seq);
-        Ok((
-            Tensor::from_vec(ids, shape, &self.device)?,
-            Tensor::from_vec(types, shape, &self.device)?,
-            Tensor::from_vec(mask, shape, &self.device)?,
-        ))
-    }
+    /// This build has no embedding model support.
+    #[cfg(not(feature = "embeddings"))]
+    #[error(
+        "this factdesk was built without the `embeddings` feature; rebuild with default \
+         features to use --embedding-model"
+    )]
+    NotBuilt,
 }
 
 /// Dot product of two L2-normalised vectors = cosine similarity. Extra elements of
 /// the longer slice are ignored.
 pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-/// Averages `hidden` `(batch, seq, dim)` over the positions where `mask`
-/// `(batch, seq)` is 1.
-fn mean_pool(hidden: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
-    let mask = mask.to_dtype(hidden.dtype())?.unsqueeze(2)?;
-    let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
-    let counts = mask.sum(1)?.clamp(1e-9, f64::MAX)?;
-    summed.broadcast_div(&counts)
-}
-
-/// Scales each row of `(batch, dim)` to unit Euclidean length.
-fn l2_normalise(x: &Tensor) -> candle_core::Result<Tensor> {
-    let norms = x.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
-    x.broadcast_div(&norms)
-}
-
-fn required_file(dir: &Path, file: &'static str) -> Result<PathBuf, EmbedError> {
-    let path = dir.join(file);
-    if path.is_file() {
-        Ok(path)
-    } else {
-        Err(EmbedError::MissingFile {
-            file,
-            dir: dir.to_path_buf(),
-        })
-    }
-}
-
-fn read(path: &Path) -> Result<Vec<u8>, EmbedError> {
-    std::fs::read(path).map_err(|source| EmbedError::Io {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
-fn parse_config(path: &Path, bytes: &[u8]) -> Result<Config, EmbedError> {
-    let config: Config = serde_json::from_slice(bytes).map_err(|source| EmbedError::Config {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    match config.model_type.as_deref() {
-        None | Some("bert") => {}
-        Some(other) => {
-            return Err(EmbedError::Unsupported(format!(
-                "model_type {other:?} (only BERT is supported)"
-            )))
-        }
-    }
-    if config.hidden_size == 0 || config.max_position_embeddings < MAX_TOKENS {
-        return Err(EmbedError::Unsupported(format!(
-            "hidden_size {} / max_position_embeddings {}",
-            config.hidden_size, config.max_position_embeddings
-        )));
-    }
-    Ok(config)
-}
-
-/// Loads tokenizer.json and replaces whatever padding/truncation it carries with
-/// "pad to the longest in the batch" and "truncate to [`MAX_TOKENS`]".
-fn load_tokenizer(path: &Path, pad_token_id: usize) -> Result<Tokenizer, EmbedError> {
-    let mut tokenizer = Tokenizer::from_file(path).map_err(EmbedError::Tokenizer)?;
-    let padding = match tokenizer.get_padding() {
-        Some(p) => PaddingParams {
-            strategy: PaddingStrategy::BatchLongest,
-            pad_to_multiple_of: None,
-            ..p.clone()
-        },
-        None => PaddingParams {
-            pad_id: u32::try_from(pad_token_id)
-                .map_err(|_| EmbedError::Unsupported(format!("pad_token_id {pad_token_id}")))?,
-            ..PaddingParams::default()
-        },
-    };
-    tokenizer.with_padding(Some(padding));
-    let truncation = TruncationParams {
-        max_length: MAX_TOKENS,
-        strategy: TruncationStrategy::LongestFirst,
-        stride: 0,
-        ..TruncationParams::default()
-    };
-    tokenizer
-        .with_truncation(Some(truncation))
-        .map_err(EmbedError::Tokenizer)?;
-    Ok(tokenizer)
-}
-
-/// `<model_type>-<hidden>x<layers>-<fnv1a64(weights size ++ config.json)>`.
-fn make_model_id(config: &Config, weights_len: u64, config_bytes: &[u8]) -> String {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let hash = weights_len
-        .to_le_bytes()
-        .iter()
-        .chain(config_bytes)
-        .fold(OFFSET, |h, &b| (h ^ u64::from(b)).wrapping_mul(PRIME));
-    format!(
-        "{}-{}x{}-{hash:016x}",
-        config.model_type.as_deref().unwrap_or("bert"),
-        config.hidden_size,
-        config.num_hidden_layers
-    )
 }

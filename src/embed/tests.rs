@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
+use super::bert::CONFIG_FILE;
 use super::*;
 
 const MODEL_ENV: &str = "FACTDESK_EMBEDDING_MODEL";

@@ -30,6 +30,7 @@ use crate::store::{InsertOutcome, Store};
 const REBUILD_CHUNK: usize = 4096;
 
 /// Statements plus the search index over them.
+#[derive(Debug)]
 pub struct Library {
     store: Store,
     index: RwLock<Index>,

@@ -17,6 +17,7 @@ use crate::pb;
 use crate::pb::claim_service_server::ClaimService;
 
 /// Handlers for checking claims.
+#[derive(Debug)]
 pub struct ClaimApi {
     library: Arc<Library>,
     /// Server-wide weights of the request-context ranking signals.

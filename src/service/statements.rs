@@ -15,6 +15,7 @@ use crate::pb;
 use crate::pb::statement_service_server::StatementService;
 
 /// Handlers for the statement library.
+#[derive(Debug)]
 pub struct StatementApi {
     library: Arc<Library>,
 }

@@ -74,7 +74,7 @@ impl Record {
         match result {
             Ok(()) => *written = generation,
             Err(error) => {
-                tracing::warn!(%error, path = %self.path.display(), "cannot record the write generation")
+                tracing::warn!(%error, path = %self.path.display(), "cannot record the write generation");
             }
         }
     }

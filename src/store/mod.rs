@@ -53,6 +53,7 @@ pub enum InsertOutcome {
 type EncodedStatement = (Vec<u8>, Vec<u8>, Option<Vec<u8>>);
 
 /// Handle to the open database. Cheap to share behind an `Arc`.
+#[derive(Debug)]
 pub struct Store {
     db: sled::Db,
     meta: sled::Tree,

@@ -119,7 +119,7 @@ const SUFFIX_BOUNDS: &[(&str, Bound)] = &[
 ];
 
 /// A Chinese bound word before a number, with the cursor after it.
-pub(super) fn prefix_bound(cursor: Cursor) -> Option<(Bound, Cursor)> {
+pub(super) fn prefix_bound(cursor: Cursor<'_>) -> Option<(Bound, Cursor<'_>)> {
     let previous = cursor.previous().and_then(|lexeme| lexeme.han());
     PREFIX_BOUNDS.iter().find_map(|&(pattern, bound)| {
         let next = cursor.han_text(pattern)?;
@@ -130,14 +130,14 @@ pub(super) fn prefix_bound(cursor: Cursor) -> Option<(Bound, Cursor)> {
 }
 
 /// A Chinese bound word after a quantity, with the cursor after it.
-pub(super) fn suffix_bound(cursor: Cursor) -> Option<(Bound, Cursor)> {
+pub(super) fn suffix_bound(cursor: Cursor<'_>) -> Option<(Bound, Cursor<'_>)> {
     SUFFIX_BOUNDS
         .iter()
         .find_map(|&(pattern, bound)| Some((bound, cursor.han_text(pattern)?)))
 }
 
 /// The unit written here, if any, with the cursor after it.
-pub(super) fn unit_at(cursor: Cursor, year_shaped: bool) -> Option<(Marker, Cursor)> {
+pub(super) fn unit_at(cursor: Cursor<'_>, year_shaped: bool) -> Option<(Marker, Cursor<'_>)> {
     UNITS.iter().find_map(|&(pattern, unit)| {
         let next = cursor.han_text(pattern)?;
         let marker = match unit {
@@ -152,7 +152,7 @@ pub(super) fn unit_at(cursor: Cursor, year_shaped: bool) -> Option<(Marker, Curs
 }
 
 /// Product of the place-value characters (万, 亿, 千, 百) glued here: "110亿".
-pub(super) fn scale_at(start: Cursor) -> Option<(f64, Cursor)> {
+pub(super) fn scale_at(start: Cursor<'_>) -> Option<(f64, Cursor<'_>)> {
     let mut scale = 1.0;
     let mut cursor = start;
     while let Some(place) = cursor.han().and_then(place_value) {
@@ -168,8 +168,8 @@ pub(super) fn scale_at(start: Cursor) -> Option<(f64, Cursor)> {
 
 /// A quantity starting with Han characters here: 一半, 百分之N, N分之M, N成
 /// (closed), or a numeral that a unit may follow (open).
-pub(super) fn reading_at(cursor: Cursor) -> Option<Reading> {
-    let closed = |value: f64, next: Cursor| {
+pub(super) fn reading_at(cursor: Cursor<'_>) -> Option<Reading> {
+    let closed = |value: f64, next: Cursor<'_>| {
         Reading::Closed(Measure::complete(value, Marker::Percent, next.index()))
     };
     for half in ["一半", "半数"] {
@@ -207,7 +207,7 @@ pub(super) fn reading_at(cursor: Cursor) -> Option<Reading> {
 }
 
 /// An Arabic or Chinese number here (after 百分之 or 分之).
-fn any_number_at(cursor: Cursor) -> Option<(f64, Cursor)> {
+fn any_number_at(cursor: Cursor<'_>) -> Option<(f64, Cursor<'_>)> {
     match cursor.peek()?.kind {
         LexemeKind::Number(numeral) => Some((numeral.value, cursor.advance(1))),
         _ => numeral_at(cursor).map(|numeral| (numeral.value, numeral.next)),
@@ -227,7 +227,7 @@ struct HanNumeral<'a> {
 }
 
 /// Reads a Chinese numeral run here: digits, place values, and 点 decimals.
-fn numeral_at(cursor: Cursor) -> Option<HanNumeral> {
+fn numeral_at(cursor: Cursor<'_>) -> Option<HanNumeral<'_>> {
     let preceded_by_ordinal = cursor.previous().and_then(|lexeme| lexeme.han()) == Some('第');
     let first = cursor.han()?;
     if preceded_by_ordinal || (han_digit(first).is_none() && first != '十') {
@@ -278,7 +278,7 @@ fn han_digit_as_ascii(ch: char) -> Option<char> {
 const MAX_NUMERAL_CHARS: usize = 32;
 
 /// Glued Han characters from `start` while `accept` holds (at most [`MAX_NUMERAL_CHARS`]).
-fn han_run(start: Cursor, accept: impl Fn(char) -> bool) -> (String, Cursor) {
+fn han_run(start: Cursor<'_>, accept: impl Fn(char) -> bool) -> (String, Cursor<'_>) {
     let mut text = String::new();
     let mut cursor = start;
     while let Some(ch) = cursor.han() {

@@ -17,7 +17,7 @@ const COUNTED_WORDS: usize = 3;
 /// What the quantity ending before `next` counts: up to three content
 /// words, or the next one to four Han characters (after any 的 or measure
 /// word: 名员工 → 员工).
-pub(super) fn counts_after(next: Cursor) -> Vec<String> {
+pub(super) fn counts_after(next: Cursor<'_>) -> Vec<String> {
     match next.han() {
         Some(first) => han_noun(next, first).into_iter().collect(),
         None => counted_words(next),
@@ -25,7 +25,7 @@ pub(super) fn counts_after(next: Cursor) -> Vec<String> {
 }
 
 /// The Han noun at `next`, whose first character is `first`.
-fn han_noun(next: Cursor, first: char) -> Option<String> {
+fn han_noun(next: Cursor<'_>, first: char) -> Option<String> {
     // Skip 的 or a pure measure word (个, 名); 人 and 家 are also the nouns.
     let skipped = first == '的' || (chinese::is_classifier(first) && !matches!(first, '人' | '家'));
     let start = next.advance(usize::from(skipped));
@@ -41,7 +41,7 @@ fn han_noun(next: Cursor, first: char) -> Option<String> {
 
 /// Up to three content words from `next`, skipping articles and glued
 /// hyphens or apostrophes; stops at a function word, number word or sign.
-fn counted_words(next: Cursor) -> Vec<String> {
+fn counted_words(next: Cursor<'_>) -> Vec<String> {
     let mut words = Vec::new();
     for offset in 0..COUNTS_WINDOW {
         let here = next.advance(offset);

@@ -12,7 +12,7 @@ use super::vocab;
 
 /// The number whose digits are here, with any suffix glued to them; None
 /// for digits that are part of a name (unless a currency sign precedes).
-pub(super) fn reading_at(cursor: Cursor, after_currency: bool) -> Option<Reading> {
+pub(super) fn reading_at(cursor: Cursor<'_>, after_currency: bool) -> Option<Reading> {
     let LexemeKind::Number(numeral) = cursor.peek()?.kind else {
         return None;
     };
@@ -29,7 +29,7 @@ pub(super) fn reading_at(cursor: Cursor, after_currency: bool) -> Option<Reading
 
 /// True when the digits here are glued to a word before them: "COVID-19",
 /// "mp3", 第3 are names and ordinals, not quantities.
-fn glued_to_word_before(cursor: Cursor) -> bool {
+fn glued_to_word_before(cursor: Cursor<'_>) -> bool {
     let Some(before) = cursor.back() else {
         return false;
     };
@@ -51,7 +51,7 @@ fn glued_to_word_before(cursor: Cursor) -> bool {
 /// Letters glued to digits, at `suffix`: "5x", "€3m", "11bn", "10years";
 /// None rejects ordinals ("1st"), decades ("1990s") and unknown suffixes
 /// ("5G", "10km").
-fn attach_glued_suffix(suffix: Cursor, measure: &mut Measure) -> Option<()> {
+fn attach_glued_suffix(suffix: Cursor<'_>, measure: &mut Measure) -> Option<()> {
     let lexeme = suffix.peek()?;
     if let Some(mark) = lexeme.symbol() {
         let decade = matches!(mark, '\'' | '\u{2019}')

@@ -11,7 +11,7 @@ use super::vocab;
 
 /// A quantity starting with a word here: "twice", "fivefold" and fractions
 /// are closed; "half a million", "twenty-five" and "a million" are open.
-pub(super) fn reading_at(cursor: Cursor) -> Option<Reading> {
+pub(super) fn reading_at(cursor: Cursor<'_>) -> Option<Reading> {
     let word = cursor.word()?;
     if let Some(factor) = vocab::multiple_word(word) {
         let digit_follows = cursor
@@ -62,7 +62,7 @@ enum Last {
 }
 
 /// A spelled-out number here ("five", "twenty-five", "a" before a scale).
-pub(super) fn word_number_at(start: Cursor) -> Option<WordNumber> {
+pub(super) fn word_number_at(start: Cursor<'_>) -> Option<WordNumber<'_>> {
     let first = start.word()?;
     if first == "a" {
         let (next_word, at) = start.advance(1).linked_word()?;
@@ -108,7 +108,7 @@ fn next_number_word<'a>(start: Cursor<'a>, cursor: Cursor<'a>) -> Option<(&'a st
 }
 
 /// True when a unit, teen or tens word is here ("hundred and five").
-fn number_word_follows(cursor: Cursor) -> bool {
+fn number_word_follows(cursor: Cursor<'_>) -> bool {
     cursor.word().is_some_and(|word| {
         vocab::small_number(word).is_some() || vocab::tens_number(word).is_some()
     })
@@ -151,7 +151,7 @@ const NOT_A_PROPORTION: [&str; 10] = [
 ];
 
 /// A fraction here as a percentage: "half", "a third", "two-thirds".
-fn fraction_at(cursor: Cursor) -> Option<Measure> {
+fn fraction_at(cursor: Cursor<'_>) -> Option<Measure> {
     let word = cursor.word()?;
     if word == "half" {
         return half_at(cursor);
@@ -175,7 +175,7 @@ fn fraction_at(cursor: Cursor) -> Option<Measure> {
 }
 
 /// "half" as 50%, unless it names a part ("first half", "half-time").
-fn half_at(cursor: Cursor) -> Option<Measure> {
+fn half_at(cursor: Cursor<'_>) -> Option<Measure> {
     let previous = cursor.previous().and_then(|lexeme| lexeme.word());
     if previous.is_some_and(|word| NOT_A_PROPORTION.contains(&word)) {
         return None;
@@ -192,7 +192,7 @@ fn half_at(cursor: Cursor) -> Option<Measure> {
 
 /// True when nothing that the fraction could modify follows: end of text,
 /// punctuation, "of", or a function word ("a third of", "a third.").
-fn phrase_ends(cursor: Cursor) -> bool {
+fn phrase_ends(cursor: Cursor<'_>) -> bool {
     match cursor.peek() {
         None => true,
         Some(lexeme) => match lexeme.word() {

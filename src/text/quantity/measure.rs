@@ -16,7 +16,7 @@ use super::types::{Bound, Marker, Measure, Reading};
 use super::vocab;
 
 /// The measure starting here, if any.
-pub(super) fn measure_at(cursor: Cursor) -> Option<Measure> {
+pub(super) fn measure_at(cursor: Cursor<'_>) -> Option<Measure> {
     if let Some((code, after)) = currency_prefix(cursor) {
         let mut measure = core_at(after, true)?;
         if !matches!(measure.marker, None | Some(Marker::Money(_))) {
@@ -29,7 +29,7 @@ pub(super) fn measure_at(cursor: Cursor) -> Option<Measure> {
 }
 
 /// A currency sign or code before an amount: "$", "US$", "€", "RMB", 人民币.
-fn currency_prefix(cursor: Cursor) -> Option<(&'static str, Cursor)> {
+fn currency_prefix(cursor: Cursor<'_>) -> Option<(&'static str, Cursor<'_>)> {
     let lexeme = cursor.peek()?;
     if let Some(code) = lexeme.symbol().and_then(vocab::currency_symbol) {
         return Some((code, cursor.advance(1)));
@@ -51,7 +51,7 @@ fn currency_prefix(cursor: Cursor) -> Option<(&'static str, Cursor)> {
 }
 
 /// A number phrase here, read by the reader for its script and finished.
-fn core_at(cursor: Cursor, after_currency: bool) -> Option<Measure> {
+fn core_at(cursor: Cursor<'_>, after_currency: bool) -> Option<Measure> {
     let reading = match &cursor.peek()?.kind {
         LexemeKind::Number(_) => digits::reading_at(cursor, after_currency)?,
         LexemeKind::Word(_) => english::reading_at(cursor)?,
@@ -66,7 +66,7 @@ fn core_at(cursor: Cursor, after_currency: bool) -> Option<Measure> {
 
 /// Adds the ratio, "and a half", infix bound, scale and unit written after
 /// an open number that started at `start`; None for dates (五月, 18日).
-fn finish(start: Cursor, mut measure: Measure) -> Option<Measure> {
+fn finish(start: Cursor<'_>, mut measure: Measure) -> Option<Measure> {
     let at = |index: usize| start.seek(index);
     if let Some(ratio) = ratio_after(at(measure.next), &measure) {
         return Some(ratio);
@@ -99,7 +99,7 @@ fn finish(start: Cursor, mut measure: Measure) -> Option<Measure> {
 }
 
 /// "one in five", "3 out of 4" at `after` the numerator: a proportion, as a percentage.
-fn ratio_after(after: Cursor, measure: &Measure) -> Option<Measure> {
+fn ratio_after(after: Cursor<'_>, measure: &Measure) -> Option<Measure> {
     if measure.marker.is_some() || measure.scale.is_some() || measure.bound.is_some() {
         return None;
     }
@@ -122,7 +122,7 @@ fn ratio_after(after: Cursor, measure: &Measure) -> Option<Measure> {
 }
 
 /// 多/余 right after the number: 三十多 "thirty-odd", 10多亿.
-fn infix_bound(start: Cursor, measure: &mut Measure) {
+fn infix_bound(start: Cursor<'_>, measure: &mut Measure) {
     let next = start.seek(measure.next);
     if matches!(next.han(), Some('多' | '余')) && next.glued_to_previous() {
         measure.bound = Some(Bound::MoreThan);
@@ -131,7 +131,7 @@ fn infix_bound(start: Cursor, measure: &mut Measure) {
 }
 
 /// A scale word ("billion", "bn") or Chinese place value (亿) here.
-fn scale_after(cursor: Cursor) -> Option<(f64, Cursor)> {
+fn scale_after(cursor: Cursor<'_>) -> Option<(f64, Cursor<'_>)> {
     if let Some((word, at)) = cursor.linked_word() {
         return vocab::scale_word(word).map(|scale| (scale, at.advance(1)));
     }
@@ -139,7 +139,7 @@ fn scale_after(cursor: Cursor) -> Option<(f64, Cursor)> {
 }
 
 /// A unit here: %, percent, per cent, times, -fold, x, days, dollars, 个月, 美元.
-fn unit_after(cursor: Cursor, year_shaped: bool) -> Option<(Marker, Cursor)> {
+fn unit_after(cursor: Cursor<'_>, year_shaped: bool) -> Option<(Marker, Cursor<'_>)> {
     let lexeme = cursor.peek()?;
     match lexeme.symbol() {
         Some('%' | '％') => return Some((Marker::Percent, cursor.advance(1))),

@@ -23,7 +23,7 @@ struct BoundPhrase {
 
 impl BoundPhrase {
     /// A bound phrase that applies to any unit.
-    fn any_unit(bound: Bound, next: Cursor) -> Self {
+    fn any_unit(bound: Bound, next: Cursor<'_>) -> Self {
         BoundPhrase {
             bound,
             year_only: false,
@@ -33,7 +33,7 @@ impl BoundPhrase {
 }
 
 /// The quantity whose phrase starts here, with the cursor after it.
-pub(super) fn quantity_at(start: Cursor) -> Option<(Quantity, Cursor)> {
+pub(super) fn quantity_at(start: Cursor<'_>) -> Option<(Quantity, Cursor<'_>)> {
     let at = |index: usize| start.seek(index);
     let prefix = prefix_at(start);
     let shape = shape_at(prefix.map_or(start, |phrase| at(phrase.next)))?;
@@ -98,7 +98,7 @@ fn unit_of(measure: &Measure, is_year: bool) -> Unit {
 }
 
 /// The longest bound phrase here: a sign ("~", ">"), 超过, "more than".
-fn prefix_at(cursor: Cursor) -> Option<BoundPhrase> {
+fn prefix_at(cursor: Cursor<'_>) -> Option<BoundPhrase> {
     let lexeme = cursor.peek()?;
     if let Some(bound) = lexeme.symbol().and_then(vocab::prefix_symbol_bound) {
         return Some(BoundPhrase::any_unit(bound, cursor.advance(1)));
@@ -121,7 +121,7 @@ fn prefix_at(cursor: Cursor) -> Option<BoundPhrase> {
 }
 
 /// A bound phrase after the quantity, here: "or more", "+", 左右.
-fn suffix_at(cursor: Cursor) -> Option<BoundPhrase> {
+fn suffix_at(cursor: Cursor<'_>) -> Option<BoundPhrase> {
     let lexeme = cursor.peek()?;
     if lexeme.symbol() == Some('+') && cursor.glued_to_previous() {
         return Some(BoundPhrase::any_unit(Bound::AtLeast, cursor.advance(1)));
@@ -146,7 +146,7 @@ fn suffix_at(cursor: Cursor) -> Option<BoundPhrase> {
 /// year context ("in 1913", "between 2019 and 2021", "May 2019", 2019年), or
 /// standing alone; never after "more than"-style bounds. `next` is the
 /// lexeme index after the phrase.
-fn is_year(start: Cursor, shape: &Shape, prefix: Option<BoundPhrase>, next: usize) -> bool {
+fn is_year(start: Cursor<'_>, shape: &Shape, prefix: Option<BoundPhrase>, next: usize) -> bool {
     let shaped = shape
         .measures()
         .all(|measure| measure.year_shaped && measure.scale.is_none() && measure.bound.is_none());
@@ -176,7 +176,7 @@ fn is_year(start: Cursor, shape: &Shape, prefix: Option<BoundPhrase>, next: usiz
 }
 
 /// True when nothing the number could count follows it.
-fn stands_alone_at(next: Cursor) -> bool {
+fn stands_alone_at(next: Cursor<'_>) -> bool {
     match next.peek() {
         None => true,
         Some(lexeme) => lexeme.word().is_none_or(vocab::is_function_word),

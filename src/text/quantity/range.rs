@@ -34,7 +34,7 @@ impl Shape {
 /// A range introduced here by "between", a bare range ("40-50%", "35 to 55
 /// percent"), or one measure. After "from", "X to Y" is a change ("rose
 /// from 5% to 10%"), not a range, unless both ends are years.
-pub(super) fn shape_at(cursor: Cursor) -> Option<Shape> {
+pub(super) fn shape_at(cursor: Cursor<'_>) -> Option<Shape> {
     if cursor.peek()?.word() == Some("between") {
         let core = cursor.advance(1);
         let low = measure_at(core)?;
@@ -78,7 +78,7 @@ fn is_bare_year(measure: &Measure) -> bool {
 
 /// The separator of a range here ("-", "to", 至; "and" after "between"),
 /// with the cursor after it.
-fn separator_at(cursor: Cursor, allow_and: bool) -> Option<Cursor> {
+fn separator_at(cursor: Cursor<'_>, allow_and: bool) -> Option<Cursor<'_>> {
     let lexeme = cursor.peek()?;
     let is_separator = match (lexeme.symbol(), lexeme.word(), lexeme.han()) {
         (Some(symbol), _, _) => "-‐–—~～〜".contains(symbol),
@@ -90,7 +90,7 @@ fn separator_at(cursor: Cursor, allow_and: bool) -> Option<Cursor> {
 }
 
 /// True when the lexemes `number - number` sit glued from here.
-fn hyphen_joined(cursor: Cursor) -> bool {
+fn hyphen_joined(cursor: Cursor<'_>) -> bool {
     let hyphen = cursor.advance(1).symbol() == Some('-');
     let numbers = [0, 2].iter().all(|&offset| {
         cursor
@@ -103,7 +103,11 @@ fn hyphen_joined(cursor: Cursor) -> bool {
 /// Completes a range after `low` (read in the text of `cursor`), sharing
 /// unit and scale between the ends ("$10-20 billion", "two to three
 /// months"). None unless the ends agree.
-fn range_after(cursor: Cursor, mut low: Measure, allow_and: bool) -> Option<(Measure, Measure)> {
+fn range_after(
+    cursor: Cursor<'_>,
+    mut low: Measure,
+    allow_and: bool,
+) -> Option<(Measure, Measure)> {
     let after_separator = separator_at(cursor.seek(low.next), allow_and)?;
     let mut high = measure_at(after_separator)?;
     if cursor.seek(high.next).back().is_some_and(hyphen_joined) {
