@@ -7,6 +7,7 @@
 
 pub mod quantity;
 mod script;
+mod span;
 mod stopwords;
 
 use std::cell::RefCell;
@@ -18,6 +19,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
 pub use script::is_cjk;
+pub use span::{ByteOffset, ByteSpan, CharOffset, CharSpan};
 pub use stopwords::{demonym_place, is_negation, is_stop_word};
 
 static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
