@@ -7,7 +7,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::model::QuantityMention;
 use crate::text::quantity;
-use crate::text::{self, char_offset, Token};
+use crate::text::{self, ByteSpan, CharSpan, Token};
 
 /// Stems sharing this many leading characters name the same entity
 /// ("chines"/"china", "american"/"america").
@@ -75,10 +75,7 @@ pub fn mentions(text: &str) -> Vec<QuantityMention> {
         .into_iter()
         .filter_map(|quantity| {
             let span_text = text.get(quantity.start..quantity.end)?.to_owned();
-            let span = (
-                char_offset(text, quantity.start),
-                char_offset(text, quantity.end),
-            );
+            let span = CharSpan::of(text, ByteSpan::new(quantity.start, quantity.end));
             Some(QuantityMention {
                 quantity,
                 text: span_text,

@@ -171,11 +171,5 @@ fn fold_cjk(ch: char) -> char {
     }
 }
 
-/// Converts a byte offset into `text` to a Unicode code point offset.
-pub fn char_offset(text: &str, byte_offset: usize) -> usize {
-    text.get(..byte_offset)
-        .map_or_else(|| text.chars().count(), |prefix| prefix.chars().count())
-}
-
 #[cfg(test)]
 mod tests;

@@ -64,8 +64,9 @@ fn lone_cjk_character_is_a_term() {
 fn char_offsets_count_code_points() {
     let text = "阿里 cloud";
     let cloud = analyze(text).pop().unwrap();
-    assert_eq!(char_offset(text, cloud.start), 3);
-    assert_eq!(char_offset(text, cloud.end), 8);
+    let span = CharSpan::of(text, ByteSpan::new(cloud.start, cloud.end));
+    assert_eq!(span.start.get(), 3);
+    assert_eq!(span.end.get(), 8);
 }
 
 /// 〇 stays out of `is_cjk` (see its doc): it is a term of its own and
