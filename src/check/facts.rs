@@ -52,7 +52,10 @@ impl ClaimFacts {
             .filter(|token| !token.negation)
             .filter(|token| {
                 !quantities.iter().any(|mention| {
-                    token.start < mention.quantity.end && mention.quantity.start < token.end
+                    let quantity = &mention.quantity;
+                    token
+                        .span
+                        .overlaps(ByteSpan::new(quantity.start, quantity.end))
                 })
             })
             .filter(|token| !entities.iter().any(|(_, stem)| *stem == token.term))
@@ -161,7 +164,7 @@ pub fn directions(text: &str, tokens: &[Token]) -> Vec<(String, Direction)> {
         .iter()
         .filter_map(|token| {
             let direction = direction_of(&token.term)?;
-            Some((text.get(token.start..token.end)?.to_owned(), direction))
+            Some((token.span.slice(text)?.to_owned(), direction))
         })
         .collect()
 }

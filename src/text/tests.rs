@@ -51,8 +51,8 @@ fn chinese_becomes_bigrams_with_spans() {
     let tokens = analyze(text);
     let terms: Vec<&str> = tokens.iter().map(|token| token.term.as_str()).collect();
     assert_eq!(terms, ["阿里", "里云", "host", "公司"]);
-    assert_eq!(&text[tokens[0].start..tokens[0].end], "阿里");
-    assert_eq!(&text[tokens[3].start..tokens[3].end], "公司");
+    assert_eq!(tokens[0].span.slice(text), Some("阿里"));
+    assert_eq!(tokens[3].span.slice(text), Some("公司"));
 }
 
 #[test]
@@ -64,7 +64,7 @@ fn lone_cjk_character_is_a_term() {
 fn char_offsets_count_code_points() {
     let text = "阿里 cloud";
     let cloud = analyze(text).pop().unwrap();
-    let span = CharSpan::of(text, ByteSpan::new(cloud.start, cloud.end));
+    let span = CharSpan::of(text, cloud.span);
     assert_eq!(span.start.get(), 3);
     assert_eq!(span.end.get(), 8);
 }
@@ -83,13 +83,14 @@ proptest! {
     #[test]
     fn spans_are_char_boundaries_in_order(text in "\\PC{0,80}") {
         let tokens = analyze(&text);
-        let mut previous_start = 0;
+        let mut previous_start = ByteOffset(0);
         for token in &tokens {
-            prop_assert!(token.start < token.end && token.end <= text.len());
-            prop_assert!(text.is_char_boundary(token.start) && text.is_char_boundary(token.end));
-            prop_assert!(token.start >= previous_start);
+            let ByteSpan { start, end } = token.span;
+            prop_assert!(start < end && end.0 <= text.len());
+            prop_assert!(text.is_char_boundary(start.0) && text.is_char_boundary(end.0));
+            prop_assert!(start >= previous_start);
             prop_assert!(!token.term.is_empty());
-            previous_start = token.start;
+            previous_start = start;
         }
     }
 
