@@ -7,7 +7,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::model::QuantityMention;
 use crate::text::quantity;
-use crate::text::{self, ByteSpan, CharSpan, Token};
+use crate::text::{self, CharSpan, Token};
 
 /// Stems sharing this many leading characters name the same entity
 /// ("chines"/"china", "american"/"america").
@@ -51,12 +51,9 @@ impl ClaimFacts {
             .iter()
             .filter(|token| !token.negation)
             .filter(|token| {
-                !quantities.iter().any(|mention| {
-                    let quantity = &mention.quantity;
-                    token
-                        .span
-                        .overlaps(ByteSpan::new(quantity.start, quantity.end))
-                })
+                !quantities
+                    .iter()
+                    .any(|mention| token.span.overlaps(mention.quantity.span))
             })
             .filter(|token| !entities.iter().any(|(_, stem)| *stem == token.term))
             .map(|token| token.term.clone())
@@ -77,8 +74,8 @@ pub fn mentions(text: &str) -> Vec<QuantityMention> {
     quantity::extract(text)
         .into_iter()
         .filter_map(|quantity| {
-            let span_text = text.get(quantity.start..quantity.end)?.to_owned();
-            let span = CharSpan::of(text, ByteSpan::new(quantity.start, quantity.end));
+            let span_text = quantity.span.slice(text)?.to_owned();
+            let span = CharSpan::of(text, quantity.span);
             Some(QuantityMention {
                 quantity,
                 text: span_text,

@@ -20,7 +20,7 @@ use std::collections::HashSet;
 
 use crate::model::{QuantityComparison, QuantityMention, StanceReason, Statement};
 use crate::text::quantity::{self, Agreement, Quantity, Unit};
-use crate::text::{self, ByteOffset, Token};
+use crate::text::{self, Token};
 
 use super::facts::{directions, missing_entities};
 pub use super::facts::{mentions, ClaimFacts, Direction};
@@ -261,16 +261,16 @@ fn pair(
 fn context_terms(quantity: &Quantity, text: &str, tokens: &[Token]) -> HashSet<String> {
     let before = tokens
         .iter()
-        .filter(|t| t.span.end <= ByteOffset(quantity.start))
+        .filter(|t| t.span.end <= quantity.span.start)
         .rev()
         .take(CONTEXT_TOKENS);
     let after = tokens
         .iter()
-        .filter(|t| t.span.start >= ByteOffset(quantity.end))
+        .filter(|t| t.span.start >= quantity.span.end)
         .take(CONTEXT_TOKENS);
     let mut terms: HashSet<String> = before.chain(after).map(|t| t.term.clone()).collect();
     terms.extend(quantity.counts.iter().flat_map(|word| text::terms(word)));
-    debug_assert!(quantity.end <= text.len());
+    debug_assert!(quantity.span.end.0 <= text.len());
     terms
 }
 
