@@ -95,6 +95,16 @@ proptest! {
     }
 
     #[test]
+    fn code_point_spans_cover_the_same_text(text in "[a-z0-9 阿里云公司😀🚀é\u{301}]{0,40}|\\PC{0,40}") {
+        for token in analyze(&text) {
+            let span = CharSpan::of(&text, token.span);
+            let (start, end) = (span.start.get(), span.end.get());
+            let by_code_points: String = text.chars().skip(start).take(end - start).collect();
+            prop_assert_eq!(Some(by_code_points.as_str()), token.span.slice(&text));
+        }
+    }
+
+    #[test]
     fn analysis_is_case_insensitive(text in "[a-zA-Z ]{0,60}") {
         prop_assert_eq!(term_list(&text), term_list(&text.to_uppercase()));
     }
