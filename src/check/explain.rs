@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use crate::model::{Highlight, Statement};
-use crate::text::{char_offset, Token};
+use crate::text::{CharSpan, Token};
 
 /// How many shared or missing terms an explanation names.
 const TERMS_NAMED: usize = 6;
@@ -21,14 +21,8 @@ pub fn highlights(
         .filter_map(|token| {
             let in_claim = claim_tokens.iter().find(|c| c.term == token.term)?;
             Some(Highlight {
-                statement_span: (
-                    char_offset(statement_text, token.start),
-                    char_offset(statement_text, token.end),
-                ),
-                claim_span: (
-                    char_offset(claim_text, in_claim.start),
-                    char_offset(claim_text, in_claim.end),
-                ),
+                statement_span: CharSpan::of(statement_text, token.span),
+                claim_span: CharSpan::of(claim_text, in_claim.span),
                 term: token.term.clone(),
             })
         })

@@ -7,7 +7,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::model::QuantityMention;
 use crate::text::quantity;
-use crate::text::{self, char_offset, Token};
+use crate::text::{self, CharSpan, Token};
 
 /// Stems sharing this many leading characters name the same entity
 /// ("chines"/"china", "american"/"america").
@@ -51,9 +51,9 @@ impl ClaimFacts {
             .iter()
             .filter(|token| !token.negation)
             .filter(|token| {
-                !quantities.iter().any(|mention| {
-                    token.start < mention.quantity.end && mention.quantity.start < token.end
-                })
+                !quantities
+                    .iter()
+                    .any(|mention| token.span.overlaps(mention.quantity.span))
             })
             .filter(|token| !entities.iter().any(|(_, stem)| *stem == token.term))
             .map(|token| token.term.clone())
@@ -74,11 +74,8 @@ pub fn mentions(text: &str) -> Vec<QuantityMention> {
     quantity::extract(text)
         .into_iter()
         .filter_map(|quantity| {
-            let span_text = text.get(quantity.start..quantity.end)?.to_owned();
-            let span = (
-                char_offset(text, quantity.start),
-                char_offset(text, quantity.end),
-            );
+            let span_text = quantity.span.slice(text)?.to_owned();
+            let span = CharSpan::of(text, quantity.span);
             Some(QuantityMention {
                 quantity,
                 text: span_text,
@@ -164,7 +161,7 @@ pub fn directions(text: &str, tokens: &[Token]) -> Vec<(String, Direction)> {
         .iter()
         .filter_map(|token| {
             let direction = direction_of(&token.term)?;
-            Some((text.get(token.start..token.end)?.to_owned(), direction))
+            Some((token.span.slice(text)?.to_owned(), direction))
         })
         .collect()
 }

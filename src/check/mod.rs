@@ -73,7 +73,11 @@ impl<'a> AnalysedClaim<'a> {
                 .tokens
                 .iter()
                 .filter(|token| token.negation)
-                .map(|token| claim.text[token.start..token.end].to_lowercase())
+                .map(|token| {
+                    let word = token.span.slice(&claim.text);
+                    // `tokens` are analysed from `claim.text` in `new`.
+                    word.expect("a claim token spans claim text").to_lowercase()
+                })
                 .collect(),
             quantities: self.facts.quantities.clone(),
             directions: self

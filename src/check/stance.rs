@@ -262,16 +262,16 @@ fn pair(
 fn context_terms(quantity: &Quantity, text: &str, tokens: &[Token]) -> HashSet<String> {
     let before = tokens
         .iter()
-        .filter(|t| t.end <= quantity.start)
+        .filter(|t| t.span.end <= quantity.span.start)
         .rev()
         .take(CONTEXT_TOKENS);
     let after = tokens
         .iter()
-        .filter(|t| t.start >= quantity.end)
+        .filter(|t| t.span.start >= quantity.span.end)
         .take(CONTEXT_TOKENS);
     let mut terms: HashSet<String> = before.chain(after).map(|t| t.term.clone()).collect();
     terms.extend(quantity.counts.iter().flat_map(|word| text::terms(word)));
-    debug_assert!(quantity.end <= text.len());
+    debug_assert!(quantity.span.end.0 <= text.len());
     terms
 }
 

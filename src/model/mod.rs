@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::text::quantity::{Agreement, Quantity};
+use crate::text::CharSpan;
 
 pub mod limits;
 mod reason;
@@ -306,8 +307,8 @@ pub enum Verdict {
 /// (Unicode code point offsets, end exclusive).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Highlight {
-    pub statement_span: (usize, usize),
-    pub claim_span: (usize, usize),
+    pub statement_span: CharSpan,
+    pub claim_span: CharSpan,
     pub term: String,
 }
 
@@ -333,7 +334,7 @@ pub struct QuantityMention {
     pub quantity: Quantity,
     /// The span as written, e.g. "more than half".
     pub text: String,
-    pub span: (usize, usize),
+    pub span: CharSpan,
 }
 
 /// A claim figure paired with the statement's figure about the same thing.

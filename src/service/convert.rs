@@ -6,6 +6,7 @@ use prost_types::Timestamp;
 use crate::model::{self, FieldError};
 use crate::pb;
 use crate::text::quantity::{Agreement, Bound, Unit};
+use crate::text::CharOffset;
 
 /// A proto timestamp as a UTC time; names `field` when out of range.
 pub fn time_from_proto(
@@ -141,10 +142,10 @@ fn match_to_proto(found: model::Match) -> pb::Match {
             .highlights
             .into_iter()
             .map(|highlight| pb::Highlight {
-                statement_start: offset(highlight.statement_span.0),
-                statement_end: offset(highlight.statement_span.1),
-                claim_start: offset(highlight.claim_span.0),
-                claim_end: offset(highlight.claim_span.1),
+                statement_start: offset(highlight.statement_span.start),
+                statement_end: offset(highlight.statement_span.end),
+                claim_start: offset(highlight.claim_span.start),
+                claim_end: offset(highlight.claim_span.end),
                 term: highlight.term,
             })
             .collect(),
@@ -182,8 +183,8 @@ fn quantity_to_proto(mention: &model::QuantityMention) -> pb::Quantity {
     };
     pb::Quantity {
         text: mention.text.clone(),
-        start: offset(mention.span.0),
-        end: offset(mention.span.1),
+        start: offset(mention.span.start),
+        end: offset(mention.span.end),
         value: quantity.value,
         high: quantity.high,
         unit: unit as i32,
@@ -202,8 +203,9 @@ fn agreement_to_proto(agreement: Agreement) -> pb::Agreement {
     }
 }
 
-fn offset(value: usize) -> i32 {
-    i32::try_from(value).unwrap_or(i32::MAX)
+/// A code point offset as the proto sends it (saturating at `i32::MAX`).
+fn offset(value: CharOffset) -> i32 {
+    i32::try_from(value.get()).unwrap_or(i32::MAX)
 }
 
 fn stance_to_proto(stance: model::Stance) -> pb::Stance {

@@ -7,6 +7,7 @@
 
 pub mod quantity;
 mod script;
+mod span;
 mod stopwords;
 
 use std::cell::RefCell;
@@ -18,6 +19,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
 pub use script::is_cjk;
+pub use span::{ByteOffset, ByteSpan, CharOffset, CharSpan};
 pub use stopwords::{demonym_place, is_negation, is_stop_word};
 
 static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
@@ -36,10 +38,8 @@ thread_local! {
 pub struct Token {
     /// The normalised term: case-folded, NFKC, stemmed (or a CJK bigram).
     pub term: String,
-    /// Byte offset of the first byte in the original text.
-    pub start: usize,
-    /// Byte offset one past the last byte in the original text.
-    pub end: usize,
+    /// Where the word (or bigram) is in the original text.
+    pub span: ByteSpan,
     /// True when the word is a negation ("not", "never", "no", "没有"...).
     pub negation: bool,
 }
@@ -91,8 +91,7 @@ fn push_word(word: &str, start: usize, tokens: &mut Vec<Token>) {
         }
         tokens.push(Token {
             term: cached_normalise_piece(piece),
-            start,
-            end: start + word.len(),
+            span: ByteSpan::new(start, start + word.len()),
             negation: is_negation(piece),
         });
     }
@@ -143,8 +142,7 @@ fn push_cjk_bigrams(run: &[(usize, char)], tokens: &mut Vec<Token>) {
         let (start, end, ch) = folded[0];
         tokens.push(Token {
             term: ch.to_string(),
-            start,
-            end,
+            span: ByteSpan::new(start, end),
             negation: is_negation(&ch.to_string()),
         });
         return;
@@ -154,8 +152,7 @@ fn push_cjk_bigrams(run: &[(usize, char)], tokens: &mut Vec<Token>) {
         tokens.push(Token {
             negation: is_negation(&term),
             term,
-            start: pair[0].0,
-            end: pair[1].1,
+            span: ByteSpan::new(pair[0].0, pair[1].1),
         });
     }
 }
@@ -167,12 +164,6 @@ fn fold_cjk(ch: char) -> char {
         (Some(single), None) => single,
         _ => ch,
     }
-}
-
-/// Converts a byte offset into `text` to a Unicode code point offset.
-pub fn char_offset(text: &str, byte_offset: usize) -> usize {
-    text.get(..byte_offset)
-        .map_or_else(|| text.chars().count(), |prefix| prefix.chars().count())
 }
 
 #[cfg(test)]

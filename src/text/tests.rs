@@ -51,8 +51,8 @@ fn chinese_becomes_bigrams_with_spans() {
     let tokens = analyze(text);
     let terms: Vec<&str> = tokens.iter().map(|token| token.term.as_str()).collect();
     assert_eq!(terms, ["阿里", "里云", "host", "公司"]);
-    assert_eq!(&text[tokens[0].start..tokens[0].end], "阿里");
-    assert_eq!(&text[tokens[3].start..tokens[3].end], "公司");
+    assert_eq!(tokens[0].span.slice(text), Some("阿里"));
+    assert_eq!(tokens[3].span.slice(text), Some("公司"));
 }
 
 #[test]
@@ -64,8 +64,9 @@ fn lone_cjk_character_is_a_term() {
 fn char_offsets_count_code_points() {
     let text = "阿里 cloud";
     let cloud = analyze(text).pop().unwrap();
-    assert_eq!(char_offset(text, cloud.start), 3);
-    assert_eq!(char_offset(text, cloud.end), 8);
+    let span = CharSpan::of(text, cloud.span);
+    assert_eq!(span.start.get(), 3);
+    assert_eq!(span.end.get(), 8);
 }
 
 /// 〇 stays out of `is_cjk` (see its doc): it is a term of its own and
@@ -82,13 +83,24 @@ proptest! {
     #[test]
     fn spans_are_char_boundaries_in_order(text in "\\PC{0,80}") {
         let tokens = analyze(&text);
-        let mut previous_start = 0;
+        let mut previous_start = ByteOffset(0);
         for token in &tokens {
-            prop_assert!(token.start < token.end && token.end <= text.len());
-            prop_assert!(text.is_char_boundary(token.start) && text.is_char_boundary(token.end));
-            prop_assert!(token.start >= previous_start);
+            let ByteSpan { start, end } = token.span;
+            prop_assert!(start < end && end.0 <= text.len());
+            prop_assert!(text.is_char_boundary(start.0) && text.is_char_boundary(end.0));
+            prop_assert!(start >= previous_start);
             prop_assert!(!token.term.is_empty());
-            previous_start = token.start;
+            previous_start = start;
+        }
+    }
+
+    #[test]
+    fn code_point_spans_cover_the_same_text(text in "[a-z0-9 阿里云公司😀🚀é\u{301}]{0,40}|\\PC{0,40}") {
+        for token in analyze(&text) {
+            let span = CharSpan::of(&text, token.span);
+            let (start, end) = (span.start.get(), span.end.get());
+            let by_code_points: String = text.chars().skip(start).take(end - start).collect();
+            prop_assert_eq!(Some(by_code_points.as_str()), token.span.slice(&text));
         }
     }
 

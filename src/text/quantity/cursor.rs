@@ -86,7 +86,7 @@ impl<'a> Cursor<'a> {
     /// True when the current lexeme ends exactly where the next one starts.
     pub(super) fn glued_to_next(self) -> bool {
         match (self.peek(), self.lexeme_at(1)) {
-            (Some(left), Some(right)) => left.end == right.start,
+            (Some(left), Some(right)) => left.span.end == right.span.start,
             _ => false,
         }
     }

@@ -5,7 +5,7 @@
 //! of `text::Token`.
 
 use super::types::is_year_value;
-use crate::text::is_cjk;
+use crate::text::{is_cjk, ByteSpan};
 
 /// What one lexeme is.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,10 +34,8 @@ pub(super) struct Numeral {
 pub(super) struct Lexeme {
     /// What the lexeme is.
     pub kind: LexemeKind,
-    /// Byte offset of the first byte (a char boundary).
-    pub start: usize,
-    /// Byte offset one past the last byte (a char boundary).
-    pub end: usize,
+    /// Where it is in the text (on char boundaries).
+    pub span: ByteSpan,
 }
 
 impl Lexeme {
@@ -118,8 +116,7 @@ pub(super) fn lex(text: &str) -> Vec<Lexeme> {
         };
         lexemes.push(Lexeme {
             kind,
-            start,
-            end: end_of(next),
+            span: ByteSpan::new(start, end_of(next)),
         });
         pos = next;
     }
@@ -201,8 +198,8 @@ mod tests {
     #[test]
     fn numbers_words_and_symbols_keep_their_spans() {
         let lexemes = lex("US$ 1,913.5 China's");
-        let spans: Vec<(usize, usize)> = lexemes.iter().map(|l| (l.start, l.end)).collect();
-        assert_eq!(spans, [(0, 2), (2, 3), (4, 11), (12, 19)]);
+        let spans: Vec<_> = lexemes.iter().map(|l| l.span.range()).collect();
+        assert_eq!(spans, [0..2, 2..3, 4..11, 12..19]);
         let numeral = Numeral {
             value: 1913.5,
             year_shaped: false,

@@ -38,8 +38,10 @@
 //! nothing names `mod.rs` but its tests):
 //!
 //! - `types`: [`Quantity`], [`Unit`], [`Bound`], [`Agreement`] and the
-//!   internal `Measure` / `Reading` → nothing (a leaf)
-//! - `lexer`: splits text into `Lexeme`s → `types` (and `text::is_cjk`)
+//!   internal `Measure` / `Reading` → nothing (a leaf; `text::ByteSpan`
+//!   only)
+//! - `lexer`: splits text into `Lexeme`s → `types` (and `text::is_cjk`,
+//!   `text::ByteSpan`)
 //! - `cursor`: a position in the lexemes, in place of `(tokens, at)`
 //!   pairs → `lexer`
 //! - `vocab`: English word lists → `types`
@@ -53,7 +55,8 @@
 //! - `range`: one measure or a range → `cursor`, `measure`, `types`
 //! - `counts`: what a quantity counts → `chinese`, `cursor`, `vocab`
 //! - `phrase`: bounds, year or count, the finished [`Quantity`] →
-//!   `chinese`, `counts`, `cursor`, `range`, `types`, `vocab`
+//!   `chinese`, `counts`, `cursor`, `range`, `types`, `vocab` (and
+//!   `text::ByteSpan`)
 //! - `agreement`, `render`: intervals and short forms → `types`
 //! - `mod.rs`: the public functions → `agreement`, `cursor`, `lexer`,
 //!   `phrase`, `render`, `types`

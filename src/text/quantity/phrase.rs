@@ -9,6 +9,7 @@ use super::cursor::Cursor;
 use super::range::{shape_at, Shape};
 use super::types::{Bound, Marker, Measure, Quantity, Unit};
 use super::vocab;
+use crate::text::ByteSpan;
 
 /// A bound phrase and the index after it.
 #[derive(Clone, Copy)]
@@ -59,8 +60,14 @@ pub(super) fn quantity_at(start: Cursor<'_>) -> Option<(Quantity, Cursor<'_>)> {
     let (value, high) = values(&shape, is_year);
     let finite = value.is_finite() && high.is_none_or(f64::is_finite);
     let quantity = Quantity {
-        start: start.peek()?.start,
-        end: at(next).previous()?.end,
+        // Not `ByteSpan::new`: `extract` drops an empty phrase, whose span
+        // would run backwards.
+        // A literal, not `ByteSpan::new`, so this path asserts nothing new:
+        // it is built before `extract` checks that the phrase moved on.
+        span: ByteSpan {
+            start: start.peek()?.span.start,
+            end: at(next).previous()?.span.end,
+        },
         value,
         high,
         unit: unit_of(&shape.low, is_year),

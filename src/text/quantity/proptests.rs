@@ -4,6 +4,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::text::{ByteOffset, ByteSpan};
 
 /// Pieces that exercise the parser's corners when glued together.
 const PIECES: &[&str] = &[
@@ -120,15 +121,16 @@ fn mixed_text() -> impl Strategy<Value = String> {
 
 /// Spans in order, non-overlapping, on char boundaries; values finite.
 fn assert_well_formed(text: &str) {
-    let mut previous_end = 0;
+    let mut previous_end = ByteOffset(0);
     for quantity in extract(text) {
-        assert!(quantity.start < quantity.end, "empty span in {text:?}");
-        assert!(quantity.start >= previous_end, "overlap in {text:?}");
-        assert!(text.is_char_boundary(quantity.start) && text.is_char_boundary(quantity.end));
-        assert!(quantity.end <= text.len());
+        let ByteSpan { start, end } = quantity.span;
+        assert!(start < end, "empty span in {text:?}");
+        assert!(start >= previous_end, "overlap in {text:?}");
+        assert!(text.is_char_boundary(start.0) && text.is_char_boundary(end.0));
+        assert!(end.0 <= text.len());
         assert!(quantity.value.is_finite() && quantity.high.is_none_or(f64::is_finite));
         assert!(quantity.counts.len() <= 3);
-        previous_end = quantity.end;
+        previous_end = end;
         let _ = format(&quantity);
     }
 }
@@ -190,8 +192,7 @@ fn any_bound() -> impl Strategy<Value = Bound> {
 fn expressible_quantity() -> impl Strategy<Value = Quantity> {
     (any_unit(), any_bound(), any::<bool>()).prop_flat_map(|(unit, bound, ranged)| {
         (value_of(&unit), value_of(&unit)).prop_map(move |(value, other)| Quantity {
-            start: 0,
-            end: 0,
+            span: ByteSpan::default(),
             value: if ranged { value.min(other) } else { value },
             high: ranged.then_some(value.max(other)),
             unit: unit.clone(),

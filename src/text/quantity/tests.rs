@@ -40,8 +40,7 @@ fn assert_value(text: &str, unit: Unit, value: f64) {
 
 /// The text a quantity's span covers.
 fn span<'a>(text: &'a str, quantity: &Quantity) -> &'a str {
-    text.get(quantity.start..quantity.end)
-        .expect("span on char boundaries")
+    quantity.span.slice(text).expect("span on char boundaries")
 }
 
 /// US dollars, the most common currency in the tests.

@@ -2,9 +2,11 @@
 //! value types ([`Quantity`], [`Unit`], [`Bound`], [`Agreement`]) and the
 //! internal [`Measure`] a language reader hands to the dispatcher.
 //!
-//! A leaf: it names nothing else in `quantity`, so the lexer, the language
-//! readers, the dispatcher and the phrase parser can all depend on it
-//! without depending on each other.
+//! A leaf: it names nothing else in `quantity` (only `text::ByteSpan`), so
+//! the lexer, the language readers, the dispatcher and the phrase parser can
+//! all depend on it without depending on each other.
+
+use crate::text::ByteSpan;
 
 /// What a quantity measures.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,11 +50,9 @@ pub enum Bound {
 /// One quantity found in a text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Quantity {
-    /// Byte offset where the phrase starts, including bound and currency words
-    /// ("more than", "$"), so highlights show the whole claim. A char boundary.
-    pub start: usize,
-    /// Byte offset one past the end of the phrase. A char boundary.
-    pub end: usize,
+    /// Where the phrase is, including bound and currency words ("more
+    /// than", "$"), so highlights show the whole claim. On char boundaries.
+    pub span: ByteSpan,
     /// Normalised value (see [`Unit`]); the low end for ranges.
     pub value: f64,
     /// The high end of a range ("between 40 and 50 percent", "40-50%"), else None.
