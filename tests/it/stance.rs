@@ -2,8 +2,6 @@
 //! same check path the server runs: the expected statement must come first,
 //! and stance and verdict must be right for at least 90% of cases.
 
-mod common;
-
 use factdesk::eval::stance::{evaluate, read_cases, render};
 
 use factdesk::store::Store;
@@ -11,7 +9,7 @@ use factdesk::Library;
 
 #[test]
 fn stance_dev_set_scores() {
-    let Some(data) = common::shared_data() else {
+    let Some(data) = crate::harness::shared_data() else {
         return;
     };
     let library = Library::new(Store::temporary().unwrap()).unwrap();

@@ -1,4 +1,4 @@
-//! Shared test harness: a real factdesk server on 127.0.0.1:0 over a real
+//! The test harness: a real factdesk server on 127.0.0.1:0 over a real
 //! sled database in a temporary directory, and generated clients.
 
 #![allow(dead_code)]

@@ -1,12 +1,10 @@
 //! End to end with the real `factdesk` binary and the real `grpcurl`: the
 //! README's demo commands, then SIGTERM and a clean, flushed exit.
 
-mod common;
-
 use std::process::Command;
 use std::sync::mpsc;
 
-use common::process::{spawn_server, ServerProcess};
+use crate::harness::process::{spawn_server, ServerProcess};
 
 const TSAI_CLAIM: &str = "Alibaba Cloud hosts half of China's generative AI firms";
 
@@ -147,7 +145,7 @@ fn grpcurl_outcome(grpcurl: &str, args: &[&str]) -> (bool, String) {
 fn grpcurl_over_tls_with_a_write_token() {
     let Some(grpcurl) = grpcurl() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let (ca, cert, key) = common::generated_certificates();
+    let (ca, cert, key) = crate::harness::generated_certificates();
     let path = |name: &str, pem: &str| {
         let path = dir.path().join(name);
         std::fs::write(&path, pem).unwrap();

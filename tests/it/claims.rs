@@ -1,8 +1,6 @@
 //! ClaimService, health, reflection and restarts through a real server.
 
-mod common;
-
-use common::{claim_request, violated_field, TestServer};
+use crate::harness::{claim_request, violated_field, TestServer};
 use factdesk::pb;
 use tonic::codec::CompressionEncoding;
 use tonic::Code;
@@ -230,7 +228,7 @@ async fn restart_gives_same_answers() {
         let mut statements = server.statements().await;
         statements
             .create_statement(pb::CreateStatementRequest {
-                statement: Some(common::statement(
+                statement: Some(crate::harness::statement(
                     "",
                     "Alibaba Cloud opened a data centre in Riyadh",
                 )),

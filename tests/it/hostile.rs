@@ -2,9 +2,7 @@
 //! status (and the field it names), the server stays SERVING after every
 //! row, and nothing is written by a refused call.
 
-mod common;
-
-use common::{claim_request, statement, violated_field, TestServer};
+use crate::harness::{claim_request, statement, violated_field, TestServer};
 use factdesk::pb;
 use prost_types::Timestamp;
 use tonic::Code;

@@ -1,9 +1,7 @@
 //! StatementService through a real server: create, get, list, paging,
 //! delete, import with bad records, and the error codes.
 
-mod common;
-
-use common::{statement, violated_field, TestServer};
+use crate::harness::{statement, violated_field, TestServer};
 use factdesk::pb;
 use tonic::Code;
 
@@ -100,7 +98,9 @@ async fn create_get_list_delete() {
     // Deleted statements leave check results at once.
     let mut claims = server.claims().await;
     let result = claims
-        .check_claim(common::claim_request("the river flooded twice in 2020"))
+        .check_claim(crate::harness::claim_request(
+            "the river flooded twice in 2020",
+        ))
         .await
         .unwrap()
         .into_inner();

@@ -3,12 +3,10 @@
 //! (MAP@5; one relevant statement per query, so it equals MRR@5).
 //! The devtest floor is 0.80 (plain BM25 scores about 0.82).
 
-mod common;
-
 use std::collections::HashMap;
 use std::path::Path;
 
-use common::TestServer;
+use crate::harness::TestServer;
 use factdesk::eval::tweet::claim_from_tweet;
 use factdesk::model::Statement;
 use factdesk::pb;
@@ -18,7 +16,7 @@ const DEVTEST_FLOOR: f64 = 0.80;
 
 #[tokio::test]
 async fn checkthat_map_at_5_through_the_server() {
-    let Some(data) = common::shared_data() else {
+    let Some(data) = crate::harness::shared_data() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -58,7 +56,7 @@ async fn checkthat_map_at_5_through_the_server() {
             };
             // Text only: the claimant/time signals are measured by `factdesk eval`.
             let claim = claim_from_tweet(tweet);
-            let mut request = common::claim_request(&claim.text);
+            let mut request = crate::harness::claim_request(&claim.text);
             request.min_score = Some(0.0);
             let response = claims.check_claim(request).await.unwrap().into_inner();
             let rank = response

@@ -1,15 +1,13 @@
 //! Semantic re-ranking through a real server: a paraphrase with few shared
 //! words finds the statement it restates, and embeddings survive a restart.
 
-mod common;
-
-use common::{claim_request, TestServer};
+use crate::harness::{claim_request, TestServer};
 
 const PARAPHRASE: &str = "Alibaba's cloud arm is home to 50% of Chinese generative-AI start-ups";
 
 #[tokio::test]
 async fn paraphrase_finds_tsai_with_embeddings() {
-    let Some(embedder) = common::embedding_model() else {
+    let Some(embedder) = crate::harness::embedding_model() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

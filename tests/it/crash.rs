@@ -5,13 +5,11 @@
 //! results agree with the stored statements. `FACTDESK_CRASH_RUNS` (default
 //! 20) and `FACTDESK_CRASH_SEED` change the runs.
 
-mod common;
-
 use std::collections::HashMap;
 use std::time::Duration;
 
-use common::process::{spawn_server, ServerProcess};
-use common::{claim_request, statement, with_token};
+use crate::harness::process::{spawn_server, ServerProcess};
+use crate::harness::{claim_request, statement, with_token};
 use factdesk::pb;
 use factdesk::pb::claim_service_client::ClaimServiceClient;
 use factdesk::pb::statement_service_client::StatementServiceClient;

@@ -1,10 +1,8 @@
 //! Tokens, TLS, load shedding and deadlines through a real server.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{claim_request, generated_certificates, statement, with_token, TestServer};
+use crate::harness::{claim_request, generated_certificates, statement, with_token, TestServer};
 use factdesk::auth::{AccessPolicy, Token};
 use factdesk::pb;
 use factdesk::pb::claim_service_client::ClaimServiceClient;
