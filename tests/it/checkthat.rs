@@ -6,11 +6,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::harness::TestServer;
+use crate::harness::{proto_statement, TestServer};
 use factdesk::eval::tweet::claim_from_tweet;
-use factdesk::model::Statement;
 use factdesk::pb;
-use factdesk::service::statement_to_proto;
 
 const DEVTEST_FLOOR: f64 = 0.80;
 
@@ -20,7 +18,7 @@ async fn checkthat_map_at_5_through_the_server() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::builder(dir.path()).start().await;
     let mut statements = server.statements().await;
     let started = std::time::Instant::now();
     let mut total_created = 0;
@@ -87,7 +85,7 @@ fn read_batches(path: &Path, size: usize) -> Vec<pb::ImportStatementsRequest> {
     let parsed: Vec<pb::Statement> = content
         .lines()
         .filter(|line| !line.trim().is_empty())
-        .map(|line| statement_to_proto(Statement::from_json_line(line).unwrap()))
+        .map(proto_statement)
         .collect();
     parsed
         .chunks(size)

@@ -308,7 +308,7 @@ fn table() -> Vec<Row> {
 #[tokio::test]
 async fn hostile_requests_get_precise_statuses_and_the_server_keeps_serving() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start_demo(dir.path()).await;
+    let server = TestServer::builder(dir.path()).demo().start().await;
     let channel = server.channel().await;
     let mut claims = factdesk::pb::claim_service_client::ClaimServiceClient::new(channel.clone())
         .max_decoding_message_size(64 << 20);

@@ -11,7 +11,11 @@ async fn paraphrase_finds_tsai_with_embeddings() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start_demo_with(dir.path(), Some(embedder.clone())).await;
+    let server = TestServer::builder(dir.path())
+        .demo()
+        .embedder(embedder.clone())
+        .start()
+        .await;
     let mut claims = server.claims().await;
     let response = claims
         .check_claim(claim_request(PARAPHRASE))
@@ -33,7 +37,11 @@ async fn paraphrase_finds_tsai_with_embeddings() {
     server.stop().await;
 
     // Vectors were stored with the statements: a restart gives the same answer.
-    let server = TestServer::start_demo_with(dir.path(), Some(embedder)).await;
+    let server = TestServer::builder(dir.path())
+        .demo()
+        .embedder(embedder)
+        .start()
+        .await;
     let mut claims = server.claims().await;
     let again = claims
         .check_claim(claim_request(PARAPHRASE))

@@ -4,22 +4,23 @@
 
 use factdesk::eval::stance::{evaluate, read_cases, render};
 
-use factdesk::store::Store;
-use factdesk::Library;
+use crate::harness::{default_check_options, import_file, temporary_library};
 
 #[test]
 fn stance_dev_set_scores() {
     let Some(data) = crate::harness::shared_data() else {
         return;
     };
-    let library = Library::new(Store::temporary().unwrap()).unwrap();
+    let library = temporary_library();
     for file in ["snopes-statements.jsonl", "politifact-statements.jsonl"] {
-        let summary =
-            factdesk::cli::import_file(&library, &data.join(file), &mut std::io::sink()).unwrap();
-        assert_eq!(summary.rejected, 0);
+        assert_eq!(
+            import_file(&library, &data.join(file)),
+            0,
+            "{file}: rejected lines"
+        );
     }
     let cases = read_cases(&data.join("stance-dev.jsonl")).unwrap();
-    let options = factdesk::service::default_check_options();
+    let options = default_check_options();
     let report = evaluate(&library, &cases, &options).unwrap();
     println!("{}", render(&report));
     assert_eq!(

@@ -8,7 +8,7 @@ use tonic::Code;
 #[tokio::test]
 async fn create_get_list_delete() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::builder(dir.path()).start().await;
     let mut client = server.statements().await;
 
     let mut with_speaker = statement("", "The river flooded twice in 2020.");
@@ -114,7 +114,7 @@ async fn create_get_list_delete() {
 #[tokio::test]
 async fn create_is_idempotent_and_conflicts_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::builder(dir.path()).start().await;
     let mut client = server.statements().await;
     let request = |text: &str| pb::CreateStatementRequest {
         statement: Some(statement("", text)),
@@ -139,7 +139,7 @@ async fn create_is_idempotent_and_conflicts_are_refused() {
 #[tokio::test]
 async fn paging_walks_every_statement_once() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::builder(dir.path()).start().await;
     let mut client = server.statements().await;
     let batch: Vec<pb::Statement> = (0..23)
         .map(|i| statement(&format!("s-{i:02}"), &format!("statement number {i}")))
@@ -201,7 +201,7 @@ async fn token_for_first_page(
 #[tokio::test]
 async fn import_stores_good_records_and_reports_bad_ones() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::builder(dir.path()).start().await;
     let mut client = server.statements().await;
     let mut bad_time = statement("bad-time", "has a bad timestamp");
     bad_time.attribution = Some(pb::Attribution {
@@ -253,7 +253,7 @@ async fn import_stores_good_records_and_reports_bad_ones() {
 #[tokio::test]
 async fn bad_requests_name_the_field() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::builder(dir.path()).start().await;
     let mut client = server.statements().await;
     let cases: Vec<(pb::CreateStatementRequest, &str)> = vec![
         (pb::CreateStatementRequest::default(), "statement"),

@@ -1,9 +1,9 @@
 //! The test harness: a real factdesk server on 127.0.0.1:0 over a real
 //! sled database in a temporary directory, and generated clients.
 
-#![allow(dead_code)]
-
+mod api;
 pub mod process;
+mod requests;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -12,12 +12,14 @@ use std::sync::Arc;
 use factdesk::embed::Embedder;
 use factdesk::pb::claim_service_client::ClaimServiceClient;
 use factdesk::pb::statement_service_client::StatementServiceClient;
-use factdesk::server::{self, ServerOptions};
-use factdesk::store::Store;
+use factdesk::server::ServerOptions;
 use factdesk::Library;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tonic::transport::Channel;
+
+pub use api::{default_check_options, import_file, proto_statement, temporary_library};
+pub use requests::{claim_request, generated_certificates, statement, violated_field, with_token};
 
 /// A running server; stop it with [`TestServer::stop`].
 pub struct TestServer {
@@ -26,33 +28,61 @@ pub struct TestServer {
     task: Option<JoinHandle<()>>,
 }
 
+/// What a [`TestServer`] starts with, beyond the database directory.
+pub struct Builder {
+    db_dir: PathBuf,
+    /// Import the demo library before serving (unchanged statements stay).
+    demo: bool,
+    /// Sentence embeddings for semantic re-ranking; lexical only without.
+    embedder: Option<Arc<Embedder>>,
+    /// Tokens, TLS and limits; the defaults leave access open.
+    options: ServerOptions,
+}
+
+impl Builder {
+    /// Imports the demo library first.
+    pub fn demo(mut self) -> Builder {
+        self.demo = true;
+        self
+    }
+
+    /// Re-ranks with `embedder` (statement vectors are stored on import).
+    pub fn embedder(mut self, embedder: Arc<Embedder>) -> Builder {
+        self.embedder = Some(embedder);
+        self
+    }
+
+    /// Serves with `options` instead of the defaults.
+    pub fn options(mut self, options: ServerOptions) -> Builder {
+        self.options = options;
+        self
+    }
+
+    /// Opens the database, imports the demo if asked, and starts serving.
+    pub async fn start(self) -> TestServer {
+        let library = api::open_library(&self.db_dir, self.embedder);
+        if self.demo {
+            let report = factdesk::demo::import(&library).expect("demo import");
+            assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+        }
+        TestServer::over(library, self.options).await
+    }
+}
+
 impl TestServer {
-    /// Starts a server over the database in `db_dir`.
-    pub async fn start(db_dir: &Path) -> TestServer {
-        let store = Store::open(db_dir).expect("open store");
-        TestServer::start_with(Library::new(store).expect("build library")).await
+    /// A server over the database in `db_dir`, lexical, with default
+    /// options, unless the [`Builder`] is told otherwise.
+    pub fn builder(db_dir: &Path) -> Builder {
+        Builder {
+            db_dir: db_dir.to_owned(),
+            demo: false,
+            embedder: None,
+            options: ServerOptions::default(),
+        }
     }
 
-    /// Starts a server over the database in `db_dir`, with the demo library.
-    pub async fn start_demo(db_dir: &Path) -> TestServer {
-        TestServer::start_demo_with(db_dir, None).await
-    }
-
-    /// Like [`TestServer::start_demo`], with sentence embeddings when given.
-    pub async fn start_demo_with(db_dir: &Path, embedder: Option<Arc<Embedder>>) -> TestServer {
-        let store = Store::open(db_dir).expect("open store");
-        let library = Library::with_embedder(store, embedder).expect("build library");
-        let report = factdesk::demo::import(&library).expect("demo import");
-        assert!(report.rejected.is_empty());
-        TestServer::start_with(library).await
-    }
-
-    async fn start_with(library: Library) -> TestServer {
-        TestServer::start_with_options(library, ServerOptions::default()).await
-    }
-
-    /// Starts a server over `library` with `options` (tokens, TLS, limits).
-    pub async fn start_with_options(library: Library, options: ServerOptions) -> TestServer {
+    /// Serves `library` (built by the caller) with `options`.
+    pub async fn over(library: Library, options: ServerOptions) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let (shutdown, stopped) = oneshot::channel::<()>();
@@ -60,24 +90,13 @@ impl TestServer {
             let signal = async {
                 let _ = stopped.await;
             };
-            server::run(listener, Arc::new(library), options, signal)
-                .await
-                .expect("server runs");
+            api::serve(listener, library, options, signal).await;
         });
         TestServer {
             address,
             shutdown: Some(shutdown),
             task: Some(task),
         }
-    }
-
-    /// Starts a server with the demo library and `options`.
-    pub async fn start_demo_options(db_dir: &Path, options: ServerOptions) -> TestServer {
-        let store = Store::open(db_dir).expect("open store");
-        let library = Library::new(store).expect("build library");
-        let report = factdesk::demo::import(&library).expect("demo import");
-        assert!(report.rejected.is_empty());
-        TestServer::start_with_options(library, options).await
     }
 
     /// True while the health service reports SERVING for every service.
@@ -168,60 +187,4 @@ pub fn embedding_model() -> Option<Arc<Embedder>> {
             None
         }
     }
-}
-
-/// A claim request for `text` with default options.
-pub fn claim_request(text: &str) -> factdesk::pb::CheckClaimRequest {
-    factdesk::pb::CheckClaimRequest {
-        claim: Some(factdesk::pb::Claim {
-            text: text.to_owned(),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
-}
-
-/// A statement with an id and text.
-pub fn statement(id: &str, text: &str) -> factdesk::pb::Statement {
-    factdesk::pb::Statement {
-        id: id.to_owned(),
-        text: text.to_owned(),
-        ..Default::default()
-    }
-}
-
-/// The field named in a status's google.rpc.BadRequest details.
-pub fn violated_field(status: &tonic::Status) -> String {
-    use tonic_types::StatusExt;
-    let details = status.get_error_details();
-    let bad_request = details.bad_request().expect("BadRequest details");
-    bad_request.field_violations[0].field.clone()
-}
-
-/// `request` with `authorization: Bearer <token>`.
-pub fn with_token<T>(request: T, token: &str) -> tonic::Request<T> {
-    let mut request = tonic::Request::new(request);
-    request.metadata_mut().insert(
-        "authorization",
-        format!("Bearer {token}").parse().expect("ASCII token"),
-    );
-    request
-}
-
-/// A CA and a `localhost`/127.0.0.1 server certificate it signed, as PEM:
-/// (CA certificate, server certificate, server key).
-pub fn generated_certificates() -> (String, String, String) {
-    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca_key = KeyPair::generate().unwrap();
-    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_params, ca_key);
-    let names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
-    let server_key = KeyPair::generate().unwrap();
-    let server_cert = CertificateParams::new(names)
-        .unwrap()
-        .signed_by(&server_key, &issuer)
-        .unwrap();
-    (ca_cert.pem(), server_cert.pem(), server_key.serialize_pem())
 }
