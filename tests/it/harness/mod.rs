@@ -2,6 +2,7 @@
 //! sled database in a temporary directory, and generated clients.
 
 mod api;
+mod inputs;
 pub mod process;
 mod requests;
 
@@ -19,6 +20,7 @@ use tokio::task::JoinHandle;
 use tonic::transport::Channel;
 
 pub use api::{default_check_options, import_file, proto_statement, temporary_library};
+pub use inputs::{embedding_model, grpcurl, shared_data};
 pub use requests::{claim_request, generated_certificates, statement, violated_field, with_token};
 
 /// A running server; stop it with [`TestServer::stop`].
@@ -149,42 +151,6 @@ impl TestServer {
         }
         if let Some(task) = self.task.take() {
             task.await.expect("server task");
-        }
-    }
-}
-
-/// `../shared/data` beside the repository, if present. When absent: panics
-/// under CI (`CI` set), otherwise prints a notice and returns `None`.
-pub fn shared_data() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if dir.join("snopes-statements.jsonl").exists() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI is set but the evaluation data is missing at {}",
-        dir.display()
-    );
-    eprintln!("skipping: evaluation data not found at {}", dir.display());
-    None
-}
-
-/// The embedding model named by `FACTDESK_EMBEDDING_MODEL`. When absent:
-/// panics under CI, otherwise prints a notice and returns `None`.
-pub fn embedding_model() -> Option<Arc<Embedder>> {
-    let dir = std::env::var_os("FACTDESK_EMBEDDING_MODEL").map(PathBuf::from);
-    match dir {
-        Some(dir) if dir.join("model.safetensors").exists() => Some(Arc::new(
-            Embedder::load(&dir).expect("load embedding model"),
-        )),
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI is set but FACTDESK_EMBEDDING_MODEL does not name a model folder \
-                 (run scripts/fetch-model.sh)"
-            );
-            eprintln!("skipping: FACTDESK_EMBEDDING_MODEL not set (see scripts/fetch-model.sh)");
-            None
         }
     }
 }
