@@ -365,4 +365,6 @@ fn saturate(tf: [u16; FIELDS], lengths: [u32; FIELDS], average: &[f32; FIELDS]) 
 }
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;

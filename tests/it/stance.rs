@@ -2,23 +2,22 @@
 //! same check path the server runs: the expected statement must come first,
 //! and stance and verdict must be right for at least 90% of cases.
 
-mod common;
-
 use factdesk::eval::stance::{evaluate, read_cases, render};
 
-use factdesk::store::Store;
-use factdesk::Library;
+use crate::harness::{import_file, temporary_library};
 
 #[test]
 fn stance_dev_set_scores() {
-    let Some(data) = common::shared_data() else {
+    let Some(data) = crate::harness::shared_data() else {
         return;
     };
-    let library = Library::new(Store::temporary().unwrap()).unwrap();
+    let library = temporary_library();
     for file in ["snopes-statements.jsonl", "politifact-statements.jsonl"] {
-        let summary =
-            factdesk::cli::import_file(&library, &data.join(file), &mut std::io::sink()).unwrap();
-        assert_eq!(summary.rejected, 0);
+        assert_eq!(
+            import_file(&library, &data.join(file)),
+            0,
+            "{file}: rejected lines"
+        );
     }
     let cases = read_cases(&data.join("stance-dev.jsonl")).unwrap();
     let options = factdesk::model::CheckOptions::default();

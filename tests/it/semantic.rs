@@ -1,19 +1,21 @@
 //! Semantic re-ranking through a real server: a paraphrase with few shared
 //! words finds the statement it restates, and embeddings survive a restart.
 
-mod common;
-
-use common::{claim_request, TestServer};
+use crate::harness::{claim_request, TestServer};
 
 const PARAPHRASE: &str = "Alibaba's cloud arm is home to 50% of Chinese generative-AI start-ups";
 
 #[tokio::test]
 async fn paraphrase_finds_tsai_with_embeddings() {
-    let Some(embedder) = common::embedding_model() else {
+    let Some(embedder) = crate::harness::embedding_model() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start_demo_with(dir.path(), Some(embedder.clone())).await;
+    let server = TestServer::builder(dir.path())
+        .demo()
+        .embedder(embedder.clone())
+        .start()
+        .await;
     let mut claims = server.claims().await;
     let response = claims
         .check_claim(claim_request(PARAPHRASE))
@@ -35,7 +37,11 @@ async fn paraphrase_finds_tsai_with_embeddings() {
     server.stop().await;
 
     // Vectors were stored with the statements: a restart gives the same answer.
-    let server = TestServer::start_demo_with(dir.path(), Some(embedder)).await;
+    let server = TestServer::builder(dir.path())
+        .demo()
+        .embedder(embedder)
+        .start()
+        .await;
     let mut claims = server.claims().await;
     let again = claims
         .check_claim(claim_request(PARAPHRASE))

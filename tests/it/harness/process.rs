@@ -1,4 +1,6 @@
-//! The real `factdesk` binary as a child process on an ephemeral port.
+//! The real `factdesk` binary as a child process, with an environment the
+//! test spells out: the tests share one process, so nothing is passed by
+//! setting variables on it, and nothing leaks in from the shell or CI.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -15,20 +17,30 @@ impl Drop for ServerProcess {
     }
 }
 
+/// `factdesk <args>` without any inherited `FACTDESK_*` variable (CI exports
+/// the embedding model; a shell may hold a token or a database), logging at
+/// `info`. Callers add the variables they mean to pass.
+pub fn factdesk_command(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_factdesk"));
+    command.args(args);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("FACTDESK_") {
+            command.env_remove(name);
+        }
+    }
+    command.env("FACTDESK_LOG", "info");
+    command
+}
+
 /// Runs `factdesk <args>` (which must include `--listen 127.0.0.1:0`) with
-/// `envs` and without `FACTDESK_EMBEDDING_MODEL`; returns the process, its address once it logs `serving`, and a
-/// channel carrying the rest of its log lines.
+/// only `envs` set; returns the process, its address once it logs
+/// `serving`, and a channel carrying the rest of its log lines.
 pub fn spawn_server(
     args: &[&str],
     envs: &[(&str, &str)],
 ) -> (ServerProcess, String, mpsc::Receiver<String>) {
-    let child = Command::new(env!("CARGO_BIN_EXE_factdesk"))
-        .args(args)
-        // Lexical unless a test asks for the model (CI exports it for the
-        // semantic tests; embedding every import would slow these down).
-        .env_remove("FACTDESK_EMBEDDING_MODEL")
+    let child = factdesk_command(args)
         .envs(envs.iter().copied())
-        .env("FACTDESK_LOG", "info")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -47,9 +59,14 @@ pub fn spawn_server(
         let line = lines
             .recv_timeout(Duration::from_secs(120))
             .expect("server logs 'serving' within two minutes");
-        if let Some(rest) = line.split("address=").nth(1) {
-            let address = rest.split_whitespace().next().unwrap().to_owned();
+        if let Some(address) = serving_address(&line) {
             return (server, address, lines);
         }
     }
+}
+
+/// The address in the server's `serving` log line.
+pub fn serving_address(line: &str) -> Option<String> {
+    let rest = line.split("address=").nth(1)?;
+    Some(rest.split_whitespace().next()?.to_owned())
 }

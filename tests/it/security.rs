@@ -1,10 +1,8 @@
 //! Tokens, TLS, load shedding and deadlines through a real server.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{claim_request, generated_certificates, statement, with_token, TestServer};
+use crate::harness::{claim_request, generated_certificates, statement, with_token, TestServer};
 use factdesk::auth::{AccessPolicy, Token};
 use factdesk::pb;
 use factdesk::pb::claim_service_client::ClaimServiceClient;
@@ -49,7 +47,11 @@ async fn writes_need_the_write_token_and_reads_stay_open() {
         access: policy(false),
         ..ServerOptions::default()
     };
-    let server = TestServer::start_demo_options(dir.path(), options).await;
+    let server = TestServer::builder(dir.path())
+        .demo()
+        .options(options)
+        .start()
+        .await;
     let mut statements = server.statements().await;
     let mut claims = server.claims().await;
 
@@ -121,7 +123,11 @@ async fn a_read_token_guards_reads_and_cannot_write() {
         access: policy(true),
         ..ServerOptions::default()
     };
-    let server = TestServer::start_demo_options(dir.path(), options).await;
+    let server = TestServer::builder(dir.path())
+        .demo()
+        .options(options)
+        .start()
+        .await;
     let mut statements = server.statements().await;
     let mut claims = server.claims().await;
 
@@ -174,7 +180,11 @@ async fn tls_end_to_end_with_a_generated_certificate() {
         tls: Some(Identity::from_pem(cert, key)),
         ..ServerOptions::default()
     };
-    let server = TestServer::start_demo_options(dir.path(), options).await;
+    let server = TestServer::builder(dir.path())
+        .demo()
+        .options(options)
+        .start()
+        .await;
     let tls = ClientTlsConfig::new()
         .ca_certificate(Certificate::from_pem(&ca))
         .domain_name("localhost");
@@ -218,7 +228,11 @@ async fn excess_calls_are_shed_and_stalled_calls_end_at_the_deadline() {
         request_timeout: Duration::from_millis(800),
         ..ServerOptions::default()
     };
-    let server = TestServer::start_demo_options(dir.path(), options).await;
+    let server = TestServer::builder(dir.path())
+        .demo()
+        .options(options)
+        .start()
+        .await;
     let mut statements = server.statements().await;
     let mut claims = server.claims().await;
 
@@ -279,7 +293,11 @@ async fn the_server_ends_a_call_at_the_clients_deadline() {
         max_in_flight: 1,
         ..ServerOptions::default()
     };
-    let server = TestServer::start_demo_options(dir.path(), options).await;
+    let server = TestServer::builder(dir.path())
+        .demo()
+        .options(options)
+        .start()
+        .await;
     let tcp = tokio::net::TcpStream::connect(server.address)
         .await
         .unwrap();

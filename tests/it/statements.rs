@@ -1,16 +1,14 @@
 //! StatementService through a real server: create, get, list, paging,
 //! delete, import with bad records, and the error codes.
 
-mod common;
-
-use common::{statement, violated_field, TestServer};
+use crate::harness::{statement, violated_field, TestServer};
 use factdesk::pb;
 use tonic::Code;
 
 #[tokio::test]
 async fn create_get_list_delete() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::builder(dir.path()).start().await;
     let mut client = server.statements().await;
 
     let mut with_speaker = statement("", "The river flooded twice in 2020.");
@@ -100,7 +98,9 @@ async fn create_get_list_delete() {
     // Deleted statements leave check results at once.
     let mut claims = server.claims().await;
     let result = claims
-        .check_claim(common::claim_request("the river flooded twice in 2020"))
+        .check_claim(crate::harness::claim_request(
+            "the river flooded twice in 2020",
+        ))
         .await
         .unwrap()
         .into_inner();
@@ -114,7 +114,7 @@ async fn create_get_list_delete() {
 #[tokio::test]
 async fn create_is_idempotent_and_conflicts_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::builder(dir.path()).start().await;
     let mut client = server.statements().await;
     let request = |text: &str| pb::CreateStatementRequest {
         statement: Some(statement("", text)),
@@ -139,7 +139,7 @@ async fn create_is_idempotent_and_conflicts_are_refused() {
 #[tokio::test]
 async fn paging_walks_every_statement_once() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::builder(dir.path()).start().await;
     let mut client = server.statements().await;
     let batch: Vec<pb::Statement> = (0..23)
         .map(|i| statement(&format!("s-{i:02}"), &format!("statement number {i}")))
@@ -201,7 +201,7 @@ async fn token_for_first_page(
 #[tokio::test]
 async fn import_stores_good_records_and_reports_bad_ones() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::builder(dir.path()).start().await;
     let mut client = server.statements().await;
     let mut bad_time = statement("bad-time", "has a bad timestamp");
     bad_time.attribution = Some(pb::Attribution {
@@ -253,7 +253,7 @@ async fn import_stores_good_records_and_reports_bad_ones() {
 #[tokio::test]
 async fn bad_requests_name_the_field() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::builder(dir.path()).start().await;
     let mut client = server.statements().await;
     let cases: Vec<(pb::CreateStatementRequest, &str)> = vec![
         (pb::CreateStatementRequest::default(), "statement"),

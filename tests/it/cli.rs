@@ -1,14 +1,14 @@
 //! The offline `import` and `export` commands of the real binary.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
+use crate::harness::process::factdesk_command;
+
+/// Runs `factdesk <args>` to completion (no embedding model: these tests
+/// are about the store).
 fn factdesk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_factdesk"))
-        .args(args)
+    factdesk_command(args)
         .env("FACTDESK_LOG", "warn")
-        // These tests are about the store; embedding thousands of
-        // statements would only slow them down.
-        .env_remove("FACTDESK_EMBEDDING_MODEL")
         .output()
         .expect("run factdesk")
 }
@@ -103,8 +103,7 @@ fn env_variable_sets_the_database() {
     let input = dir.path().join("one.jsonl");
     std::fs::write(&input, "{\"id\":\"x\",\"text\":\"hello\"}\n").unwrap();
     let db = dir.path().join("db");
-    let status = Command::new(env!("CARGO_BIN_EXE_factdesk"))
-        .args(["import", input.to_str().unwrap()])
+    let status = factdesk_command(&["import", input.to_str().unwrap()])
         .env("FACTDESK_DB", &db)
         .output()
         .unwrap();
@@ -132,17 +131,10 @@ fn newer_schema_fails_with_clear_message_and_exit_code() {
 /// Runs `serve` on `db` and waits (at most a minute) for it to give up;
 /// returns the exit code and stderr.
 fn serve_exit(db: &std::path::Path) -> (Option<i32>, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_factdesk"))
-        .args([
-            "serve",
-            "--insecure-open-writes",
-            "--listen",
-            "127.0.0.1:0",
-            "--db",
-        ])
+    let args = ["serve", "--insecure-open-writes", "--listen", "127.0.0.1:0"];
+    let mut child = factdesk_command(&args)
+        .arg("--db")
         .arg(db)
-        .env("FACTDESK_LOG", "info")
-        .env_remove("FACTDESK_EMBEDDING_MODEL")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -275,11 +267,9 @@ fn damaged_databases_are_refused_with_exit_code_3() {
 #[test]
 fn serve_refuses_to_start_without_a_write_token() {
     let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_factdesk"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+    let args = ["serve", "--listen", "127.0.0.1:0", "--db"];
+    let output = factdesk_command(&args)
         .arg(dir.path().join("db"))
-        .env_remove("FACTDESK_WRITE_TOKEN")
-        .env_remove("FACTDESK_WRITE_TOKEN_FILE")
         .env("FACTDESK_LOG", "warn")
         .output()
         .unwrap();
@@ -288,8 +278,7 @@ fn serve_refuses_to_start_without_a_write_token() {
     assert!(stderr.contains("--insecure-open-writes"), "{stderr}");
     assert!(!dir.path().join("db").exists(), "no database was created");
 
-    let output = Command::new(env!("CARGO_BIN_EXE_factdesk"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+    let output = factdesk_command(&args)
         .arg(dir.path().join("db"))
         .env("FACTDESK_WRITE_TOKEN", "too-short")
         .output()

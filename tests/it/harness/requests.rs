@@ -1,0 +1,60 @@
+//! Requests, metadata and certificates the tests send, and what they read
+//! back from a refusal.
+
+use factdesk::pb;
+
+/// A claim request for `text` with default options.
+pub fn claim_request(text: &str) -> pb::CheckClaimRequest {
+    pb::CheckClaimRequest {
+        claim: Some(pb::Claim {
+            text: text.to_owned(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// A statement with an id and text.
+pub fn statement(id: &str, text: &str) -> pb::Statement {
+    pb::Statement {
+        id: id.to_owned(),
+        text: text.to_owned(),
+        ..Default::default()
+    }
+}
+
+/// The field named in a status's google.rpc.BadRequest details.
+pub fn violated_field(status: &tonic::Status) -> String {
+    use tonic_types::StatusExt;
+    let details = status.get_error_details();
+    let bad_request = details.bad_request().expect("BadRequest details");
+    bad_request.field_violations[0].field.clone()
+}
+
+/// `request` with `authorization: Bearer <token>`.
+pub fn with_token<T>(request: T, token: &str) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(request);
+    request.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {token}").parse().expect("ASCII token"),
+    );
+    request
+}
+
+/// A CA and a `localhost`/127.0.0.1 server certificate it signed, as PEM:
+/// (CA certificate, server certificate, server key).
+pub fn generated_certificates() -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_key = KeyPair::generate().unwrap();
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
+    let server_key = KeyPair::generate().unwrap();
+    let server_cert = CertificateParams::new(names)
+        .unwrap()
+        .signed_by(&server_key, &issuer)
+        .unwrap();
+    (ca_cert.pem(), server_cert.pem(), server_key.serialize_pem())
+}

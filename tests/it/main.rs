@@ -1,0 +1,20 @@
+//! factdesk's integration tests, as one binary (one link, one process):
+//! a real server on 127.0.0.1:0 over a real sled database on disk, real
+//! clients, the real `factdesk` binary, real grpcurl and the real data.
+//!
+//! The tests run on parallel threads of this one process, so none sets
+//! process-wide state (environment variables, the working directory) or
+//! assumes a fixed port: servers listen on 127.0.0.1:0, and child processes
+//! get exactly the environment a test gives them (`harness::process`).
+
+mod checkthat;
+mod claims;
+mod cli;
+mod crash;
+mod grpcurl;
+mod harness;
+mod hostile;
+mod security;
+mod semantic;
+mod stance;
+mod statements;
