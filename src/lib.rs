@@ -22,7 +22,7 @@
 //! - [`cli`]: the command line: clap types, one module per command, the
 //!   typed error with its exit code.
 //! - [`eval`]: MAP@5 and friends on CheckThat!-style data; stance files.
-//! - [`bench`]: the load generator, server process and `grow` corpus
+//! - [`bench`](mod@bench): the load generator, server process and `grow` corpus
 //!   generator behind `factdesk bench` and `factdesk grow`.
 
 pub mod auth;

@@ -129,7 +129,7 @@ pub fn read_import(files: &[PathBuf]) -> Result<Vec<ImportStatementsRequest>, Be
 const MESSAGES_PER_CALL: usize = 20;
 
 /// Streams `requests` through ImportStatements calls of
-/// [`MESSAGES_PER_CALL`] messages, one after another; returns the
+/// `MESSAGES_PER_CALL` (20) messages, one after another; returns the
 /// statements created and the total time.
 pub async fn import(
     server: &ServerProcess,

@@ -1,5 +1,5 @@
 //! The tonic server: factdesk services plus `grpc.health.v1`, reflection
-//! (v1 and v1alpha), optional TLS, the [`guard`] (tokens, calls in flight,
+//! (v1 and v1alpha), optional TLS, the `guard` layer (tokens, calls in flight,
 //! deadlines), message-size limits, HTTP/2 keepalive, gzip, and graceful
 //! shutdown that flushes the database.
 

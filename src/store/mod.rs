@@ -10,7 +10,7 @@
 //!
 //! Every write is one sled operation or one transaction, so a statement is
 //! never half-written, and every write method returns only after
-//! [`sled::Db::flush`] has made it durable. Search structures are derived
+//! sled's `flush` has made it durable. Search structures are derived
 //! from this tree at start-up (see `index`), so nothing else needs storing.
 //! `meta`/`generation` counts durable writes, and `factdesk.generation`
 //! beside sled's files copies it, so a log that sled recovers only in part
