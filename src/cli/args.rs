@@ -198,10 +198,10 @@ pub struct ServeArgs {
     #[arg(long, env = "FACTDESK_DEMO")]
     pub demo: bool,
     /// Per-request timeout, in seconds.
-    #[arg(long, env = "FACTDESK_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    #[arg(long, env = "FACTDESK_REQUEST_TIMEOUT_SECS", default_value_t = crate::server::DEFAULT_REQUEST_TIMEOUT_SECS)]
     pub request_timeout_secs: u64,
     /// Largest gRPC message accepted or sent, in bytes.
-    #[arg(long, env = "FACTDESK_MAX_MESSAGE_BYTES", default_value_t = 16 * 1024 * 1024)]
+    #[arg(long, env = "FACTDESK_MAX_MESSAGE_BYTES", default_value_t = crate::server::DEFAULT_MAX_MESSAGE_BYTES)]
     pub max_message_bytes: usize,
     /// Most factdesk calls in flight at once; more get RESOURCE_EXHAUSTED.
     #[arg(long, env = "FACTDESK_MAX_CONCURRENT_REQUESTS", default_value_t = crate::server::DEFAULT_MAX_IN_FLIGHT, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]

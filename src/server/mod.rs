@@ -47,15 +47,20 @@ pub struct ServerOptions {
     pub ranking: RankingParams,
 }
 
-/// Default of [`ServerOptions::max_in_flight`].
+/// Default of [`ServerOptions::max_in_flight`] (`--max-concurrent-requests`).
 pub const DEFAULT_MAX_IN_FLIGHT: u32 = 64;
+/// Default of [`ServerOptions::max_message_bytes`] (`--max-message-bytes`).
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
+/// Default of [`ServerOptions::request_timeout`], in seconds
+/// (`--request-timeout-secs`).
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 
 impl Default for ServerOptions {
     /// The defaults of `factdesk serve`, with open access (for tests).
     fn default() -> Self {
         ServerOptions {
-            max_message_bytes: 16 * 1024 * 1024,
-            request_timeout: Duration::from_secs(30),
+            max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
+            request_timeout: Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECS),
             max_in_flight: DEFAULT_MAX_IN_FLIGHT as usize,
             access: AccessPolicy::open(),
             tls: None,
