@@ -23,6 +23,8 @@ pub struct ImportSummary {
     pub created: u64,
     pub unchanged: u64,
     pub rejected: u64,
+    /// Review ratings the normaliser did not know (stored as OTHER).
+    pub unrecognised_ratings: u64,
 }
 
 impl std::ops::AddAssign for ImportSummary {
@@ -30,6 +32,7 @@ impl std::ops::AddAssign for ImportSummary {
         self.created += other.created;
         self.unchanged += other.unchanged;
         self.rejected += other.rejected;
+        self.unrecognised_ratings += other.unrecognised_ratings;
     }
 }
 
@@ -47,6 +50,13 @@ pub fn run(args: ImportArgs) -> Result<(), CliError> {
             summary.unchanged,
             summary.rejected
         );
+        if summary.unrecognised_ratings > 0 {
+            eprintln!(
+                "{}: {} review ratings not recognised (kept as published, normalised to OTHER)",
+                file.display(),
+                summary.unrecognised_ratings
+            );
+        }
         total += summary;
     }
     eprintln!(
@@ -116,6 +126,7 @@ fn flush_batch(
     let report = library.import_batch(std::mem::take(batch))?;
     summary.created += report.created;
     summary.unchanged += report.unchanged;
+    summary.unrecognised_ratings += report.unrecognised_ratings;
     summary.rejected += report.rejected.len() as u64;
     for rejection in report.rejected {
         writeln!(

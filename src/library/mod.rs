@@ -47,6 +47,9 @@ pub struct ImportReport {
     pub created: u64,
     pub unchanged: u64,
     pub rejected: Vec<ImportRejection>,
+    /// Review ratings whose label the normaliser did not know (stored as
+    /// OTHER), among the accepted statements.
+    pub unrecognised_ratings: u64,
 }
 
 /// One statement an import refused.
@@ -128,7 +131,7 @@ impl Library {
     /// Stores one statement (id from `statement.id`, or assigned). Returns the
     /// stored statement and whether it was newly created.
     pub fn create(&self, statement: Statement) -> Result<(Statement, bool), Error> {
-        let statement = prepare(statement)?;
+        let (statement, _) = prepare(statement)?;
         let mut vectors = self.embed_statements(std::slice::from_ref(&statement))?;
         let vector = vectors.pop().flatten();
         match self.store.insert_new(&statement, vector.as_deref())? {
@@ -153,7 +156,8 @@ impl Library {
         for (index, statement) in batch {
             let id = statement.id.clone();
             match prepare(statement) {
-                Ok(prepared) => {
+                Ok((prepared, unrecognised)) => {
+                    report.unrecognised_ratings += unrecognised as u64;
                     accepted.push(prepared);
                     positions.push(index);
                 }
@@ -366,8 +370,11 @@ fn build_index(store: &Store) -> Result<Index, Error> {
     Ok(index)
 }
 
-/// Assigns an id when absent, validates, fills the language and create time.
-fn prepare(mut statement: Statement) -> Result<Statement, FieldError> {
+/// Assigns an id when absent, validates, fills the language and create
+/// time, and completes the reviews (a first-release `rating` becomes one;
+/// each gets its normalised rating). Also returns how many review ratings
+/// were not recognised.
+fn prepare(mut statement: Statement) -> Result<(Statement, usize), FieldError> {
     if statement.id.is_empty() {
         statement.id = uuid::Uuid::new_v4().to_string();
     }
@@ -376,6 +383,7 @@ fn prepare(mut statement: Statement) -> Result<Statement, FieldError> {
     if statement.language.is_empty() {
         statement.language = detect_language(&statement.text).to_owned();
     }
+    let unrecognised = statement.complete_reviews();
     statement.create_time = Some(Utc::now());
-    Ok(statement)
+    Ok((statement, unrecognised))
 }

@@ -7,6 +7,8 @@ pub const MAX_ID_BYTES: usize = 128;
 pub const MAX_STATEMENT_TEXT_BYTES: usize = 16 * 1024;
 /// Most topics one statement may carry.
 pub const MAX_TOPICS: usize = 64;
+/// Most fact-checkers' reviews one statement may carry.
+pub const MAX_REVIEWS: usize = 32;
 /// Longest attribution field (name, title, url, ...), topic or filter value,
 /// in bytes.
 pub const MAX_FIELD_BYTES: usize = 2048;

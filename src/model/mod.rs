@@ -11,10 +11,14 @@ use crate::text::quantity::{Agreement, Quantity};
 use crate::text::CharSpan;
 
 pub mod limits;
+pub mod rating;
 mod reason;
+mod review;
 mod validate;
 
+pub use rating::NormalizedRating;
 pub use reason::StanceReason;
+pub use review::Review;
 pub use validate::{check_len, validate_claim, validate_id, validate_statement, FieldError};
 
 /// Something someone said or published, with who, where and when.
@@ -46,6 +50,10 @@ pub struct Statement {
         alias = "create_time"
     )]
     pub create_time: Option<DateTime<Utc>>,
+    /// Fact-checkers' reviews of the statement as a claim; empty for a
+    /// statement on record that nobody rated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reviews: Vec<Review>,
 }
 
 /// Who said a statement, where it was published and when.
@@ -160,6 +168,23 @@ impl Statement {
             ..statement.clone()
         };
         strip(self) == strip(other)
+    }
+
+    /// Reads a first-release `rating` as one review when there are no
+    /// reviews, and normalises every review's rating. Returns how many
+    /// ratings were not recognised (normalised to OTHER).
+    pub fn complete_reviews(&mut self) -> usize {
+        if self.reviews.is_empty() {
+            if let Some(rating) = &self.rating {
+                if !rating.textual_rating.is_empty() || !rating.reviewer.is_empty() {
+                    self.reviews.push(Review::from_rating(rating));
+                }
+            }
+        }
+        self.reviews
+            .iter_mut()
+            .map(|review| usize::from(!review.normalize()))
+            .sum()
     }
 
     /// Parses one import line (the proto3 JSON form of a statement).

@@ -2,10 +2,10 @@
 //! field-naming error it returns.
 
 use super::limits::{
-    MAX_CLAIM_CHARS, MAX_FIELD_BYTES, MAX_ID_BYTES, MAX_LANGUAGE_BYTES, MAX_STATEMENT_TEXT_BYTES,
-    MAX_TOPICS,
+    MAX_CLAIM_CHARS, MAX_FIELD_BYTES, MAX_ID_BYTES, MAX_LANGUAGE_BYTES, MAX_REVIEWS,
+    MAX_STATEMENT_TEXT_BYTES, MAX_TOPICS,
 };
-use super::{Claim, Statement};
+use super::{Claim, Review, Statement};
 
 /// Checks a statement id: 1-128 bytes of `[A-Za-z0-9._~-]`.
 pub fn validate_id(field: &str, id: &str) -> Result<(), FieldError> {
@@ -71,6 +71,35 @@ pub fn validate_statement(statement: &Statement) -> Result<(), FieldError> {
             MAX_FIELD_BYTES,
         )?;
         check_len("rating.reviewer", &rating.reviewer, MAX_FIELD_BYTES)?;
+    }
+    if statement.reviews.len() > MAX_REVIEWS {
+        return Err(FieldError::new(
+            "reviews",
+            format!("at most {MAX_REVIEWS} reviews"),
+        ));
+    }
+    for (index, review) in statement.reviews.iter().enumerate() {
+        validate_review(review).map_err(|error| error.within(&format!("reviews[{index}]")))?;
+    }
+    Ok(())
+}
+
+/// Checks one review's fields.
+fn validate_review(review: &Review) -> Result<(), FieldError> {
+    check_len("publisher", &review.publisher, MAX_FIELD_BYTES)?;
+    check_len("author", &review.author, MAX_FIELD_BYTES)?;
+    check_len("url", &review.url, MAX_FIELD_BYTES)?;
+    check_len("textual_rating", &review.textual_rating, MAX_FIELD_BYTES)?;
+    check_len("language", &review.language, MAX_LANGUAGE_BYTES)?;
+    let numbers = [
+        ("rating_value", review.rating_value),
+        ("best_rating", review.best_rating),
+        ("worst_rating", review.worst_rating),
+    ];
+    for (field, value) in numbers {
+        if value.is_some_and(|number| !number.is_finite()) {
+            return Err(FieldError::new(field, "must be a finite number"));
+        }
     }
     Ok(())
 }

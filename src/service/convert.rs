@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use prost_types::Timestamp;
 
+use super::convert_review::{review_to_proto, reviews_from_proto};
 use crate::model::{self, FieldError};
 use crate::pb;
 use crate::text::quantity::{Agreement, Bound, Unit};
@@ -74,6 +75,7 @@ pub fn statement_from_proto(statement: pb::Statement) -> Result<model::Statement
             reviewer: rating.reviewer,
         }),
         create_time: None,
+        reviews: reviews_from_proto(statement.reviews)?,
     })
 }
 
@@ -106,6 +108,7 @@ pub fn statement_to_proto(statement: model::Statement) -> pb::Statement {
             reviewer: rating.reviewer,
         }),
         create_time: time_to_proto(statement.create_time),
+        reviews: statement.reviews.into_iter().map(review_to_proto).collect(),
     }
 }
 

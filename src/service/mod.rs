@@ -3,6 +3,7 @@
 
 mod claims;
 mod convert;
+mod convert_review;
 mod statements;
 
 use std::sync::Arc;

@@ -91,6 +91,7 @@ impl StatementService for StatementApi {
                 blocking(&self.library, move |library| library.import_batch(batch)).await?;
             response.created_count += report.created as i64;
             response.unchanged_count += report.unchanged as i64;
+            response.unrecognized_rating_count += report.unrecognised_ratings as i64;
             rejected.extend(report.rejected);
             rejected.sort_by_key(|rejection| rejection.index);
             response.rejected_count += rejected.len() as i64;

@@ -1,9 +1,11 @@
 //! The system of record: statements in an embedded sled database.
 //!
-//! Layout (schema version 1):
+//! Layout (schema version 2; version 1 is upgraded when opened, see
+//! `upgrade`):
 //! - tree `meta`: `format` = "factdesk", `schema_version` = u32 big-endian.
 //! - tree `statements`: key = statement id (UTF-8), value = the statement's
-//!   proto3 JSON form (with `createTime`).
+//!   proto3 JSON form (with `createTime`, and `reviews` with each review's
+//!   `normalizedRating`).
 //! - tree `vectors`: key = statement id, value = its sentence embedding
 //!   (f32 little-endian), written in the same transaction as the statement;
 //!   `meta`/`embedding_model` names the model that made them.
@@ -20,6 +22,7 @@ mod error;
 mod generation;
 pub mod keys;
 mod preflight;
+mod upgrade;
 
 pub use error::{EngineError, StoreError};
 
@@ -30,8 +33,11 @@ use sled::Transactional;
 
 use crate::model::Statement;
 
-/// The layout this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The layout this build reads and writes. Version 1 (statements without
+/// `reviews`) is upgraded in place when opened (see `upgrade`).
+pub const SCHEMA_VERSION: u32 = 2;
+/// The oldest layout this build can upgrade.
+const OLDEST_UPGRADABLE: u32 = 1;
 const FORMAT_MARK: &[u8] = b"factdesk";
 const META_TREE: &str = "meta";
 const STATEMENTS_TREE: &str = "statements";
@@ -97,8 +103,9 @@ impl Store {
 
     fn init(db: sled::Db, path: &Path, on_disk: bool) -> Result<Store, StoreError> {
         let meta = db.open_tree(META_TREE)?;
+        let mut found = SCHEMA_VERSION;
         match meta.get("format")? {
-            Some(mark) if mark.as_ref() == FORMAT_MARK => check_version(&meta, path)?,
+            Some(mark) if mark.as_ref() == FORMAT_MARK => found = check_version(&meta, path)?,
             Some(_) => return Err(foreign(path, "its format mark is not factdesk's")),
             None if holds_data(&db)? => {
                 return Err(foreign(path, "it holds data but no factdesk metadata"));
@@ -127,13 +134,27 @@ impl Store {
         };
         let statements = db.open_tree(STATEMENTS_TREE)?;
         let vectors = db.open_tree(VECTORS_TREE)?;
-        Ok(Store {
+        let store = Store {
             db,
             meta,
             statements,
             vectors,
             record,
-        })
+        };
+        if found < SCHEMA_VERSION {
+            let changed = upgrade::from_v1(&store.statements)?;
+            store
+                .meta
+                .insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
+            store.commit()?;
+            tracing::info!(
+                from = found,
+                to = SCHEMA_VERSION,
+                statements_changed = changed,
+                "database upgraded"
+            );
+        }
+        Ok(store)
     }
 
     /// Number of stored statements.
@@ -331,20 +352,22 @@ impl Store {
     }
 }
 
-fn check_version(meta: &sled::Tree, path: &Path) -> Result<(), StoreError> {
+/// The stored schema version, if this build can read it (directly or by
+/// upgrading).
+fn check_version(meta: &sled::Tree, path: &Path) -> Result<u32, StoreError> {
     let found = meta
         .get("schema_version")?
         .and_then(|bytes| <[u8; 4]>::try_from(bytes.as_ref()).ok())
         .map(u32::from_be_bytes)
         .ok_or_else(|| foreign(path, "its schema version is missing or malformed"))?;
-    if found != SCHEMA_VERSION {
+    if !(OLDEST_UPGRADABLE..=SCHEMA_VERSION).contains(&found) {
         return Err(StoreError::UnsupportedSchema {
             path: path.to_owned(),
             found,
             supported: SCHEMA_VERSION,
         });
     }
-    Ok(())
+    Ok(found)
 }
 
 /// True when the database has any tree with data besides `meta`.

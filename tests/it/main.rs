@@ -14,6 +14,7 @@ mod crash;
 mod grpcurl;
 mod harness;
 mod hostile;
+mod reviews;
 mod security;
 mod semantic;
 mod stance;

@@ -1,0 +1,43 @@
+//! Upgrading a database written by an older factdesk, in place, when it is
+//! opened.
+//!
+//! Version 1 → 2: statements gain `reviews`. A first-release `rating` is read
+//! as one review and every review's rating is normalised, so checks can
+//! compose verdicts from stored reviews without re-reading old layouts.
+//! Statements are rewritten in batches, each one atomic; the version is
+//! raised only after all of them, and then made durable. A crash part-way
+//! leaves a version-1 database whose next open upgrades it again (a
+//! statement upgraded twice is unchanged the second time). Nothing is
+//! removed: `rating` stays as it was.
+
+use super::{decode, encode, StoreError};
+use crate::model::Statement;
+
+/// Statements rewritten per atomic batch.
+const UPGRADE_BATCH: usize = 1000;
+
+/// Rewrites every statement of a version-1 `statements` tree in the
+/// version-2 form; returns how many changed.
+pub(super) fn from_v1(statements: &sled::Tree) -> Result<u64, StoreError> {
+    let mut changed = 0;
+    let mut batch = sled::Batch::default();
+    let mut in_batch = 0;
+    for entry in statements.iter() {
+        let (key, value) = entry?;
+        let mut statement: Statement = decode(&String::from_utf8_lossy(&key), &value)?;
+        let before = statement.reviews.clone();
+        statement.complete_reviews();
+        if statement.reviews == before {
+            continue;
+        }
+        batch.insert(key, encode(&statement));
+        changed += 1;
+        in_batch += 1;
+        if in_batch == UPGRADE_BATCH {
+            statements.apply_batch(std::mem::take(&mut batch))?;
+            in_batch = 0;
+        }
+    }
+    statements.apply_batch(batch)?;
+    Ok(changed)
+}
