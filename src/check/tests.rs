@@ -68,7 +68,7 @@ fn tsai_claim_finds_tsai_first_with_citation() {
         top.citation
     );
     assert_eq!(top.stance, Stance::Supports);
-    assert_eq!(result.verdict, Verdict::Supported);
+    assert_eq!(result.verdict, Verdict::Attributed);
     assert!(top.highlights.iter().any(|h| h.term == "half"));
     assert!(top.explanation.contains("shares"), "{}", top.explanation);
 }
@@ -205,7 +205,7 @@ fn demo_figures_in_other_statements() {
     );
     assert_eq!(
         right.verdict,
-        Verdict::Supported,
+        Verdict::Attributed,
         "{}",
         right.matches[0].explanation
     );

@@ -1,76 +1,221 @@
-//! The claim-level verdict from the judged matches: among matches scoring at
-//! least the verdict threshold with a stance other than RELATED, none →
-//! UNVERIFIED; only SUPPORTS → SUPPORTED; only CONTRADICTS → CONTRADICTED;
-//! both → the side of the higher-scoring match, or DISPUTED when the two
-//! best are within [`DISPUTE_MARGIN`].
+//! The claim-level verdict: each decisive match (score at least the verdict
+//! threshold, stance SUPPORTS or CONTRADICTS) meets the reviews of its
+//! statement (see DESIGN.md, "Two kinds of record").
+//!
+//! | statement | claim SUPPORTS it | claim CONTRADICTS it |
+//! | --- | --- | --- |
+//! | on record (no review) | ATTRIBUTED: said by its speaker, not verified | CONTRADICTED by that record |
+//! | rated true / mostly true | SUPPORTED | REFUTED |
+//! | rated mixed | MIXED | UNVERIFIED (the opposite of a half-truth decides nothing) |
+//! | rated false / mostly false | REFUTED | UNVERIFIED (never refuted) |
+//! | rated unproven, satire, other | UNVERIFIED, naming the rating | UNVERIFIED |
+//! | reviews that disagree (true and false) | DISPUTED, naming both | DISPUTED |
+//!
+//! Across matches the strongest finding decides (at equal scores a reviewed
+//! one), except that:
+//! - when the claim says what a fact-checker rated false (at or above the
+//!   threshold) and the strongest finding is SUPPORTED or ATTRIBUTED, the
+//!   verdict is DISPUTED, naming both: a debunked claim is never reported
+//!   as supported or merely on record;
+//! - the strongest positive (SUPPORTED, ATTRIBUTED) and negative (REFUTED,
+//!   CONTRADICTED) findings within [`DISPUTE_MARGIN`] give DISPUTED.
+//!
+//! No decisive match: UNVERIFIED.
 
-use crate::model::{Match, Stance, Verdict};
+use crate::model::{Match, NormalizedRating, Review, Stance, Verdict};
 
-/// A contradicting and a supporting match closer than this in score make
-/// the verdict DISPUTED; otherwise the stronger side decides.
+/// Two opposing findings closer than this in score give DISPUTED.
 pub const DISPUTE_MARGIN: f32 = 0.1;
+
+/// What one decisive match says about the claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Finding {
+    /// On record, not reviewed, and the claim says the same.
+    Attributed,
+    /// On record, not reviewed, and the claim says the opposite.
+    Contradicted,
+    /// Reviewed: the claim says what was rated true.
+    Supported,
+    /// Reviewed: the claim says what was rated false, or the opposite of
+    /// what was rated true.
+    Refuted,
+    /// Reviewed: the claim says what was rated mixed.
+    Mixed,
+    /// Reviewed, but the review decides nothing for this claim.
+    Undecided,
+    /// The statement's reviews disagree with each other.
+    ReviewsDisagree,
+}
+
+impl Finding {
+    /// The verdict this finding gives on its own.
+    pub fn verdict(self) -> Verdict {
+        match self {
+            Finding::Attributed => Verdict::Attributed,
+            Finding::Contradicted => Verdict::Contradicted,
+            Finding::Supported => Verdict::Supported,
+            Finding::Refuted => Verdict::Refuted,
+            Finding::Mixed => Verdict::Mixed,
+            Finding::Undecided => Verdict::Unverified,
+            Finding::ReviewsDisagree => Verdict::Disputed,
+        }
+    }
+
+    fn reviewed(self) -> bool {
+        !matches!(self, Finding::Attributed | Finding::Contradicted)
+    }
+}
+
+/// What a claim with `stance` towards a statement with `reviews` is, by the
+/// table in the module doc (`stance` RELATED gives `None`).
+pub fn implied(stance: Stance, reviews: &[Review]) -> Option<Finding> {
+    let supports = match stance {
+        Stance::Supports => true,
+        Stance::Contradicts => false,
+        Stance::Related => return None,
+    };
+    if reviews.is_empty() {
+        return Some(if supports {
+            Finding::Attributed
+        } else {
+            Finding::Contradicted
+        });
+    }
+    let polarities: Vec<i8> = reviews
+        .iter()
+        .filter_map(|review| review.rating().polarity())
+        .collect();
+    if polarities.contains(&1) && polarities.contains(&-1) {
+        return Some(Finding::ReviewsDisagree);
+    }
+    let finding = match (supports, polarities.first()) {
+        (true, Some(1)) => Finding::Supported,
+        (true, Some(-1)) => Finding::Refuted,
+        (true, Some(0)) => Finding::Mixed,
+        (false, Some(1)) => Finding::Refuted,
+        _ => Finding::Undecided,
+    };
+    Some(finding)
+}
 
 /// The verdict and the line that explains it.
 pub fn decide(matches: &[Match], threshold: f32) -> (Verdict, String) {
-    let strongest = |stance: Stance| {
-        matches
+    let findings: Vec<(Finding, &Match)> = matches
+        .iter()
+        .filter(|m| m.score >= threshold)
+        .filter_map(|m| Some((implied(m.stance, &m.statement.reviews)?, m)))
+        .collect();
+    let strongest = |wanted: &dyn Fn(Finding, &Match) -> bool| {
+        findings
             .iter()
-            .filter(|m| m.score >= threshold && m.stance == stance)
-            .max_by(|a, b| a.score.total_cmp(&b.score))
+            .filter(|(finding, m)| wanted(*finding, m))
+            .copied()
+            // Stronger first; at equal scores a reviewed finding first.
+            .max_by(|a, b| {
+                a.1.score
+                    .total_cmp(&b.1.score)
+                    .then(a.0.reviewed().cmp(&b.0.reviewed()))
+            })
     };
-    match (strongest(Stance::Supports), strongest(Stance::Contradicts)) {
-        (None, None) => (
-            Verdict::Unverified,
-            format!(
-                "no statement on record matches the claim with score ≥ {threshold} and a \
-                 clear stance"
-            ),
-        ),
-        (Some(support), None) => (
-            Verdict::Supported,
-            format!("{} supports the claim", who(support)),
-        ),
-        (None, Some(contradiction)) => (
-            Verdict::Contradicted,
-            format!("{} contradicts the claim", who(contradiction)),
-        ),
-        (Some(support), Some(contradiction)) => both_sides(support, contradiction),
+    let Some(top) = strongest(&|_, _| true) else {
+        let line = format!(
+            "no statement on record matches the claim with score ≥ {threshold} and a clear \
+             stance"
+        );
+        return (Verdict::Unverified, line);
+    };
+    let positive = strongest(&|f, _| matches!(f, Finding::Supported | Finding::Attributed));
+    let negative = strongest(&|f, _| matches!(f, Finding::Refuted | Finding::Contradicted));
+    // The claim says what a fact-checker rated false.
+    let debunk = strongest(&|f, m| f == Finding::Refuted && m.stance == Stance::Supports);
+    if let (Some(debunk), Some(positive)) = (debunk, positive) {
+        if top.0 == positive.0 && top.1.statement.id == positive.1.statement.id {
+            let line = format!("{}; but {}", explain(debunk), explain(positive));
+            return (Verdict::Disputed, line);
+        }
+    }
+    if let (Some(positive), Some(negative)) = (positive, negative) {
+        if (positive.1.score - negative.1.score).abs() < DISPUTE_MARGIN {
+            let line = format!(
+                "{}; but {}, with scores {:.2} and {:.2}",
+                explain(positive),
+                explain(negative),
+                positive.1.score,
+                negative.1.score
+            );
+            return (Verdict::Disputed, line);
+        }
+    }
+    (top.0.verdict(), explain(top))
+}
+
+/// The line for one finding.
+fn explain((finding, found): (Finding, &Match)) -> String {
+    match finding {
+        Finding::Attributed => attribution(found),
+        Finding::Contradicted => contradiction(found),
+        Finding::Supported
+        | Finding::Refuted
+        | Finding::Mixed
+        | Finding::Undecided
+        | Finding::ReviewsDisagree => rated(finding, found),
     }
 }
 
-/// A supporting and a contradicting match both decide.
-fn both_sides(support: &Match, contradiction: &Match) -> (Verdict, String) {
-    if (support.score - contradiction.score).abs() < DISPUTE_MARGIN {
-        (
-            Verdict::Disputed,
-            format!(
-                "{} supports and {} contradicts the claim, with scores {:.2} and {:.2}",
-                who(support),
-                who(contradiction),
-                support.score,
-                contradiction.score
-            ),
-        )
-    } else if support.score > contradiction.score {
-        (
-            Verdict::Supported,
-            format!(
-                "{} supports the claim (a weaker match contradicts it)",
-                who(support)
-            ),
-        )
-    } else {
-        (
-            Verdict::Contradicted,
-            format!(
-                "{} contradicts the claim (a weaker match supports it)",
-                who(contradiction)
-            ),
-        )
-    }
+/// "on record, not verified: Joseph Tsai, Chairman, Alibaba Group — …
+/// said this (statement X)".
+fn attribution(found: &Match) -> String {
+    format!(
+        "on record, not verified: {} said this (statement {})",
+        found.citation, found.statement.id
+    )
 }
 
-/// "statement <id> (<citation>)" for verdict lines.
+fn contradiction(found: &Match) -> String {
+    format!("{} contradicts the claim", who(found))
+}
+
+/// "PolitiFact rated this 'Pants on Fire' on 2011-03-04 (normalised:
+/// FALSE); the claim says the same as statement X (…)".
+fn rated(finding: Finding, found: &Match) -> String {
+    let reviews: Vec<String> = found.statement.reviews.iter().map(describe).collect();
+    let relation = match found.stance {
+        Stance::Supports => "the claim says the same as",
+        Stance::Contradicts | Stance::Related => "the claim contradicts",
+    };
+    let outcome = match finding {
+        Finding::Undecided => "; that decides nothing for this claim",
+        _ => "",
+    };
+    format!(
+        "{}; {relation} {}{outcome}",
+        reviews.join(", and "),
+        who(found)
+    )
+}
+
+/// "PolitiFact rated this 'false' on 2011-03-04 (normalised: FALSE)".
+fn describe(review: &Review) -> String {
+    let reviewer = match review.publisher.as_str() {
+        "" => "a fact-checker",
+        publisher => publisher,
+    };
+    let date = review
+        .review_time
+        .map(|time| format!(" on {}", time.format("%Y-%m-%d")))
+        .unwrap_or_default();
+    let rating: NormalizedRating = review.rating();
+    format!(
+        "{reviewer} rated this '{}'{date} (normalised: {})",
+        review.textual_rating,
+        rating.name()
+    )
+}
+
+/// "statement <id> (<citation>)".
 fn who(found: &Match) -> String {
     format!("statement {} ({})", found.statement.id, found.citation)
 }
+
+#[cfg(test)]
+mod tests;

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::check::verdict::implied;
 use crate::error::{Error, FileError};
 use crate::library::Library;
 use crate::model::{CheckOptions, Claim, Stance, Verdict};
@@ -90,7 +91,7 @@ pub fn evaluate(
                 ));
             }
         }
-        if let Some(expected) = expected_verdict(case) {
+        if let Some(expected) = expected_verdict(library, case)? {
             let got = verdict_name(result.verdict);
             tally(
                 report.verdict.entry(expected.clone()).or_default(),
@@ -107,15 +108,24 @@ pub fn evaluate(
     Ok(report)
 }
 
-fn expected_verdict(case: &StanceCase) -> Option<String> {
+/// The case's verdict, or the one its expected stance implies for the
+/// expected statement with that statement's reviews (see `check::verdict`):
+/// SUPPORTS a statement on record → ATTRIBUTED, SUPPORTS one rated false →
+/// REFUTED, and so on.
+fn expected_verdict(library: &Library, case: &StanceCase) -> Result<Option<String>, Error> {
     if let Some(verdict) = &case.verdict {
-        return Some(verdict.clone());
+        return Ok(Some(verdict.clone()));
     }
-    match case.stance.as_deref() {
-        Some("SUPPORTS") => Some("SUPPORTED".to_owned()),
-        Some("CONTRADICTS") => Some("CONTRADICTED".to_owned()),
-        _ => None,
-    }
+    let stance = match case.stance.as_deref() {
+        Some("SUPPORTS") => Stance::Supports,
+        Some("CONTRADICTS") => Stance::Contradicts,
+        _ => return Ok(None),
+    };
+    let reviews = match &case.statement_id {
+        Some(id) => library.get(id)?.reviews,
+        None => Vec::new(),
+    };
+    Ok(implied(stance, &reviews).map(|finding| verdict_name(finding.verdict()).to_owned()))
 }
 
 fn tally(counts: &mut (usize, usize), correct: bool) {
@@ -137,6 +147,9 @@ pub fn verdict_name(verdict: Verdict) -> &'static str {
         Verdict::Contradicted => "CONTRADICTED",
         Verdict::Disputed => "DISPUTED",
         Verdict::Unverified => "UNVERIFIED",
+        Verdict::Refuted => "REFUTED",
+        Verdict::Attributed => "ATTRIBUTED",
+        Verdict::Mixed => "MIXED",
     }
 }
 

@@ -319,13 +319,23 @@ pub enum Stance {
     Related,
 }
 
-/// What the library says about a claim as a whole.
+/// What the library says about a claim as a whole (see `check::verdict`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
+    /// A fact-checker rated what the claim says true or mostly true.
     Supported,
+    /// A statement on record says the opposite.
     Contradicted,
+    /// Strong matches, or one statement's reviews, disagree.
     Disputed,
+    /// Nothing close enough, or nothing that decides.
     Unverified,
+    /// A fact-checker's rating makes the claim false.
+    Refuted,
+    /// On record: someone said it; nobody verified it.
+    Attributed,
+    /// A fact-checker rated what the claim says half true or misleading.
+    Mixed,
 }
 
 /// A term shared by the claim and a statement, located in both texts

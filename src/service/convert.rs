@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use prost_types::Timestamp;
 
-use super::convert_review::{review_to_proto, reviews_from_proto};
+use super::convert_review::{normalized_to_proto, review_to_proto, reviews_from_proto};
 use crate::model::{self, FieldError};
 use crate::pb;
 use crate::text::quantity::{Agreement, Bound, Unit};
@@ -137,8 +137,18 @@ pub fn check_result_to_proto(
 }
 
 fn match_to_proto(found: model::Match) -> pb::Match {
+    let normalized_rating = found
+        .statement
+        .reviews
+        .first()
+        .map_or(pb::NormalizedRating::Unspecified, |review| {
+            normalized_to_proto(review.rating())
+        });
+    let statement = statement_to_proto(found.statement);
     pb::Match {
-        statement: Some(statement_to_proto(found.statement)),
+        reviews: statement.reviews.clone(),
+        normalized_rating: normalized_rating as i32,
+        statement: Some(statement),
         score: found.score,
         stance: stance_to_proto(found.stance) as i32,
         highlights: found
@@ -225,5 +235,8 @@ fn verdict_to_proto(verdict: model::Verdict) -> pb::Verdict {
         model::Verdict::Contradicted => pb::Verdict::Contradicted,
         model::Verdict::Disputed => pb::Verdict::Disputed,
         model::Verdict::Unverified => pb::Verdict::Unverified,
+        model::Verdict::Refuted => pb::Verdict::Refuted,
+        model::Verdict::Attributed => pb::Verdict::Attributed,
+        model::Verdict::Mixed => pb::Verdict::Mixed,
     }
 }

@@ -45,7 +45,14 @@ async fn demo_tsai_claim_returns_tsai_first_attributed() {
     assert!(top.score > 0.9 && top.score <= 1.0, "{}", top.score);
     assert_eq!(top.stance(), pb::Stance::Supports);
     assert!(!top.highlights.is_empty() && !top.explanation.is_empty());
-    assert_eq!(response.verdict(), pb::Verdict::Supported);
+    assert_eq!(response.verdict(), pb::Verdict::Attributed);
+    assert!(
+        response
+            .verdict_explanation
+            .starts_with("on record, not verified: Joseph Tsai, Chairman, Alibaba Group"),
+        "{}",
+        response.verdict_explanation
+    );
     let analysis = response.claim.unwrap().analysis.unwrap();
     assert_eq!(analysis.language, "en");
     assert!(analysis.terms.contains(&"half".to_owned()));
@@ -287,7 +294,7 @@ async fn number_aware_stance_on_the_demo() {
         }
     };
     let half = ask(TSAI_CLAIM).await;
-    assert_eq!(half.verdict(), pb::Verdict::Supported);
+    assert_eq!(half.verdict(), pb::Verdict::Attributed);
 
     let eighty = ask("Alibaba Cloud hosts 80% of China's generative AI firms").await;
     assert_eq!(eighty.verdict(), pb::Verdict::Contradicted);

@@ -78,7 +78,7 @@ fn grpcurl_list_describe_check_then_sigterm() {
         .as_str()
         .unwrap()
         .starts_with("Joseph Tsai, Chairman, Alibaba Group"));
-    assert_eq!(response["verdict"], "SUPPORTED");
+    assert_eq!(response["verdict"], "ATTRIBUTED");
 
     let health = run_grpcurl(
         &grpcurl,

@@ -19,3 +19,4 @@ mod security;
 mod semantic;
 mod stance;
 mod statements;
+mod verdicts;
