@@ -33,6 +33,10 @@ pub enum Command {
     /// Score a stance file (claims with expected top statement, stance,
     /// verdict) against statement files; lists the misses.
     EvalStance(EvalStanceArgs),
+    /// Score a verdict file (claims about rated statements with the verdict
+    /// polarity the rating implies) against statement files; lists the
+    /// misses.
+    EvalVerdict(EvalStanceArgs),
     /// Measure a real server on a database: gRPC import rate, cold start,
     /// check latency and throughput per client count, peak RSS, disk size.
     Bench(BenchArgs),
@@ -93,7 +97,9 @@ pub struct GrowArgs {
 
 #[derive(Debug, Args)]
 pub struct EvalStanceArgs {
-    /// JSONL file: {"claim", "statement_id", "stance"} or {"claim", "verdict"}.
+    /// JSONL file: for eval-stance {"claim", "statement_id", "stance"} or
+    /// {"claim", "verdict"}; for eval-verdict {"claim", "claimant",
+    /// "statement_id", "rating", "kind", "polarity"}.
     pub file: PathBuf,
     /// Statement JSONL files, loaded into a temporary database.
     #[arg(long = "statements", required = true)]

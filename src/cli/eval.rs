@@ -50,6 +50,15 @@ pub fn run(args: EvalArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Scores the verdict file of `args` and prints the report with its misses.
+pub fn run_verdict(args: EvalStanceArgs) -> Result<(), CliError> {
+    let library = super::load_temporary(&args.statements, &args.model)?;
+    let cases = eval::verdict::read_cases(&args.file)?;
+    let report = eval::verdict::evaluate(&library, &cases, &CheckOptions::default())?;
+    println!("{}", eval::verdict::render(&report));
+    Ok(())
+}
+
 /// Scores the stance file of `args` and prints the report with its misses.
 pub fn run_stance(args: EvalStanceArgs) -> Result<(), CliError> {
     let library = super::load_temporary(&args.statements, &args.model)?;

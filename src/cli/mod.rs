@@ -32,6 +32,7 @@ pub fn run(command: Command) -> Result<(), CliError> {
         Command::Export(args) => export::run(args),
         Command::Eval(args) => eval::run(args),
         Command::EvalStance(args) => eval::run_stance(args),
+        Command::EvalVerdict(args) => eval::run_verdict(args),
         Command::Bench(args) => bench::run(args),
         Command::Grow(args) => grow::run(args),
     }

@@ -4,6 +4,7 @@
 
 pub mod stance;
 pub mod tweet;
+pub mod verdict;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
