@@ -368,3 +368,37 @@ async fn stopped_server_has_closed_its_database() {
         assert!(reopened.is_ok(), "round {round}: {:?}", reopened.err());
     }
 }
+
+/// The demo's invented review: a claim that says what the review rated
+/// false is REFUTED, with who rated it, how and when; the seed's own claim
+/// is only ATTRIBUTED (Joseph Tsai said it; nobody rated it).
+#[tokio::test]
+async fn demo_review_refutes_and_the_record_only_attributes() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::builder(dir.path()).demo().start().await;
+    let mut claims = server.claims().await;
+    let refuted = claims
+        .check_claim(claim_request("Tencent bought Alibaba Cloud for $5 billion"))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(refuted.verdict(), pb::Verdict::Refuted);
+    let top = &refuted.matches[0];
+    assert_eq!(top.normalized_rating(), pb::NormalizedRating::False);
+    assert_eq!(top.reviews[0].textual_rating, "False");
+    assert!(
+        refuted
+            .verdict_explanation
+            .contains("rated this 'False' on 2023-12-01 (normalised: FALSE)"),
+        "{}",
+        refuted.verdict_explanation
+    );
+    let attributed = claims
+        .check_claim(claim_request(TSAI_CLAIM))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(attributed.verdict(), pb::Verdict::Attributed);
+    assert!(attributed.matches[0].reviews.is_empty());
+    server.stop().await;
+}
