@@ -40,6 +40,20 @@ pub struct Metrics {
     pub latency_p99_us: u64,
 }
 
+/// Reads a JSONL file of cases, one JSON object per non-empty line; a line
+/// that does not parse is reported with its number.
+pub fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>, FileError> {
+    let content = std::fs::read_to_string(path).map_err(|e| FileError::read(path, e))?;
+    content
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(number, line)| {
+            serde_json::from_str(line).map_err(|error| FileError::line(path, number + 1, error))
+        })
+        .collect()
+}
+
 /// Reads `queries.tsv` (`id<TAB>tweet`) and `qrels.tsv` (`id 0 statement 1`);
 /// queries without a relevant statement are left out.
 pub fn read_queries(queries: &Path, qrels: &Path) -> Result<Vec<EvalQuery>, FileError> {

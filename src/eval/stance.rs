@@ -42,15 +42,7 @@ pub struct StanceReport {
 
 /// Reads a stance file, one JSON object per line.
 pub fn read_cases(path: &Path) -> Result<Vec<StanceCase>, FileError> {
-    let content = std::fs::read_to_string(path).map_err(|e| FileError::read(path, e))?;
-    content
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(number, line)| {
-            serde_json::from_str(line).map_err(|error| FileError::line(path, number + 1, error))
-        })
-        .collect()
+    super::read_jsonl(path)
 }
 
 /// Checks every case and tallies the outcomes.

@@ -48,15 +48,7 @@ pub struct VerdictReport {
 
 /// Reads a verdict file, one JSON object per line.
 pub fn read_cases(path: &Path) -> Result<Vec<VerdictCase>, FileError> {
-    let content = std::fs::read_to_string(path).map_err(|e| FileError::read(path, e))?;
-    content
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(number, line)| {
-            serde_json::from_str(line).map_err(|error| FileError::line(path, number + 1, error))
-        })
-        .collect()
+    super::read_jsonl(path)
 }
 
 /// Whether `verdict` has the polarity `polarity` asks for; `None` for an

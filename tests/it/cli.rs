@@ -1,17 +1,7 @@
 //! The offline `import` and `export` commands of the real binary.
 
-use std::process::Output;
-
 use crate::harness::process::factdesk_command;
-
-/// Runs `factdesk <args>` to completion (no embedding model: these tests
-/// are about the store).
-fn factdesk(args: &[&str]) -> Output {
-    factdesk_command(args)
-        .env("FACTDESK_LOG", "warn")
-        .output()
-        .expect("run factdesk")
-}
+use crate::harness::process::run_factdesk as factdesk;
 
 const LINES: &str = r#"{"id": "a-1", "text": "Unemployment fell to 4 percent.", "attribution": {"speaker": {"name": "Ann Lee", "title": "Senator"}, "source": {"publisher": "PolitiFact", "publishTime": "2020-01-02T00:00:00Z"}}, "topics": ["jobs"], "rating": {"textualRating": "true", "reviewer": "PolitiFact"}}
 {"id": "a-2", "text": "not closed

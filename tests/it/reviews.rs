@@ -8,7 +8,7 @@ use std::path::Path;
 use factdesk::pb;
 use tonic::Code;
 
-use crate::harness::process::factdesk_command;
+use crate::harness::process::run_factdesk;
 use crate::harness::{statement, violated_field, TestServer};
 
 /// The fixture database of the schema-1 release, copied (opening upgrades
@@ -23,10 +23,7 @@ fn v1_database(into: &Path) {
 
 /// Runs `factdesk <args>`; panics unless it succeeds. Returns stdout.
 fn factdesk(args: &[&str]) -> String {
-    let output = factdesk_command(args)
-        .env("FACTDESK_LOG", "warn")
-        .output()
-        .expect("run factdesk");
+    let output = run_factdesk(args);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{args:?}: {stderr}");
     String::from_utf8(output.stdout).unwrap()

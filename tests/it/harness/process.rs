@@ -32,6 +32,15 @@ pub fn factdesk_command(args: &[&str]) -> Command {
     command
 }
 
+/// Runs `factdesk <args>` to completion, logging warnings only (no
+/// embedding model: offline commands in tests are about the store).
+pub fn run_factdesk(args: &[&str]) -> std::process::Output {
+    factdesk_command(args)
+        .env("FACTDESK_LOG", "warn")
+        .output()
+        .expect("run factdesk")
+}
+
 /// Runs `factdesk <args>` (which must include `--listen 127.0.0.1:0`) with
 /// only `envs` set; returns the process, its address once it logs
 /// `serving`, and a channel carrying the rest of its log lines.
