@@ -28,6 +28,7 @@
 pub mod auth;
 pub mod bench;
 pub mod check;
+pub mod claimreview;
 pub mod cli;
 pub mod demo;
 pub mod embed;

@@ -24,10 +24,12 @@ pub struct Cli {
 pub enum Command {
     /// Run the gRPC server.
     Serve(ServeArgs),
-    /// Load statements from JSONL files into the database (server stopped).
+    /// Load statements from JSONL or ClaimReview files into the database
+    /// (server stopped).
     Import(ImportArgs),
-    /// Write every statement as JSONL to stdout.
-    Export(DbArgs),
+    /// Write every statement as JSONL (or every review as ClaimReview) to
+    /// stdout.
+    Export(ExportArgs),
     /// Score query sets (CheckThat!-style TSVs) against statement files.
     Eval(EvalArgs),
     /// Score a stance file (claims with expected top statement, stance,
@@ -254,11 +256,37 @@ impl SecurityArgs {
     }
 }
 
+/// A file format for statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One statement per line, in the proto3 JSON form.
+    Jsonl,
+    /// schema.org ClaimReview JSON-LD as fact-checkers publish it: an
+    /// object, an array, a `@graph` or a `DataFeed`. Only reviewed
+    /// statements are exported in this form.
+    Claimreview,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    pub format: Format,
+}
+
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// JSONL files: one statement per line (proto3 JSON form).
+    /// Files to import: JSONL (one statement per line, proto3 JSON form) or,
+    /// with `--format claimreview`, ClaimReview JSON-LD documents.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// Input format. Bad ClaimReview records are reported as
+    /// `FILE: record N: FIELD: reason`, records numbered from 1 in document
+    /// order.
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    pub format: Format,
     #[command(flatten)]
     pub db: DbArgs,
     #[command(flatten)]

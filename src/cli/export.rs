@@ -1,19 +1,39 @@
 //! `factdesk export`: every statement as one JSON line on stdout, in id
-//! order, read straight from the store (no index is built).
+//! order, read straight from the store (no index is built); or, with
+//! `--format claimreview`, every review as a ClaimReview JSON-LD object in
+//! one JSON array.
 
 use std::io::Write;
 
-use super::args::DbArgs;
+use super::args::{ExportArgs, Format};
 use super::CliError;
+use crate::claimreview;
 use crate::store::Store;
 
 /// Writes the database of `args` to stdout.
-pub fn run(args: DbArgs) -> Result<(), CliError> {
-    let store = Store::open(&args.db)?;
+pub fn run(args: ExportArgs) -> Result<(), CliError> {
+    let store = Store::open(&args.db.db)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let count = export(&store, &mut out)?;
-    eprintln!("exported {count} statements");
+    match args.format {
+        Format::Jsonl => {
+            let count = export(&store, &mut out)?;
+            eprintln!("exported {count} statements");
+        }
+        Format::Claimreview => {
+            let totals = export_claim_reviews(&store, &mut out)?;
+            eprintln!(
+                "exported {} reviews of {} statements as ClaimReview ({} statements without a review left out)",
+                totals.reviews, totals.reviewed, totals.unreviewed
+            );
+            if totals.missing_url > 0 {
+                eprintln!(
+                    "{} reviews have no url on record; Google's ClaimReview guidelines require one",
+                    totals.missing_url
+                );
+            }
+        }
+    }
     Ok(())
 }
 
@@ -26,4 +46,41 @@ pub fn export(store: &Store, out: &mut dyn Write) -> Result<u64, CliError> {
     }
     out.flush().map_err(CliError::Output)?;
     Ok(count)
+}
+
+/// What [`export_claim_reviews`] wrote.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimReviewTotals {
+    pub reviews: u64,
+    pub reviewed: u64,
+    pub unreviewed: u64,
+    /// Reviews written without the `url` Google requires.
+    pub missing_url: u64,
+}
+
+/// Writes one JSON array holding a ClaimReview object per review, one
+/// object per line, statements in id order.
+pub fn export_claim_reviews(
+    store: &Store,
+    out: &mut dyn Write,
+) -> Result<ClaimReviewTotals, CliError> {
+    let mut totals = ClaimReviewTotals::default();
+    write!(out, "[").map_err(CliError::Output)?;
+    for statement in store.scan_after(None) {
+        let written = claimreview::write(&statement?);
+        if written.objects.is_empty() {
+            totals.unreviewed += 1;
+            continue;
+        }
+        totals.reviewed += 1;
+        totals.missing_url += written.missing_url as u64;
+        for object in written.objects {
+            let separator = if totals.reviews == 0 { "\n" } else { ",\n" };
+            write!(out, "{separator}{object}").map_err(CliError::Output)?;
+            totals.reviews += 1;
+        }
+    }
+    writeln!(out, "\n]").map_err(CliError::Output)?;
+    out.flush().map_err(CliError::Output)?;
+    Ok(totals)
 }

@@ -1,6 +1,8 @@
-//! `factdesk import`: statements from JSONL files into the database, with
-//! the server stopped. Each rejected line is reported as `FILE:LINE: reason`
-//! and writes nothing.
+//! `factdesk import`: statements from JSONL files (or reviewed claims from
+//! ClaimReview JSON-LD files) into the database, with the server stopped.
+//! Each rejected line is reported as `FILE:LINE: reason`, each rejected
+//! ClaimReview record as `FILE: record N: FIELD: reason`; neither writes
+//! anything.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
@@ -8,8 +10,9 @@ use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::args::ImportArgs;
+use super::args::{Format, ImportArgs};
 use super::CliError;
+use crate::claimreview;
 use crate::error::FileError;
 use crate::library::Library;
 use crate::model::Statement;
@@ -42,7 +45,10 @@ pub fn run(args: ImportArgs) -> Result<(), CliError> {
     let mut stderr = std::io::stderr();
     let mut total = ImportSummary::default();
     for file in &args.files {
-        let summary = import_file(&library, file, &mut stderr)?;
+        let summary = match args.format {
+            Format::Jsonl => import_file(&library, file, &mut stderr)?,
+            Format::Claimreview => import_claim_review_file(&library, file, &mut stderr)?,
+        };
         eprintln!(
             "{}: {} created, {} unchanged, {} rejected",
             file.display(),
@@ -110,6 +116,53 @@ pub fn import_file(
     }
     flush_batch(library, &mut batch, path, &mut summary, errors)?;
     progress.finish_and_clear();
+    Ok(summary)
+}
+
+/// Imports the ClaimReview records of the JSON-LD document at `path`
+/// (reviews of one claim land on one statement); each rejected record is
+/// reported to `errors` as `FILE: record N: FIELD: reason`, numbered from 1
+/// in document order. A file that is not JSON is one rejection.
+pub fn import_claim_review_file(
+    library: &Library,
+    path: &Path,
+    errors: &mut dyn Write,
+) -> Result<ImportSummary, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|error| FileError::read(path, error))?;
+    let mut summary = ImportSummary::default();
+    let document: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(document) => document,
+        Err(error) => {
+            summary.rejected += 1;
+            writeln!(errors, "{}: not JSON: {error}", path.display()).map_err(CliError::Output)?;
+            return Ok(summary);
+        }
+    };
+    let found = claimreview::read(&document);
+    summary.rejected += found.errors.len() as u64;
+    for bad in &found.errors {
+        let number = bad.index + 1;
+        writeln!(errors, "{}: record {number}: {}", path.display(), bad.error)
+            .map_err(CliError::Output)?;
+    }
+    let mut statements: Vec<(u64, Statement)> = found
+        .statements
+        .into_iter()
+        .map(|(index, statement)| (index as u64 + 1, statement))
+        .collect();
+    while !statements.is_empty() {
+        let rest = statements.split_off(statements.len().min(IMPORT_BATCH));
+        let report = library.import_batch(std::mem::replace(&mut statements, rest))?;
+        summary.created += report.created;
+        summary.unchanged += report.unchanged;
+        summary.unrecognised_ratings += report.unrecognised_ratings;
+        summary.rejected += report.rejected.len() as u64;
+        for rejection in report.rejected {
+            let (number, error) = (rejection.index, rejection.error);
+            writeln!(errors, "{}: record {number}: {error}", path.display())
+                .map_err(CliError::Output)?;
+        }
+    }
     Ok(summary)
 }
 

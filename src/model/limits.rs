@@ -27,5 +27,7 @@ pub const MAX_PAGE_SIZE: usize = 1000;
 pub const DEFAULT_PAGE_SIZE: usize = 50;
 /// Most statements one `ImportStatements` stream message may carry.
 pub const MAX_IMPORT_BATCH: usize = 1000;
+/// Most ClaimReview records one `ImportClaimReviews` request may carry.
+pub const MAX_CLAIM_REVIEW_RECORDS: usize = 1000;
 /// Most rejected records listed in one import response.
 pub const MAX_IMPORT_ERRORS_LISTED: usize = 1000;

@@ -1,6 +1,7 @@
 //! gRPC handlers: validate → convert to the domain → call the library on a
 //! blocking thread → convert back. The only layer that names tonic or prost.
 
+mod claim_reviews;
 mod claims;
 mod convert;
 mod convert_review;

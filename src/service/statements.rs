@@ -118,6 +118,25 @@ impl StatementService for StatementApi {
         Ok(Response::new(response))
     }
 
+    #[instrument(skip_all, fields(documents = request.get_ref().documents.len()))]
+    async fn import_claim_reviews(
+        &self,
+        request: Request<pb::ImportClaimReviewsRequest>,
+    ) -> Result<Response<pb::ImportStatementsResponse>, Status> {
+        let documents = request.into_inner().documents;
+        let response = blocking(&self.library, move |library| {
+            super::claim_reviews::import(library, documents)
+        })
+        .await?;
+        tracing::info!(
+            created = response.created_count,
+            unchanged = response.unchanged_count,
+            rejected = response.rejected_count,
+            "claim reviews imported"
+        );
+        Ok(Response::new(response))
+    }
+
     #[instrument(skip_all, fields(id = %request.get_ref().id))]
     async fn get_statement(
         &self,

@@ -80,6 +80,42 @@ fn grpcurl_list_describe_check_then_sigterm() {
         .starts_with("Joseph Tsai, Chairman, Alibaba Group"));
     assert_eq!(response["verdict"], "ATTRIBUTED");
 
+    // The README's ClaimReview import, then a check of the same claim.
+    let review = serde_json::json!({"documents": [{
+        "@context": "https://schema.org", "@type": "ClaimReview",
+        "url": "https://factcheck.example/ferry",
+        "claimReviewed": "The harbor ferry will stop running in winter.",
+        "datePublished": "2025-06-01",
+        "author": {"@type": "Organization", "name": "Example Fact Check"},
+        "reviewRating": {"@type": "Rating", "alternateName": "False"},
+        "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "Dana Whitfield"}}
+    }]});
+    let imported = run_grpcurl(
+        &grpcurl,
+        &[
+            "-plaintext",
+            "-d",
+            &review.to_string(),
+            &address,
+            "factdesk.v1.StatementService/ImportClaimReviews",
+        ],
+    );
+    assert!(imported.contains(r#""createdCount": "1""#), "{imported}");
+    let request =
+        serde_json::json!({"claim": {"text": "The harbor ferry will stop running in winter."}});
+    let checked = run_grpcurl(
+        &grpcurl,
+        &[
+            "-plaintext",
+            "-d",
+            &request.to_string(),
+            &address,
+            "factdesk.v1.ClaimService/CheckClaim",
+        ],
+    );
+    let checked: serde_json::Value = serde_json::from_str(&checked).unwrap();
+    assert_eq!(checked["verdict"], "REFUTED", "{checked}");
+
     let health = run_grpcurl(
         &grpcurl,
         &["-plaintext", &address, "grpc.health.v1.Health/Check"],

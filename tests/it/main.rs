@@ -8,6 +8,7 @@
 //! get exactly the environment a test gives them (`harness::process`).
 
 mod checkthat;
+mod claimreview;
 mod claims;
 mod cli;
 mod crash;
