@@ -5,6 +5,7 @@
 //! time, so their terms meet in the index. Every token keeps its byte span in
 //! the original text, for highlights.
 
+pub mod lexicon;
 pub mod quantity;
 mod script;
 mod span;
@@ -121,6 +122,9 @@ fn normalise_piece(piece: &str) -> String {
     }
     if let Some(place) = demonym_place(piece) {
         return ENGLISH.stem(place).into_owned();
+    }
+    if let Some(full) = stopwords::abbreviation(piece) {
+        return ENGLISH.stem(full).into_owned();
     }
     let bare = piece.strip_suffix("'s").unwrap_or(piece);
     // Apostrophes go, and so do the dots of acronyms ("u.s" → "us").

@@ -27,6 +27,23 @@ const NEGATIONS: &[&str] = &[
     "without",
     "cannot",
     "can't",
+    // Contractions as transcripts and some archives spell them, without the
+    // apostrophe ("didnt", "wasnt").
+    "didnt",
+    "doesnt",
+    "dont",
+    "isnt",
+    "wasnt",
+    "werent",
+    "arent",
+    "hasnt",
+    "havent",
+    "hadnt",
+    "couldnt",
+    "wouldnt",
+    "shouldnt",
+    "wont",
+    "cant",
     "don't",
     "doesn't",
     "didn't",
@@ -98,6 +115,30 @@ pub fn demonym_place(word: &str) -> Option<&'static str> {
         .iter()
         .find(|(demonym, _)| *demonym == word)
         .map(|(_, place)| *place)
+}
+
+/// Title and institution abbreviations as reporters write them ("Sen.
+/// Barbara Boxer", "Gov. Walker"), read as the full word, so "Sen." meets
+/// "senator" and "Senate".
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("sen", "senator"),
+    ("rep", "representative"),
+    ("gov", "governor"),
+    ("govt", "government"),
+    ("pres", "president"),
+    ("dept", "department"),
+    ("natl", "national"),
+    ("intl", "international"),
+    ("univ", "university"),
+    ("corp", "corporation"),
+];
+
+/// The full word an abbreviation stands for ("sen" → "senator"), if listed.
+pub fn abbreviation(word: &str) -> Option<&'static str> {
+    ABBREVIATIONS
+        .iter()
+        .find(|(short, _)| *short == word)
+        .map(|(_, full)| *full)
 }
 
 /// True for the hand-picked function words (input already case-folded).

@@ -1,0 +1,158 @@
+//! Which words mean the same and which the opposite: tables derived from
+//! Princeton WordNet 3.0 by `scripts/derive-lexicon.py` (synonym sets,
+//! antonym pairs, derivational relatives), plus a short hand list of
+//! newsroom verbs WordNet lacks (`newsroom.tsv`). The README beside this
+//! file gives the formats, the derivation and WordNet's licence.
+//!
+//! Words are compared as keys: the analysed terms of a lemma joined by a
+//! space ("stepped down" → "step down"), the same stems the index and the
+//! stance rules use, so a claim's "resigned" meets a statement's "step
+//! down". The tables are parsed once, on first use.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use super::Token;
+
+const SYNONYMS: &str = include_str!("synonyms.tsv");
+const ANTONYMS: &str = include_str!("antonyms.tsv");
+const DERIVED: &str = include_str!("derived.tsv");
+const NEWSROOM: &str = include_str!("newsroom.tsv");
+
+/// Longest lemma, in terms, that [`keys`] looks for in a text.
+pub const MAX_KEY_TERMS: usize = 3;
+
+static LEXICON: LazyLock<Lexicon> = LazyLock::new(Lexicon::load);
+
+/// The word relations, keyed by analysed lemma.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    /// Key → the groups (synonym sets, relatives, newsroom lists) it is in.
+    groups: HashMap<String, Vec<u32>>,
+    /// Key → the keys that mean its opposite (both directions stored).
+    opposites: HashMap<String, HashSet<String>>,
+}
+
+/// The shared tables.
+pub fn lexicon() -> &'static Lexicon {
+    &LEXICON
+}
+
+/// The key of a lemma or phrase: its analysed terms joined by a space;
+/// `None` when nothing is left (stop words only) or when a phrase lost a
+/// word to the stop list ("give in" would become "give").
+pub fn key(lemma: &str) -> Option<String> {
+    let terms: Vec<String> = super::analyze(lemma).into_iter().map(|t| t.term).collect();
+    let words = lemma.split_whitespace().count();
+    (!terms.is_empty() && terms.len() == words).then(|| terms.join(" "))
+}
+
+/// Every key a run of tokens holds: each term, and each run of up to
+/// [`MAX_KEY_TERMS`] consecutive terms, with the index of its first token
+/// and its length.
+pub fn keys(tokens: &[Token]) -> Vec<(usize, usize, String)> {
+    let mut found = Vec::new();
+    for start in 0..tokens.len() {
+        for len in 1..=MAX_KEY_TERMS.min(tokens.len() - start) {
+            let terms: Vec<&str> = tokens[start..start + len]
+                .iter()
+                .map(|t| t.term.as_str())
+                .collect();
+            found.push((start, len, terms.join(" ")));
+        }
+    }
+    found
+}
+
+impl Lexicon {
+    fn load() -> Lexicon {
+        let mut lexicon = Lexicon::default();
+        let mut next_group = 0u32;
+        let mut add_group = |lexicon: &mut Lexicon, lemmas: &[&str]| {
+            let keys: HashSet<String> = lemmas.iter().filter_map(|lemma| key(lemma)).collect();
+            if keys.len() < 2 {
+                return;
+            }
+            for key in keys {
+                lexicon.groups.entry(key).or_default().push(next_group);
+            }
+            next_group += 1;
+        };
+        for line in SYNONYMS.lines() {
+            if let Some((_, lemmas)) = line.split_once('\t') {
+                add_group(&mut lexicon, &lemmas.split('|').collect::<Vec<_>>());
+            }
+        }
+        for line in DERIVED.lines() {
+            if let Some((a, b)) = line.split_once('\t') {
+                add_group(&mut lexicon, &[a, b]);
+            }
+        }
+        for line in ANTONYMS.lines() {
+            let fields: Vec<&str> = line.split('\t').collect();
+            // Noun and adverb antonyms ("beginning"/"end") name different
+            // things more often than they contradict.
+            if let [pos, a, b] = fields[..] {
+                if pos == "v" || pos == "a" {
+                    lexicon.add_opposites(&[a], &[b]);
+                }
+            }
+        }
+        for line in NEWSROOM.lines() {
+            let fields: Vec<&str> = line.split('\t').collect();
+            match fields[..] {
+                ["same", group, ..] => {
+                    add_group(&mut lexicon, &group.split('|').collect::<Vec<_>>());
+                }
+                ["opposite", a, b] => {
+                    let a: Vec<&str> = a.split('|').collect();
+                    let b: Vec<&str> = b.split('|').collect();
+                    lexicon.add_opposites(&a, &b);
+                }
+                _ => {}
+            }
+        }
+        for groups in lexicon.groups.values_mut() {
+            groups.sort_unstable();
+            groups.dedup();
+        }
+        lexicon
+    }
+
+    fn add_opposites(&mut self, a: &[&str], b: &[&str]) {
+        for x in a.iter().filter_map(|lemma| key(lemma)) {
+            for y in b.iter().filter_map(|lemma| key(lemma)) {
+                if x != y {
+                    self.opposites
+                        .entry(x.clone())
+                        .or_default()
+                        .insert(y.clone());
+                    self.opposites.entry(y).or_default().insert(x.clone());
+                }
+            }
+        }
+    }
+
+    /// The groups `key` is in (empty when the tables do not know it).
+    pub fn groups(&self, key: &str) -> &[u32] {
+        self.groups.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// True when the two keys share a group (or are equal).
+    pub fn same(&self, a: &str, b: &str) -> bool {
+        a == b || {
+            let theirs = self.groups(b);
+            self.groups(a).iter().any(|group| theirs.contains(group))
+        }
+    }
+
+    /// True when the two keys mean the opposite.
+    pub fn opposite(&self, a: &str, b: &str) -> bool {
+        self.opposites
+            .get(a)
+            .is_some_and(|theirs| theirs.contains(b))
+    }
+}
+
+#[cfg(test)]
+mod tests;
