@@ -95,17 +95,23 @@ fn finish(start: Cursor<'_>, mut measure: Measure) -> Option<Measure> {
     if measure.marker.is_none() && matches!(date_part, Some('月' | '日' | '号')) {
         return None; // 五月, 18日: dates, not quantities
     }
+    if measure.marker.is_none() && measure.scale.is_none() && is_date(start, &measure) {
+        return None; // "September 11", "9/11": dates, not quantities
+    }
     measure.number.is_finite().then_some(measure)
 }
 
-/// "one in five", "3 out of 4" at `after` the numerator: a proportion, as a percentage.
+/// "one in five", "3 out of 4", "25 of the 27" at `after` the numerator: a
+/// proportion, as a percentage.
 fn ratio_after(after: Cursor<'_>, measure: &Measure) -> Option<Measure> {
     if measure.marker.is_some() || measure.scale.is_some() || measure.bound.is_some() {
         return None;
     }
     let denominator_at = after
         .words(&["in"])
-        .or_else(|| after.words(&["out", "of"]))?;
+        .or_else(|| after.words(&["out", "of"]))
+        .or_else(|| after.words(&["of", "the"]))
+        .or_else(|| after.words(&["of"]))?;
     let (denominator, next) = match &denominator_at.peek()?.kind {
         LexemeKind::Number(numeral) if !numeral.year_shaped => {
             (numeral.value, denominator_at.advance(1))
@@ -119,6 +125,23 @@ fn ratio_after(after: Cursor<'_>, measure: &Measure) -> Option<Measure> {
     let plausible = measure.number > 0.0 && measure.number <= denominator && denominator <= 1000.0;
     let percent = measure.number / denominator * 100.0;
     plausible.then(|| Measure::complete(percent, Marker::Percent, next.index()))
+}
+
+/// A day of the month after a month name ("September 11"), or a number
+/// slashed to another ("9/11", "3/4": a date or a fraction, not a count).
+fn is_date(start: Cursor<'_>, measure: &Measure) -> bool {
+    let after_month = start
+        .previous()
+        .and_then(|lexeme| lexeme.word())
+        .is_some_and(|word| vocab::month_name(&word.to_lowercase()));
+    let day = measure.number.fract() == 0.0 && (1.0..=31.0).contains(&measure.number);
+    let next = start.seek(measure.next);
+    let slashed = |symbol: Option<char>, glued: bool| symbol == Some('/') && glued;
+    let slashed_after = slashed(next.symbol(), next.glued_to_previous());
+    let slashed_before = start
+        .back()
+        .is_some_and(|before| slashed(before.symbol(), start.glued_to_previous()));
+    (after_month && day) || slashed_after || slashed_before
 }
 
 /// 多/余 right after the number: 三十多 "thirty-odd", 10多亿.

@@ -235,7 +235,12 @@ fn tricky_cases() {
     assert!(extract("the 1st and 2nd floors").is_empty());
     assert!(extract("one of the firms, and no one else").is_empty());
     assert_value("one month", Unit::Duration, 30.44);
-    assert_eq!(extract("May 18 and 31").len(), 2);
+    assert_eq!(extract("18 and 31").len(), 2);
+    // Days of the month and slashed numbers are dates (or fractions), not counts.
+    assert!(extract("September 11").is_empty());
+    assert!(extract("100 9/11s").iter().all(|q| q.value == 100.0));
+    assert_value("25 of the 27 elections", Unit::Percent, 25.0 / 27.0 * 100.0);
+    assert_value("at a 1960 session", Unit::Year, 1960.0);
     let phone = extract("call 555-0100-2233-4455-66778899");
     assert!(phone
         .iter()
