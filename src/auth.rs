@@ -226,9 +226,10 @@ mod tests {
 
     /// RPCs that change the library: every path not open or listed in
     /// `READ_METHODS` is treated as one of these.
-    const WRITE_METHODS: [&str; 3] = [
+    const WRITE_METHODS: [&str; 4] = [
         "/factdesk.v1.StatementService/CreateStatement",
         "/factdesk.v1.StatementService/ImportStatements",
+        "/factdesk.v1.StatementService/ImportClaimReviews",
         "/factdesk.v1.StatementService/DeleteStatement",
     ];
 

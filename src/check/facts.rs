@@ -62,7 +62,7 @@ impl ClaimFacts {
         ClaimFacts {
             quantities,
             directions: directions(text, tokens),
-            negated: tokens.iter().any(|token| token.negation),
+            negated: negated(text, tokens),
             entities,
             predicate_terms,
         }
@@ -85,15 +85,57 @@ pub fn mentions(text: &str) -> Vec<QuantityMention> {
         .collect()
 }
 
+/// Names of months and days: capitalised, but they say when, not who.
+const CALENDAR_NAMES: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// True when a negation governs what the text says: a negation word other
+/// than "without" (which negates a circumstance: "planted trees without
+/// saying why") and other than the "not" of "whether or not" / "or not",
+/// which offers both.
+pub fn negated(text: &str, tokens: &[Token]) -> bool {
+    tokens.iter().filter(|token| token.negation).any(|token| {
+        let word = token.span.slice(text).unwrap_or_default().to_lowercase();
+        let before = text[..token.span.start.0].trim_end();
+        let after_or = before
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .is_some_and(|previous| previous.eq_ignore_ascii_case("or"));
+        word != "without" && !after_or
+    })
+}
+
 /// Capitalised words that name someone or something: mid-sentence, or at a
 /// sentence start when the next word is capitalised too ("Tencent Cloud").
-/// Short all-caps acronyms (US, AI) are left out.
-fn entities(text: &str) -> Vec<(String, String)> {
+/// Short all-caps acronyms (US, AI) and month and day names are left out.
+pub fn entities(text: &str) -> Vec<(String, String)> {
     let words: Vec<&str> = text.unicode_words().collect();
     let sentence_starts = sentence_start_flags(text);
     let mut found = Vec::new();
     for (position, word) in words.iter().enumerate() {
-        if !starts_upper(word) || is_acronym(word) {
+        if !starts_upper(word)
+            || is_acronym(word)
+            || CALENDAR_NAMES.contains(&word.to_lowercase().as_str())
+        {
             continue;
         }
         let at_start = sentence_starts.get(position).copied().unwrap_or(false);
@@ -146,7 +188,7 @@ pub fn missing_entities(claim: &ClaimFacts, known: &HashSet<String>) -> Vec<Stri
         .collect()
 }
 
-fn same_entity(a: &str, b: &str) -> bool {
+pub fn same_entity(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
@@ -156,15 +198,33 @@ fn same_entity(a: &str, b: &str) -> bool {
         && prefix(a) == prefix(b)
 }
 
+/// Direction words with their surface text: single words ("rose", "cut")
+/// and "go up" / "went down" and the like.
 pub fn directions(text: &str, tokens: &[Token]) -> Vec<(String, Direction)> {
-    tokens
-        .iter()
-        .filter_map(|token| {
-            let direction = direction_of(&token.term)?;
-            Some((token.span.slice(text)?.to_owned(), direction))
-        })
-        .collect()
+    let mut found = Vec::new();
+    for (position, token) in tokens.iter().enumerate() {
+        let phrasal = position
+            .checked_sub(1)
+            .map(|before| &tokens[before])
+            .filter(|before| GO_FORMS.contains(&before.term.as_str()))
+            .and_then(|before| {
+                let way = match token.term.as_str() {
+                    "up" => Direction::Up,
+                    "down" => Direction::Down,
+                    _ => return None,
+                };
+                let span = text::ByteSpan::new(before.span.start.0, token.span.end.0);
+                Some((span.slice(text)?.to_owned(), way))
+            });
+        let single = direction_of(&token.term)
+            .and_then(|way| Some((token.span.slice(text)?.to_owned(), way)));
+        found.extend(phrasal.or(single));
+    }
+    found
 }
+
+/// Stems of "go" that make "up"/"down" after them a direction.
+const GO_FORMS: &[&str] = &["go", "goe", "went", "gone"];
 
 fn direction_of(term: &str) -> Option<Direction> {
     if UP_WORDS.contains(&term) {

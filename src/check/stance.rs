@@ -6,28 +6,34 @@
 //!
 //! | rule, in order | stance | reason |
 //! | --- | --- | --- |
-//! | score below the verdict threshold (default 0.5) | RELATED | `BelowThreshold` |
-//! | the claim names an entity the statement (text, context, source title, speaker) does not | RELATED | `EntitiesMissing` |
-//! | under half of the claim's other content words (not names, figures or negations) are in the statement | RELATED | `PredicateMissing` |
+//! | score below the verdict threshold (default 0.5; lowered by [`FIGURE_BONUS`] when a claim figure is paired with the statement's) | RELATED | `BelowThreshold` |
+//! | the claim names an entity the statement (text, context, source title, speaker) does not, and either names none the statement does or the statement names one the claim does not | RELATED | `EntitiesMissing` |
+//! | under half of the claim's other content words (not names, figures or negations) are in what the statement says (text, context, source title; a word counts when the statement has it or one that means the same, and each paired figure counts as one more word) | RELATED | `PredicateMissing` |
 //! | a claim year differs from the statement's (they are about different times) | RELATED | `AnotherTime` |
 //! | a claim figure conflicts with the statement's figure for the same thing | CONTRADICTS | `FigureConflict` |
-//! | exactly one side is negated ("not", "never", "no", "没有") | CONTRADICTS | `Negation` |
-//! | one side says up ("rose", "increase"), the other down ("fell", "cut") | CONTRADICTS | `DirectionConflict` |
+//! | exactly one side is negated ("not", "never", "no", "没有"; not "without" or "whether or not") | CONTRADICTS | `Negation` |
+//! | one side says up ("rose", "went up"), the other down ("fell", "cut") | CONTRADICTS | `DirectionConflict` |
+//! | the two use words of opposite meaning ("remains" / "stepped down"), each absent from the other side | CONTRADICTS | `OppositeWords` |
 //! | a claim figure (percent, money, multiple, count) has nothing to compare with | RELATED | `FigureUnmatched` |
 //! | otherwise | SUPPORTS | `FiguresAgree` or `NothingDiffers` |
+//!
+//! Words mean the same or the opposite by [`crate::text::lexicon`] (WordNet
+//! and a short newsroom list). Two figures are compared only when they
+//! measure the same thing: comparable units and at least one shared word on
+//! the same side of them (before; after, with what they count); among
+//! those, the one sharing most, and at equal sharing the one that agrees.
 
 use std::collections::HashSet;
 
 use crate::model::{QuantityComparison, QuantityMention, StanceReason, Statement};
-use crate::text::quantity::{self, Agreement, Quantity, Unit};
+use crate::text::quantity::{Agreement, Unit};
 use crate::text::{self, Token};
 
-use super::facts::{directions, missing_entities};
+use super::facts::{directions, entities, missing_entities, negated, same_entity};
 pub use super::facts::{mentions, ClaimFacts, Direction};
-use super::AnalysedClaim;
+use super::{AnalysedClaim, FIGURE_BONUS};
+use crate::text::lexicon::{self, lexicon};
 
-/// Tokens on each side of a figure that say what it is about.
-const CONTEXT_TOKENS: usize = 4;
 /// Share of the claim's content words (other than names, figures and
 /// negations) a statement must contain to support or contradict it.
 pub const PREDICATE_COVERAGE: f32 = 0.5;
@@ -52,9 +58,15 @@ pub struct StanceDecision {
 /// Everything one rule may look at.
 struct Evidence<'a> {
     claim: &'a ClaimFacts,
+    /// The claim's analysed terms, in order, and the text they span.
+    claim_tokens: &'a [Token],
+    claim_text: &'a str,
     statement: &'a StatementView<'a>,
     comparisons: &'a [QuantityComparison],
-    /// Terms of the statement's text, context, source title and speaker.
+    /// Terms of what the statement says: its text, context and source title.
+    said: HashSet<String>,
+    /// `said` plus the speaker's name, title and affiliation: who and what
+    /// the statement names.
     known: HashSet<String>,
     /// Who the statement is attributed to, for reasons that quote it.
     speaker: String,
@@ -68,6 +80,7 @@ const RULES: &[fn(&Evidence<'_>) -> Option<StanceReason>] = &[
     figure_conflict,
     negation,
     direction_conflict,
+    opposite_words,
     figure_unmatched,
 ];
 
@@ -82,20 +95,30 @@ pub fn decide(
         .facts
         .quantities
         .iter()
-        .map(|mention| pair(mention, claim, statement))
+        .map(|mention| pairing::pair(mention, claim, statement))
         .collect();
-    if score < threshold {
+    let bonus = if paired_figures(&comparisons) > 0 {
+        FIGURE_BONUS
+    } else {
+        0.0
+    };
+    if score + bonus < threshold {
         let reason = StanceReason::BelowThreshold { score, threshold };
         return StanceDecision {
             reason,
             comparisons,
         };
     }
+    let said = said_terms(statement);
+    let known = known_terms(statement, &said);
     let evidence = Evidence {
         claim: &claim.facts,
+        claim_tokens: &claim.tokens,
+        claim_text: &claim.claim.text,
         statement,
         comparisons: &comparisons,
-        known: known_terms(statement),
+        said: said.clone(),
+        known,
         speaker: speaker_or_statement(statement.statement),
     };
     let reason = RULES
@@ -108,24 +131,88 @@ pub fn decide(
     }
 }
 
-/// The claim names someone or something the statement does not.
+/// The claim names someone or something the statement does not, and the
+/// statement names someone the claim does not (other than its own speaker):
+/// a different subject, not a paraphrase of the same one ("White House"
+/// for "presidency" substitutes no name).
 fn entities_missing(evidence: &Evidence<'_>) -> Option<StanceReason> {
     let names = missing_entities(evidence.claim, &evidence.known);
-    (!names.is_empty()).then_some(StanceReason::EntitiesMissing { names })
+    if names.is_empty() {
+        return None;
+    }
+    let view = evidence.statement;
+    let mut theirs = entities(&view.statement.text);
+    let speaker = view.statement.speaker_name();
+    theirs.extend(entities(speaker));
+    let claim_terms: HashSet<&str> = evidence
+        .claim_tokens
+        .iter()
+        .map(|t| t.term.as_str())
+        .collect();
+    let substituted = theirs.iter().any(|(_, stem)| {
+        !claim_terms.iter().any(|term| same_entity(term, stem))
+            && !speaker_terms(speaker).contains(stem)
+    });
+    substituted.then_some(StanceReason::EntitiesMissing { names })
 }
 
-/// Under [`PREDICATE_COVERAGE`] of the claim's other content words are there.
+/// Stems of the speaker's name: the statement's own speaker is named by the
+/// attribution, so a claim that leaves them out substitutes no one.
+fn speaker_terms(speaker: &str) -> HashSet<String> {
+    text::terms(speaker).into_iter().collect()
+}
+
+/// Under [`PREDICATE_COVERAGE`] of the claim's other content words are
+/// there, counting a word the statement says another way and counting each
+/// paired figure as one more word said.
 fn predicate_missing(evidence: &Evidence<'_>) -> Option<StanceReason> {
     let terms = &evidence.claim.predicate_terms;
+    let covered = said_another_way(evidence);
     let absent: Vec<String> = terms
         .iter()
-        .filter(|term| !evidence.known.contains(*term))
+        .filter(|term| !evidence.said.contains(*term) && !covered.contains(term.as_str()))
         .cloned()
         .collect();
-    let total = terms.len();
+    let figures = paired_figures(evidence.comparisons);
+    let total = terms.len() + figures;
     let covered = (total - absent.len()) as f32;
-    (total > 0 && covered < PREDICATE_COVERAGE * total as f32)
+    (!terms.is_empty() && covered < PREDICATE_COVERAGE * total as f32)
         .then_some(StanceReason::PredicateMissing { absent })
+}
+
+/// Claim terms the statement says in other words: each claim word or
+/// phrase that shares a lexicon group with one of the statement's.
+fn said_another_way<'a>(evidence: &Evidence<'a>) -> HashSet<&'a str> {
+    let lexicon = lexicon();
+    // The statement's own words only: its title or context may use a word
+    // in another sense ("set ablaze" is not "located").
+    let mut groups: HashSet<u32> = HashSet::new();
+    for (_, _, key) in lexicon::keys(evidence.statement.tokens) {
+        groups.extend(lexicon.groups(&key));
+    }
+    let tokens = evidence.claim_tokens;
+    let mut covered = HashSet::new();
+    for (start, len, key) in lexicon::keys(tokens) {
+        if lexicon
+            .groups(&key)
+            .iter()
+            .any(|group| groups.contains(group))
+        {
+            covered.extend(tokens[start..start + len].iter().map(|t| t.term.as_str()));
+        }
+    }
+    covered
+}
+
+/// Claim figures paired with a statement figure about the same thing
+/// (agreeing or not), among the decisive ones: evidence that the two are
+/// about the same fact.
+fn paired_figures(comparisons: &[QuantityComparison]) -> usize {
+    comparisons
+        .iter()
+        .filter(|c| c.statement.is_some() && decisive(&c.claim.quantity.unit))
+        .filter(|c| matches!(c.agreement, Agreement::Agree | Agreement::Conflict))
+        .count()
 }
 
 /// A claim year conflicts with the statement's: another time.
@@ -154,7 +241,8 @@ fn figure_conflict(evidence: &Evidence<'_>) -> Option<StanceReason> {
 
 /// Exactly one side is negated.
 fn negation(evidence: &Evidence<'_>) -> Option<StanceReason> {
-    let statement_negated = evidence.statement.tokens.iter().any(|t| t.negation);
+    let view = evidence.statement;
+    let statement_negated = negated(&view.statement.text, view.tokens);
     (evidence.claim.negated != statement_negated).then_some(StanceReason::Negation {
         claim_negated: evidence.claim.negated,
     })
@@ -175,6 +263,54 @@ fn direction_conflict(evidence: &Evidence<'_>) -> Option<StanceReason> {
         statement_word: theirs[0].0.clone(),
     })
 }
+
+/// A claim word or phrase means the opposite of a statement's, and neither
+/// side also says the other's word (or one meaning the same).
+fn opposite_words(evidence: &Evidence<'_>) -> Option<StanceReason> {
+    let lexicon = lexicon();
+    let view = evidence.statement;
+    let ours = lexicon::keys(evidence.claim_tokens);
+    let theirs = lexicon::keys(view.tokens);
+    let says = |keys: &[(usize, usize, String)], key: &str| {
+        keys.iter().any(|(_, _, other)| lexicon.same(other, key))
+    };
+    for (claim_start, claim_len, claim_key) in &ours {
+        for (start, len, key) in &theirs {
+            let comparative = COMPARATIVES.contains(&claim_key.as_str());
+            if lexicon.opposite(claim_key, key)
+                && !comparative
+                && !says(&theirs, claim_key)
+                && !says(&ours, key)
+            {
+                let surface = |tokens: &[Token], text: &str, start: usize, len: usize| {
+                    let span = text::ByteSpan::new(
+                        tokens[start].span.start.0,
+                        tokens[start + len - 1].span.end.0,
+                    );
+                    span.slice(text).unwrap_or_default().to_owned()
+                };
+                return Some(StanceReason::OppositeWords {
+                    claim_word: surface(
+                        evidence.claim_tokens,
+                        evidence.claim_text,
+                        *claim_start,
+                        *claim_len,
+                    ),
+                    statement_word: surface(view.tokens, &view.statement.text, *start, *len),
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Comparatives: "A pays less than B" says what "B pays more than A" says,
+/// so their opposites contradict only with the two sides known, which the
+/// rules do not parse.
+const COMPARATIVES: &[&str] = &[
+    "more", "less", "fewer", "higher", "lower", "greater", "smaller", "bigger", "larger", "better",
+    "wors", "older", "younger", "earlier", "later",
+];
 
 /// A decisive claim figure has nothing on record to compare with.
 fn figure_unmatched(evidence: &Evidence<'_>) -> Option<StanceReason> {
@@ -217,82 +353,29 @@ fn speaker_or_statement(statement: &Statement) -> String {
     }
 }
 
-/// Pairs a claim figure with the statement figure about the same thing:
-/// comparable unit, most shared context words; among equally good ones an
-/// agreeing figure wins (the statement does state the claim's number).
-fn pair(
-    mention: &QuantityMention,
-    claim: &AnalysedClaim<'_>,
-    statement: &StatementView<'_>,
-) -> QuantityComparison {
-    let claim_context = context_terms(&mention.quantity, &claim.claim.text, &claim.tokens);
-    let mut best: Option<(usize, Agreement, &QuantityMention)> = None;
-    for candidate in statement.mentions {
-        let agreement = quantity::compare(&mention.quantity, &candidate.quantity);
-        if agreement == Agreement::NotComparable {
-            continue;
-        }
-        let context = context_terms(
-            &candidate.quantity,
-            &statement.statement.text,
-            statement.tokens,
-        );
-        let overlap = claim_context.intersection(&context).count();
-        let better = match best {
-            None => true,
-            Some((best_overlap, best_agreement, _)) => {
-                overlap > best_overlap
-                    || (overlap == best_overlap
-                        && agreement == Agreement::Agree
-                        && best_agreement != Agreement::Agree)
-            }
-        };
-        if better {
-            best = Some((overlap, agreement, candidate));
-        }
-    }
-    QuantityComparison {
-        claim: mention.clone(),
-        agreement: best.map_or(Agreement::NotComparable, |(_, agreement, _)| agreement),
-        statement: best.map(|(_, _, found)| found.clone()),
-    }
-}
-
-/// Stems of the words around a figure and of what it counts.
-fn context_terms(quantity: &Quantity, text: &str, tokens: &[Token]) -> HashSet<String> {
-    let before = tokens
-        .iter()
-        .filter(|t| t.span.end <= quantity.span.start)
-        .rev()
-        .take(CONTEXT_TOKENS);
-    let after = tokens
-        .iter()
-        .filter(|t| t.span.start >= quantity.span.end)
-        .take(CONTEXT_TOKENS);
-    let mut terms: HashSet<String> = before.chain(after).map(|t| t.term.clone()).collect();
-    terms.extend(quantity.counts.iter().flat_map(|word| text::terms(word)));
-    debug_assert!(quantity.span.end.0 <= text.len());
-    terms
-}
-
-/// A statement's distinct terms over text, context, source title, speaker
-/// name and affiliation (matches at or above the verdict threshold only:
-/// analysing a long context is not free). Reuses the analysed text tokens.
-fn known_terms(view: &StatementView<'_>) -> HashSet<String> {
+/// A statement's distinct terms over text, context and source title
+/// (matches at or above the verdict threshold only: analysing a long context
+/// is not free). Reuses the analysed text tokens.
+fn said_terms(view: &StatementView<'_>) -> HashSet<String> {
     let statement = view.statement;
-    let mut known: HashSet<String> = view.tokens.iter().map(|t| t.term.clone()).collect();
-    let speaker = statement.attribution.speaker.as_ref();
-    let fields = [
-        statement.context.as_str(),
-        statement.source_title(),
-        speaker.map_or("", |s| s.name.as_str()),
-        speaker.map_or("", |s| s.affiliation.as_str()),
-    ];
-    for field in fields {
-        known.extend(text::analyze(field).into_iter().map(|t| t.term));
+    let mut said: HashSet<String> = view.tokens.iter().map(|t| t.term.clone()).collect();
+    for field in [statement.context.as_str(), statement.source_title()] {
+        said.extend(text::analyze(field).into_iter().map(|t| t.term));
+    }
+    said
+}
+
+/// `said` plus the terms of the speaker's name, title and affiliation.
+fn known_terms(view: &StatementView<'_>, said: &HashSet<String>) -> HashSet<String> {
+    let mut known = said.clone();
+    if let Some(speaker) = view.statement.attribution.speaker.as_ref() {
+        for field in [&speaker.name, &speaker.title, &speaker.affiliation] {
+            known.extend(text::analyze(field).into_iter().map(|t| t.term));
+        }
     }
     known
 }
 
+mod pairing;
 #[cfg(test)]
 mod tests;

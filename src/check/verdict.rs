@@ -1,5 +1,6 @@
-//! The claim-level verdict: each decisive match (score at least the verdict
-//! threshold, stance SUPPORTS or CONTRADICTS) meets the reviews of its
+//! The claim-level verdict: each decisive match (stance SUPPORTS or
+//! CONTRADICTS, which the stance rules give only at or above the verdict
+//! threshold) meets the reviews of its
 //! statement (see DESIGN.md, "Two kinds of record").
 //!
 //! | statement | claim SUPPORTS it | claim CONTRADICTS it |
@@ -11,8 +12,12 @@
 //! | rated unproven, satire, other | UNVERIFIED, naming the rating | UNVERIFIED |
 //! | reviews that disagree (true and false) | DISPUTED, naming both | DISPUTED |
 //!
-//! Across matches the strongest finding decides (at equal scores a reviewed
-//! one), except that:
+//! A fact-checker's review outranks a record: when a reviewed finding is
+//! within [`DISPUTE_MARGIN`] of the strongest finding, only reviewed
+//! findings decide (a statement on record says someone said it, which
+//! neither confirms nor disputes a rating), and the explanation adds the
+//! record. Among the findings that decide, the strongest decides (at equal
+//! scores a reviewed one), except that:
 //! - when the claim says what a fact-checker rated false (at or above the
 //!   threshold) and the strongest finding is SUPPORTED or ATTRIBUTED, the
 //!   verdict is DISPUTED, naming both: a debunked claim is never reported
@@ -100,11 +105,34 @@ pub fn implied(stance: Stance, reviews: &[Review]) -> Option<Finding> {
 
 /// The verdict and the line that explains it.
 pub fn decide(matches: &[Match], threshold: f32) -> (Verdict, String) {
-    let findings: Vec<(Finding, &Match)> = matches
+    let mut findings: Vec<(Finding, &Match)> = matches
         .iter()
-        .filter(|m| m.score >= threshold)
         .filter_map(|m| Some((implied(m.stance, &m.statement.reviews)?, m)))
         .collect();
+    let best = findings
+        .iter()
+        .map(|(_, m)| m.score)
+        .fold(f32::MIN, f32::max);
+    let reviewed_near =
+        |(f, m): &(Finding, &Match)| f.reviewed() && m.score > best - DISPUTE_MARGIN;
+    let mut on_record = None;
+    if findings.iter().any(reviewed_near) {
+        on_record = findings
+            .iter()
+            .filter(|(f, _)| !f.reviewed())
+            .max_by(|a, b| a.1.score.total_cmp(&b.1.score))
+            .copied();
+        findings.retain(|(f, _)| f.reviewed());
+    }
+    let (verdict, line) = decide_among(&findings, threshold);
+    match on_record {
+        Some(record) => (verdict, format!("{line}; also {}", explain(record))),
+        None => (verdict, line),
+    }
+}
+
+/// The verdict among findings that may decide it.
+fn decide_among(findings: &[(Finding, &Match)], threshold: f32) -> (Verdict, String) {
     let strongest = |wanted: &dyn Fn(Finding, &Match) -> bool| {
         findings
             .iter()

@@ -40,6 +40,12 @@ pub enum StanceReason {
         claim_word: String,
         statement_word: String,
     },
+    /// The claim and the statement use words of opposite meaning
+    /// ("remains" and "stepped down"; "went ahead" and "abandoned").
+    OppositeWords {
+        claim_word: String,
+        statement_word: String,
+    },
     /// A decisive claim figure (percent, money, multiple, count) has nothing
     /// on record to compare with.
     FigureUnmatched { claim_figure: String },
@@ -63,7 +69,8 @@ impl StanceReason {
             | StanceReason::FigureUnmatched { .. } => Stance::Related,
             StanceReason::FigureConflict { .. }
             | StanceReason::Negation { .. }
-            | StanceReason::DirectionConflict { .. } => Stance::Contradicts,
+            | StanceReason::DirectionConflict { .. }
+            | StanceReason::OppositeWords { .. } => Stance::Contradicts,
             StanceReason::FiguresAgree { .. } | StanceReason::NothingDiffers => Stance::Supports,
         }
     }
@@ -111,6 +118,13 @@ impl fmt::Display for StanceReason {
             } => write!(
                 f,
                 "the claim says \"{claim_word}\", the statement says \"{statement_word}\""
+            ),
+            StanceReason::OppositeWords {
+                claim_word,
+                statement_word,
+            } => write!(
+                f,
+                "the claim says \"{claim_word}\", the statement says the opposite: \"{statement_word}\""
             ),
             StanceReason::FigureUnmatched { claim_figure } => write!(
                 f,

@@ -65,3 +65,72 @@ async fn politifact_ratings_decide_the_verdict() {
     }
     server.stop().await;
 }
+
+/// Whether a verdict has the polarity a verdict-dev case asks for (as
+/// `factdesk eval-verdict` scores it).
+fn agrees(polarity: &str, verdict: pb::Verdict) -> bool {
+    let negative = matches!(verdict, pb::Verdict::Refuted | pb::Verdict::Contradicted);
+    match polarity {
+        "+" => verdict == pb::Verdict::Supported,
+        "-" => negative,
+        "±" => verdict == pb::Verdict::Mixed,
+        "not-" => !negative,
+        other => panic!("unknown polarity {other:?}"),
+    }
+}
+
+/// The verdict-dev claims (paraphrased, negated or with a figure changed,
+/// each about a rated PolitiFact statement) through a real server over both
+/// statement files: the verdict follows the fact-checker's rating for at
+/// least 90% of them, and no claim whose polarity is negative is SUPPORTED.
+#[tokio::test]
+async fn verdict_dev_follows_the_fact_checkers() {
+    let Some(data) = shared_data() else {
+        return;
+    };
+    let library = temporary_library();
+    for file in ["snopes-statements.jsonl", "politifact-statements.jsonl"] {
+        assert_eq!(import_file(&library, &data.join(file)), 0);
+    }
+    let server = TestServer::over(library, ServerOptions::default()).await;
+    let mut claims = server.claims().await;
+    let cases = factdesk::eval::verdict::read_cases(&data.join("verdict-dev.jsonl")).unwrap();
+    let mut correct = 0;
+    let mut misses = Vec::new();
+    for case in &cases {
+        let request = pb::CheckClaimRequest {
+            claim: Some(pb::Claim {
+                text: case.claim.clone(),
+                claimant: case.claimant.clone(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let response = claims.check_claim(request).await.unwrap().into_inner();
+        let verdict = response.verdict();
+        if case.polarity == "-" {
+            assert_ne!(
+                verdict,
+                pb::Verdict::Supported,
+                "{}: {:?}",
+                case.claim,
+                response.verdict_explanation
+            );
+        }
+        if agrees(&case.polarity, verdict) {
+            correct += 1;
+        } else {
+            misses.push(format!(
+                "{verdict:?} for {} ({})",
+                case.claim, case.polarity
+            ));
+        }
+    }
+    let accuracy = correct as f64 / cases.len() as f64;
+    eprintln!(
+        "verdict-dev through gRPC: {correct}/{} ({accuracy:.3})",
+        cases.len()
+    );
+    assert!(accuracy >= 0.90, "{correct}/{}: {misses:#?}", cases.len());
+    server.stop().await;
+}

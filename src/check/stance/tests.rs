@@ -45,7 +45,7 @@ const CLOUD: &str = "Alibaba Cloud hosts half of China's generative AI firms";
 
 #[test]
 fn weak_match_is_related() {
-    let found = reason_at(CLOUD, CLOUD, 0.42);
+    let found = reason_at(CLOUD, "Cloud firms are growing in China", 0.42);
     assert_eq!(
         found,
         StanceReason::BelowThreshold {
@@ -53,8 +53,21 @@ fn weak_match_is_related() {
             threshold: THRESHOLD
         }
     );
-    assert_eq!(found.stance(), Stance::Related);
-    assert_eq!(found.to_string(), "RELATED: score 0.42 is below 0.5");
+}
+
+#[test]
+fn a_paired_figure_lowers_the_bar_by_the_figure_bonus() {
+    // "half" on both sides, about the same firms: evidence of the same fact.
+    let found = reason_at(CLOUD, CLOUD, 0.42);
+    assert!(
+        matches!(found, StanceReason::FiguresAgree { .. }),
+        "{found:?}"
+    );
+    let found = reason_at(CLOUD, CLOUD, 0.38);
+    assert!(
+        matches!(found, StanceReason::BelowThreshold { .. }),
+        "{found:?}"
+    );
 }
 
 #[test]

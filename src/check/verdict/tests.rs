@@ -112,7 +112,17 @@ fn the_opposite_of_a_false_claim_is_not_refuted() {
 }
 
 #[test]
-fn weak_matches_decide_nothing() {
-    let weak = found("w", Stance::Supports, 0.3, vec![review("False")]);
+fn related_matches_decide_nothing() {
+    // The stance rules call a match under the threshold RELATED.
+    let weak = found("w", Stance::Related, 0.3, vec![review("False")]);
     assert_eq!(decide(&[weak], 0.5).0, Verdict::Unverified);
+}
+
+#[test]
+fn a_review_outranks_a_record_of_the_same_claim() {
+    let record = found("said", Stance::Supports, 0.75, vec![]);
+    let debunk = found("rated", Stance::Supports, 0.7, vec![review("False")]);
+    let (verdict, line) = decide(&[record, debunk], 0.5);
+    assert_eq!(verdict, Verdict::Refuted, "{line}");
+    assert!(line.contains("also on record"), "{line}");
 }

@@ -1,0 +1,93 @@
+//! Pairing a claim figure with the statement figure about the same thing,
+//! by the words around them (see the parent module's table).
+
+use std::collections::HashSet;
+
+use super::{AnalysedClaim, StatementView};
+use crate::model::{QuantityComparison, QuantityMention};
+use crate::text::quantity::{self, Agreement, Quantity};
+use crate::text::{self, Token};
+
+/// Tokens on each side of a figure that say what it is about.
+const CONTEXT_TOKENS: usize = 4;
+
+/// Pairs a claim figure with the statement figure about the same thing:
+/// comparable unit and the most context words shared on the same side (the
+/// words before a figure with the words before the other, the words after
+/// and what it counts with theirs); at equal sharing an agreeing figure
+/// wins (the statement does state the claim's number). A differing figure
+/// that shares no context word measures something else: nothing to compare.
+pub(super) fn pair(
+    mention: &QuantityMention,
+    claim: &AnalysedClaim<'_>,
+    statement: &StatementView<'_>,
+) -> QuantityComparison {
+    let ours = Context::of(&mention.quantity, &claim.claim.text, &claim.tokens);
+    let mut best: Option<(usize, Agreement, &QuantityMention)> = None;
+    for candidate in statement.mentions {
+        let agreement = quantity::compare(&mention.quantity, &candidate.quantity);
+        if agreement == Agreement::NotComparable {
+            continue;
+        }
+        let theirs = Context::of(
+            &candidate.quantity,
+            &statement.statement.text,
+            statement.tokens,
+        );
+        let shared = ours.shared(&theirs);
+        if shared == 0 && agreement != Agreement::Agree {
+            continue;
+        }
+        let better = match best {
+            None => true,
+            Some((best_shared, best_agreement, _)) => {
+                shared > best_shared
+                    || (shared == best_shared
+                        && agreement == Agreement::Agree
+                        && best_agreement != Agreement::Agree)
+            }
+        };
+        if better {
+            best = Some((shared, agreement, candidate));
+        }
+    }
+    QuantityComparison {
+        claim: mention.clone(),
+        agreement: best.map_or(Agreement::NotComparable, |(_, agreement, _)| agreement),
+        statement: best.map(|(_, _, found)| found.clone()),
+    }
+}
+
+/// The stems on each side of a figure: [`CONTEXT_TOKENS`] before, and
+/// [`CONTEXT_TOKENS`] after plus what it counts.
+struct Context {
+    before: HashSet<String>,
+    after: HashSet<String>,
+}
+
+impl Context {
+    fn of(quantity: &Quantity, text: &str, tokens: &[Token]) -> Context {
+        let before = tokens
+            .iter()
+            .filter(|t| t.span.end <= quantity.span.start)
+            .rev()
+            .take(CONTEXT_TOKENS)
+            .map(|t| t.term.clone())
+            .collect();
+        let mut after: HashSet<String> = tokens
+            .iter()
+            .filter(|t| t.span.start >= quantity.span.end)
+            .take(CONTEXT_TOKENS)
+            .map(|t| t.term.clone())
+            .collect();
+        after.extend(quantity.counts.iter().flat_map(|word| text::terms(word)));
+        debug_assert!(quantity.span.end.0 <= text.len());
+        Context { before, after }
+    }
+
+    /// Words shared side by side.
+    fn shared(&self, other: &Context) -> usize {
+        self.before.intersection(&other.before).count()
+            + self.after.intersection(&other.after).count()
+    }
+}
