@@ -1,6 +1,6 @@
 //! schema.org ClaimReview JSON-LD, the format fact-checkers publish, in and
-//! out: [`read`] turns documents (single objects, arrays, `@graph`, data
-//! feeds) into statements carrying reviews, [`write`] turns reviewed
+//! out: [`read()`] turns documents (single objects, arrays, `@graph`, data
+//! feeds) into statements carrying reviews, [`write()`] turns reviewed
 //! statements back into ClaimReview objects.
 //!
 //! | ClaimReview | factdesk |
