@@ -265,10 +265,33 @@ def main():
                 derived.add(tuple(sorted((a, b))))
     derived_lines = ["%s\t%s" % p for p in sorted(derived)]
 
+    # Compounds written closed, hyphenated or open ("spinoff", "spin-off",
+    # "spin off"): two-word lemmas "a b" whose parts are letters only, 2+
+    # characters each, where WordNet lists at least two of the three
+    # spellings (so "often" is not "of ten").
+    spellings = {}
+    for s in synsets.values():
+        for word in s["words"]:
+            lemma = word.lower().replace(" ", "_")
+            if not re.fullmatch(r"[a-z]+([-_][a-z]+)?", lemma):
+                continue
+            spellings.setdefault(lemma.replace("-", "").replace("_", ""), set()).add(lemma)
+    compounds = set()
+    for closed, forms in spellings.items():
+        for form in forms:
+            parts = re.split(r"[-_]", form)
+            if len(parts) != 2 or min(len(x) for x in parts) < 2:
+                continue
+            variants = {closed, parts[0] + "-" + parts[1], parts[0] + "_" + parts[1]}
+            if len(forms & variants) >= 2:
+                compounds.add("%s\t%s" % (parts[0], parts[1]))
+    compound_lines = sorted(compounds)
+
     os.makedirs(args.out, exist_ok=True)
     for name, lines in (("synonyms.tsv", synonym_lines),
                         ("antonyms.tsv", antonym_lines),
-                        ("derived.tsv", derived_lines)):
+                        ("derived.tsv", derived_lines),
+                        ("compounds.tsv", compound_lines)):
         path = os.path.join(args.out, name)
         with open(path, "w", encoding="utf-8", newline="\n") as fh:
             fh.write("".join(line + "\n" for line in lines))

@@ -18,7 +18,7 @@ pub mod verdict;
 use crate::index::{Hit, Index};
 use crate::model::{
     detect_language, CheckOptions, CheckResult, Claim, ClaimAnalysis, Match, QuantityMention,
-    Statement,
+    Stance, Statement,
 };
 use crate::text::quantity::{self, Agreement};
 use crate::text::{self, Token};
@@ -32,6 +32,9 @@ pub const FIGURE_RERANK_DEPTH: usize = 20;
 /// Added to the ranking of a statement that states a figure agreeing with
 /// one of the claim's ("50%" and "half").
 pub const FIGURE_BONUS: f32 = 0.1;
+/// How far below the best match a match with a clear stance may score and
+/// still be listed first (see [`decisive_first`]).
+pub const DECISIVE_BAND: f32 = 0.05;
 
 /// A claim analysed once per check, shared by ranking and every match.
 #[derive(Clone, Debug)]
@@ -133,10 +136,11 @@ pub fn judge(
         favour_agreeing_figures(&claim.facts, &mut judged);
     }
     judged.truncate(options.max_matches);
-    let matches: Vec<Match> = judged
+    let mut matches: Vec<Match> = judged
         .into_iter()
         .map(|judged| build_match(claim, index, judged, options.verdict_threshold))
         .collect();
+    decisive_first(&mut matches);
     let (verdict, verdict_explanation) = verdict::decide(&matches, options.verdict_threshold);
     CheckResult {
         analysis: claim.analysis(),
@@ -144,6 +148,18 @@ pub fn judge(
         verdict,
         verdict_explanation,
     }
+}
+
+/// Moves the matches with a clear stance (SUPPORTS, CONTRADICTS) that score
+/// within [`DECISIVE_BAND`] of the best match ahead of the RELATED ones
+/// there, keeping the order otherwise: the statement that decides the
+/// verdict leads when the ranking barely separates it from one that says
+/// something else.
+fn decisive_first(matches: &mut [Match]) {
+    let Some(best) = matches.first().map(|m| m.score) else {
+        return;
+    };
+    matches.sort_by_key(|m| m.stance == Stance::Related || m.score < best - DECISIVE_BAND);
 }
 
 /// A candidate being judged, with its statement's figures once extracted.

@@ -9,7 +9,7 @@
 //! | score below the verdict threshold (default 0.5; lowered by [`FIGURE_BONUS`] when a claim figure is paired with the statement's) | RELATED | `BelowThreshold` |
 //! | the claim names an entity the statement (text, context, source title, speaker) does not, and either names none the statement does or the statement names one the claim does not | RELATED | `EntitiesMissing` |
 //! | under half of the claim's other content words (not names, figures or negations) are in what the statement says (text, context, source title; a word counts when the statement has it or one that means the same, and each paired figure counts as one more word) | RELATED | `PredicateMissing` |
-//! | a claim year differs from the statement's (they are about different times) | RELATED | `AnotherTime` |
+//! | a claim year differs from the statement's while dating another claim figure (they are about different times) | RELATED | `AnotherTime` |
 //! | a claim figure conflicts with the statement's figure for the same thing | CONTRADICTS | `FigureConflict` |
 //! | exactly one side is negated ("not", "never", "no", "没有"; not "without" or "whether or not") | CONTRADICTS | `Negation` |
 //! | one side says up ("rose", "went up"), the other down ("fell", "cut") | CONTRADICTS | `DirectionConflict` |
@@ -32,11 +32,15 @@ use crate::text::{self, Token};
 use super::facts::{directions, entities, missing_entities, negated, same_entity};
 pub use super::facts::{mentions, ClaimFacts, Direction};
 use super::{AnalysedClaim, FIGURE_BONUS};
-use crate::text::lexicon::{self, lexicon};
 
 /// Share of the claim's content words (other than names, figures and
 /// negations) a statement must contain to support or contradict it.
 pub const PREDICATE_COVERAGE: f32 = 0.5;
+/// Share of all the claim's terms a statement that scores under the
+/// threshold must account for (said, said another way, said the opposite
+/// way, or a paired figure) to be judged anyway: a paraphrase scores low
+/// when its own words are rare in the library.
+pub const WELL_COVERED: f32 = 0.75;
 
 /// A statement as the rules see it: analysed text and its figures.
 #[derive(Clone, Copy, Debug)]
@@ -84,6 +88,15 @@ const RULES: &[fn(&Evidence<'_>) -> Option<StanceReason>] = &[
     figure_unmatched,
 ];
 
+/// The claim and the statement use words of opposite meaning.
+fn opposite_words(evidence: &Evidence<'_>) -> Option<StanceReason> {
+    let found = wording::opposite(evidence)?;
+    Some(StanceReason::OppositeWords {
+        claim_word: found.claim_word,
+        statement_word: found.statement_word,
+    })
+}
+
 /// Decides how `statement` bears on the claim, given the match `score`.
 pub fn decide(
     claim: &AnalysedClaim<'_>,
@@ -102,13 +115,6 @@ pub fn decide(
     } else {
         0.0
     };
-    if score + bonus < threshold {
-        let reason = StanceReason::BelowThreshold { score, threshold };
-        return StanceDecision {
-            reason,
-            comparisons,
-        };
-    }
     let said = said_terms(statement);
     let known = known_terms(statement, &said);
     let evidence = Evidence {
@@ -121,6 +127,13 @@ pub fn decide(
         known,
         speaker: speaker_or_statement(statement.statement),
     };
+    if score + bonus < threshold && wording::coverage(&evidence) < WELL_COVERED {
+        let reason = StanceReason::BelowThreshold { score, threshold };
+        return StanceDecision {
+            reason,
+            comparisons,
+        };
+    }
     let reason = RULES
         .iter()
         .find_map(|rule| rule(&evidence))
@@ -167,7 +180,11 @@ fn speaker_terms(speaker: &str) -> HashSet<String> {
 /// paired figure as one more word said.
 fn predicate_missing(evidence: &Evidence<'_>) -> Option<StanceReason> {
     let terms = &evidence.claim.predicate_terms;
-    let covered = said_another_way(evidence);
+    let mut covered = wording::said_another_way(evidence.claim_tokens, evidence.statement.tokens);
+    covered.extend(wording::inside_compounds(
+        evidence.claim_tokens,
+        &evidence.said,
+    ));
     let absent: Vec<String> = terms
         .iter()
         .filter(|term| !evidence.said.contains(*term) && !covered.contains(term.as_str()))
@@ -180,47 +197,38 @@ fn predicate_missing(evidence: &Evidence<'_>) -> Option<StanceReason> {
         .then_some(StanceReason::PredicateMissing { absent })
 }
 
-/// Claim terms the statement says in other words: each claim word or
-/// phrase that shares a lexicon group with one of the statement's.
-fn said_another_way<'a>(evidence: &Evidence<'a>) -> HashSet<&'a str> {
-    let lexicon = lexicon();
-    // The statement's own words only: its title or context may use a word
-    // in another sense ("set ablaze" is not "located").
-    let mut groups: HashSet<u32> = HashSet::new();
-    for (_, _, key) in lexicon::keys(evidence.statement.tokens) {
-        groups.extend(lexicon.groups(&key));
-    }
-    let tokens = evidence.claim_tokens;
-    let mut covered = HashSet::new();
-    for (start, len, key) in lexicon::keys(tokens) {
-        if lexicon
-            .groups(&key)
-            .iter()
-            .any(|group| groups.contains(group))
-        {
-            covered.extend(tokens[start..start + len].iter().map(|t| t.term.as_str()));
-        }
-    }
-    covered
-}
-
 /// Claim figures paired with a statement figure about the same thing
 /// (agreeing or not), among the decisive ones: evidence that the two are
 /// about the same fact.
 fn paired_figures(comparisons: &[QuantityComparison]) -> usize {
-    comparisons
-        .iter()
-        .filter(|c| c.statement.is_some() && decisive(&c.claim.quantity.unit))
-        .filter(|c| matches!(c.agreement, Agreement::Agree | Agreement::Conflict))
-        .count()
+    paired_figures_of(comparisons).len()
 }
 
-/// A claim year conflicts with the statement's: another time.
+/// The paired decisive claim figures themselves.
+fn paired_figures_of(comparisons: &[QuantityComparison]) -> Vec<&QuantityComparison> {
+    comparisons
+        .iter()
+        .filter(|c| decisive(&c.claim.quantity.unit))
+        .filter(|c| matches!(c.agreement, Agreement::Agree | Agreement::Conflict))
+        .collect()
+}
+
+/// A claim year conflicts with the statement's while dating another claim
+/// figure ("grew 3% in 2021" against 2023): another time. When the year is
+/// the claim's only decisive figure ("released in 2021"), it is what the
+/// claim says, and the conflict row contradicts it.
 fn another_time(evidence: &Evidence<'_>) -> Option<StanceReason> {
     let year = evidence
         .comparisons
         .iter()
         .find(|c| c.agreement == Agreement::Conflict && c.claim.quantity.unit == Unit::Year)?;
+    let dates_a_figure = evidence
+        .comparisons
+        .iter()
+        .any(|c| decisive(&c.claim.quantity.unit));
+    if !dates_a_figure {
+        return None;
+    }
     Some(StanceReason::AnotherTime {
         comparison: year.clone(),
         speaker: evidence.speaker.clone(),
@@ -264,62 +272,15 @@ fn direction_conflict(evidence: &Evidence<'_>) -> Option<StanceReason> {
     })
 }
 
-/// A claim word or phrase means the opposite of a statement's, and neither
-/// side also says the other's word (or one meaning the same).
-fn opposite_words(evidence: &Evidence<'_>) -> Option<StanceReason> {
-    let lexicon = lexicon();
-    let view = evidence.statement;
-    let ours = lexicon::keys(evidence.claim_tokens);
-    let theirs = lexicon::keys(view.tokens);
-    let says = |keys: &[(usize, usize, String)], key: &str| {
-        keys.iter().any(|(_, _, other)| lexicon.same(other, key))
-    };
-    for (claim_start, claim_len, claim_key) in &ours {
-        for (start, len, key) in &theirs {
-            let comparative = COMPARATIVES.contains(&claim_key.as_str());
-            if lexicon.opposite(claim_key, key)
-                && !comparative
-                && !says(&theirs, claim_key)
-                && !says(&ours, key)
-            {
-                let surface = |tokens: &[Token], text: &str, start: usize, len: usize| {
-                    let span = text::ByteSpan::new(
-                        tokens[start].span.start.0,
-                        tokens[start + len - 1].span.end.0,
-                    );
-                    span.slice(text).unwrap_or_default().to_owned()
-                };
-                return Some(StanceReason::OppositeWords {
-                    claim_word: surface(
-                        evidence.claim_tokens,
-                        evidence.claim_text,
-                        *claim_start,
-                        *claim_len,
-                    ),
-                    statement_word: surface(view.tokens, &view.statement.text, *start, *len),
-                });
-            }
-        }
-    }
-    None
-}
-
-/// Comparatives: "A pays less than B" says what "B pays more than A" says,
-/// so their opposites contradict only with the two sides known, which the
-/// rules do not parse.
-const COMPARATIVES: &[&str] = &[
-    "more", "less", "fewer", "higher", "lower", "greater", "smaller", "bigger", "larger", "better",
-    "wors", "older", "younger", "earlier", "later",
-];
-
 /// A decisive claim figure has nothing on record to compare with.
 fn figure_unmatched(evidence: &Evidence<'_>) -> Option<StanceReason> {
     let unpaired = evidence
         .comparisons
         .iter()
-        .find(|c| c.statement.is_none() && decisive(&c.claim.quantity.unit))?;
+        .find(|c| c.agreement == Agreement::NotComparable && decisive(&c.claim.quantity.unit))?;
     Some(StanceReason::FigureUnmatched {
         claim_figure: unpaired.claim.text.clone(),
+        unlike: unpaired.statement.as_ref().map(|other| other.text.clone()),
     })
 }
 
@@ -379,3 +340,4 @@ fn known_terms(view: &StatementView<'_>, said: &HashSet<String>) -> HashSet<Stri
 mod pairing;
 #[cfg(test)]
 mod tests;
+mod wording;

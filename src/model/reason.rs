@@ -48,7 +48,12 @@ pub enum StanceReason {
     },
     /// A decisive claim figure (percent, money, multiple, count) has nothing
     /// on record to compare with.
-    FigureUnmatched { claim_figure: String },
+    FigureUnmatched {
+        claim_figure: String,
+        /// A statement figure of the same kind that measures something else
+        /// (not compared), if there is one.
+        unlike: Option<String>,
+    },
     /// A strong match whose figures agree.
     FiguresAgree {
         agreeing: Vec<QuantityComparison>,
@@ -126,9 +131,19 @@ impl fmt::Display for StanceReason {
                 f,
                 "the claim says \"{claim_word}\", the statement says the opposite: \"{statement_word}\""
             ),
-            StanceReason::FigureUnmatched { claim_figure } => write!(
+            StanceReason::FigureUnmatched {
+                claim_figure,
+                unlike: None,
+            } => write!(
                 f,
                 "the statement gives no figure to compare with {claim_figure}"
+            ),
+            StanceReason::FigureUnmatched {
+                claim_figure,
+                unlike: Some(other),
+            } => write!(
+                f,
+                "the statement gives no figure to compare with {claim_figure} (its {other} measures something else: not comparable)"
             ),
             StanceReason::FiguresAgree { agreeing, speaker } => {
                 let described: Vec<String> =

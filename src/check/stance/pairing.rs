@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::{AnalysedClaim, StatementView};
 use crate::model::{QuantityComparison, QuantityMention};
-use crate::text::quantity::{self, Agreement, Quantity};
+use crate::text::quantity::{self, Agreement, Quantity, Unit};
 use crate::text::{self, Token};
 
 /// Tokens on each side of a figure that say what it is about.
@@ -16,7 +16,9 @@ const CONTEXT_TOKENS: usize = 4;
 /// words before a figure with the words before the other, the words after
 /// and what it counts with theirs); at equal sharing an agreeing figure
 /// wins (the statement does state the claim's number). A differing figure
-/// that shares no context word measures something else: nothing to compare.
+/// that does not measure the same thing ([`Context::same_thing`]) is not
+/// compared: when nothing else pairs, the comparison names it as
+/// NOT_COMPARABLE.
 pub(super) fn pair(
     mention: &QuantityMention,
     claim: &AnalysedClaim<'_>,
@@ -24,6 +26,8 @@ pub(super) fn pair(
 ) -> QuantityComparison {
     let ours = Context::of(&mention.quantity, &claim.claim.text, &claim.tokens);
     let mut best: Option<(usize, Agreement, &QuantityMention)> = None;
+    // The closest figure of the same kind that measures something else.
+    let mut unlike: Option<(usize, &QuantityMention)> = None;
     for candidate in statement.mentions {
         let agreement = quantity::compare(&mention.quantity, &candidate.quantity);
         if agreement == Agreement::NotComparable {
@@ -35,7 +39,12 @@ pub(super) fn pair(
             statement.tokens,
         );
         let shared = ours.shared(&theirs);
-        if shared == 0 && agreement != Agreement::Agree {
+        // Years date the same event whatever the words around them.
+        let year = mention.quantity.unit == Unit::Year;
+        if agreement != Agreement::Agree && !year && !ours.same_thing(&theirs) {
+            if unlike.is_none_or(|(most, _)| shared > most) {
+                unlike = Some((shared, candidate));
+            }
             continue;
         }
         let better = match best {
@@ -54,7 +63,10 @@ pub(super) fn pair(
     QuantityComparison {
         claim: mention.clone(),
         agreement: best.map_or(Agreement::NotComparable, |(_, agreement, _)| agreement),
-        statement: best.map(|(_, _, found)| found.clone()),
+        statement: best
+            .map(|(_, _, found)| found)
+            .or(unlike.map(|(_, other)| other))
+            .cloned(),
     }
 }
 
@@ -83,6 +95,17 @@ impl Context {
         after.extend(quantity.counts.iter().flat_map(|word| text::terms(word)));
         debug_assert!(quantity.span.end.0 <= text.len());
         Context { before, after }
+    }
+
+    /// Whether the two measure the same thing, so that differing values
+    /// conflict: a word shared after them (what they count or are the value
+    /// of), or two shared before them ("rainy day fund … twice" and "rainy
+    /// day fund is 165 times"). One shared word before is not enough: "the
+    /// spinoff of its $11 billion unit" and "the spinoff erased $2.4bn"
+    /// measure different things.
+    fn same_thing(&self, other: &Context) -> bool {
+        self.after.intersection(&other.after).count() >= 1
+            || self.before.intersection(&other.before).count() >= 2
     }
 
     /// Words shared side by side.

@@ -58,16 +58,29 @@ fn weak_match_is_related() {
 #[test]
 fn a_paired_figure_lowers_the_bar_by_the_figure_bonus() {
     // "half" on both sides, about the same firms: evidence of the same fact.
-    let found = reason_at(CLOUD, CLOUD, 0.42);
+    let partly = "Analysts say half of China's generative AI firms are startups";
+    let found = reason_at(CLOUD, partly, 0.42);
     assert!(
         matches!(found, StanceReason::FiguresAgree { .. }),
         "{found:?}"
     );
-    let found = reason_at(CLOUD, CLOUD, 0.38);
+    let found = reason_at(CLOUD, partly, 0.38);
     assert!(
         matches!(found, StanceReason::BelowThreshold { .. }),
         "{found:?}"
     );
+}
+
+#[test]
+fn a_well_covered_paraphrase_is_judged_whatever_its_score() {
+    // In a small library every shared word is common and scores little;
+    // a statement that accounts for the claim's words is judged anyway.
+    let found = reason_at(
+        "Daniel Zhang quit Alibaba's cloud unit",
+        "Daniel Zhang unexpectedly resigned from Alibaba's cloud unit.",
+        0.2,
+    );
+    assert_eq!(found, StanceReason::NothingDiffers);
 }
 
 #[test]
@@ -176,8 +189,59 @@ fn unmatched_figure_is_related() {
     assert_eq!(
         found,
         StanceReason::FigureUnmatched {
-            claim_figure: "80%".to_owned()
+            claim_figure: "80%".to_owned(),
+            unlike: None,
         }
+    );
+}
+
+#[test]
+fn figures_that_measure_different_things_are_not_compared() {
+    // "$11 billion" is the unit's value, "$2.4 billion" a loss of market
+    // value: same unit, no word in common on either side.
+    let found = reason(
+        "The spinoff erased $2.4 billion of market value",
+        "Its $11 billion cloud unit was the spinoff that erased market value",
+    );
+    assert_eq!(
+        found,
+        StanceReason::FigureUnmatched {
+            claim_figure: "$2.4 billion".to_owned(),
+            unlike: Some("$11 billion".to_owned()),
+        }
+    );
+    assert!(
+        found.to_string().contains("measures something else"),
+        "{found}"
+    );
+}
+
+#[test]
+fn opposite_states_contradict() {
+    for (claim, statement) in [
+        (
+            "Daniel Zhang stayed on at Alibaba's cloud unit",
+            "Daniel Zhang unexpectedly resigned from Alibaba's cloud unit.",
+        ),
+        (
+            "Alibaba went ahead with the spinoff of its cloud unit",
+            "Alibaba has scrapped the spinoff of its cloud unit.",
+        ),
+    ] {
+        let found = reason(claim, statement);
+        assert!(
+            matches!(found, StanceReason::OppositeWords { .. }),
+            "{claim}: {found:?}"
+        );
+    }
+    // Comparatives may swap sides: "A pays less than B" is "B pays more".
+    let found = reason(
+        "The workers pay more tax than Romney",
+        "Romney pays less tax than the workers",
+    );
+    assert!(
+        !matches!(found, StanceReason::OppositeWords { .. }),
+        "{found:?}"
     );
 }
 

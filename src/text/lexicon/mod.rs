@@ -1,6 +1,6 @@
 //! Which words mean the same and which the opposite: tables derived from
 //! Princeton WordNet 3.0 by `scripts/derive-lexicon.py` (synonym sets,
-//! antonym pairs, derivational relatives), plus a short hand list of
+//! antonym pairs, derivational relatives, compounds), plus a short hand list of
 //! newsroom verbs WordNet lacks (`newsroom.tsv`). The README beside this
 //! file gives the formats, the derivation and WordNet's licence.
 //!
@@ -18,11 +18,37 @@ const SYNONYMS: &str = include_str!("synonyms.tsv");
 const ANTONYMS: &str = include_str!("antonyms.tsv");
 const DERIVED: &str = include_str!("derived.tsv");
 const NEWSROOM: &str = include_str!("newsroom.tsv");
+const COMPOUNDS: &str = include_str!("compounds.tsv");
 
 /// Longest lemma, in terms, that [`keys`] looks for in a text.
 pub const MAX_KEY_TERMS: usize = 3;
 
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(Lexicon::load);
+
+/// First part's term → second part's term → the closed compound's term.
+static COMPOUND_TERMS: LazyLock<HashMap<String, HashMap<String, String>>> = LazyLock::new(|| {
+    let mut table: HashMap<String, HashMap<String, String>> = HashMap::new();
+    for line in COMPOUNDS.lines() {
+        if let Some((first, second)) = line.split_once('\t') {
+            let joined = super::normalise_piece(&format!("{first}{second}"));
+            table
+                .entry(super::normalise_piece(first))
+                .or_default()
+                .insert(super::normalise_piece(second), joined);
+        }
+    }
+    table
+});
+
+/// The term of the closed compound two adjacent terms spell ("spin" +
+/// "off" → "spinoff", "start" + "up" → "startup"), when WordNet lists the
+/// compound in two of its spellings (closed, hyphenated, open).
+pub fn compound(first: &str, second: &str) -> Option<&'static str> {
+    COMPOUND_TERMS
+        .get(first)
+        .and_then(|seconds| seconds.get(second))
+        .map(String::as_str)
+}
 
 /// The word relations, keyed by analysed lemma.
 #[derive(Debug, Default)]
@@ -38,13 +64,18 @@ pub fn lexicon() -> &'static Lexicon {
     &LEXICON
 }
 
-/// The key of a lemma or phrase: its analysed terms joined by a space;
-/// `None` when nothing is left (stop words only) or when a phrase lost a
-/// word to the stop list ("give in" would become "give").
+/// The key of a lemma or phrase: its analysed terms joined by a space
+/// (compounds joined: "spin off" → "spinoff"); `None` when a word of it is
+/// a stop word ("give in" would become "give").
 pub fn key(lemma: &str) -> Option<String> {
+    if lemma
+        .split_whitespace()
+        .any(|word| super::analyze(word).is_empty())
+    {
+        return None;
+    }
     let terms: Vec<String> = super::analyze(lemma).into_iter().map(|t| t.term).collect();
-    let words = lemma.split_whitespace().count();
-    (!terms.is_empty() && terms.len() == words).then(|| terms.join(" "))
+    (!terms.is_empty()).then(|| terms.join(" "))
 }
 
 /// Every key a run of tokens holds: each term, and each run of up to
@@ -81,6 +112,15 @@ impl Lexicon {
         for line in SYNONYMS.lines() {
             if let Some((_, lemmas)) = line.split_once('\t') {
                 add_group(&mut lexicon, &lemmas.split('|').collect::<Vec<_>>());
+            }
+        }
+        // Open and closed spellings of a compound mean the same ("spin
+        // off", "spinoff"); the hyphenated one is joined by the analyser.
+        for line in COMPOUNDS.lines() {
+            if let Some((first, second)) = line.split_once('\t') {
+                let open = format!("{first} {second}");
+                let closed = format!("{first}{second}");
+                add_group(&mut lexicon, &[open.as_str(), closed.as_str()]);
             }
         }
         for line in DERIVED.lines() {

@@ -14,6 +14,8 @@ fn opposite(a: &str, b: &str) -> bool {
 #[test]
 fn phrases_key_by_their_stems() {
     assert_eq!(key("stepped down").as_deref(), Some("step down"));
+    assert_eq!(key("spin-off").as_deref(), Some("spinoff"));
+    assert_eq!(key("resigned").as_deref(), Some("resign"));
     assert_eq!(key("the"), None);
     let found: Vec<String> = keys(&analyze("he stepped down"))
         .into_iter()
