@@ -69,9 +69,6 @@ struct Evidence<'a> {
     comparisons: &'a [QuantityComparison],
     /// Terms of what the statement says: its text, context and source title.
     said: HashSet<String>,
-    /// `said` plus the speaker's name, title and affiliation: who and what
-    /// the statement names.
-    known: HashSet<String>,
     /// Who the statement is attributed to, for reasons that quote it.
     speaker: String,
 }
@@ -116,15 +113,13 @@ pub fn decide(
         0.0
     };
     let said = said_terms(statement);
-    let known = known_terms(statement, &said);
     let evidence = Evidence {
         claim: &claim.facts,
         claim_tokens: &claim.tokens,
         claim_text: &claim.claim.text,
         statement,
         comparisons: &comparisons,
-        said: said.clone(),
-        known,
+        said,
         speaker: speaker_or_statement(statement.statement),
     };
     if score + bonus < threshold && wording::coverage(&evidence) < WELL_COVERED {
@@ -144,16 +139,26 @@ pub fn decide(
     }
 }
 
-/// The claim names someone or something the statement does not, and the
-/// statement names someone the claim does not (other than its own speaker):
+/// The claim names someone or something the statement's text and
+/// attribution do not, and the statement names someone the claim does not
+/// (other than its own speaker):
 /// a different subject, not a paraphrase of the same one ("White House"
 /// for "presidency" substitutes no name).
 fn entities_missing(evidence: &Evidence<'_>) -> Option<StanceReason> {
-    let names = missing_entities(evidence.claim, &evidence.known);
+    // Names in the statement's text or attribution: a context that merely
+    // mentions the claim's subject ("following Daniel Zhang's departure")
+    // does not make a statement about someone else one about them.
+    let view = evidence.statement;
+    let mut named: HashSet<String> = view.tokens.iter().map(|t| t.term.clone()).collect();
+    if let Some(speaker) = view.statement.attribution.speaker.as_ref() {
+        for field in [&speaker.name, &speaker.title, &speaker.affiliation] {
+            named.extend(text::terms(field));
+        }
+    }
+    let names = missing_entities(evidence.claim, &named);
     if names.is_empty() {
         return None;
     }
-    let view = evidence.statement;
     let mut theirs = entities(&view.statement.text);
     let speaker = view.statement.speaker_name();
     theirs.extend(entities(speaker));
@@ -324,17 +329,6 @@ fn said_terms(view: &StatementView<'_>) -> HashSet<String> {
         said.extend(text::analyze(field).into_iter().map(|t| t.term));
     }
     said
-}
-
-/// `said` plus the terms of the speaker's name, title and affiliation.
-fn known_terms(view: &StatementView<'_>, said: &HashSet<String>) -> HashSet<String> {
-    let mut known = said.clone();
-    if let Some(speaker) = view.statement.attribution.speaker.as_ref() {
-        for field in [&speaker.name, &speaker.title, &speaker.affiliation] {
-            known.extend(text::analyze(field).into_iter().map(|t| t.term));
-        }
-    }
-    known
 }
 
 mod pairing;

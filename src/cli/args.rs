@@ -104,8 +104,12 @@ pub struct EvalStanceArgs {
     /// "statement_id", "rating", "kind", "polarity"}.
     pub file: PathBuf,
     /// Statement JSONL files, loaded into a temporary database.
-    #[arg(long = "statements", required = true)]
+    #[arg(long = "statements", required_unless_present = "demo")]
     pub statements: Vec<PathBuf>,
+    /// Load the built-in demo library too (the seed-paraphrase sets are
+    /// written against it).
+    #[arg(long)]
+    pub demo: bool,
     #[command(flatten)]
     pub model: ModelArgs,
 }

@@ -52,7 +52,7 @@ pub fn run(args: EvalArgs) -> Result<(), CliError> {
 
 /// Scores the verdict file of `args` and prints the report with its misses.
 pub fn run_verdict(args: EvalStanceArgs) -> Result<(), CliError> {
-    let library = super::load_temporary(&args.statements, &args.model)?;
+    let library = case_library(&args)?;
     let cases = eval::verdict::read_cases(&args.file)?;
     let report = eval::verdict::evaluate(&library, &cases, &CheckOptions::default())?;
     println!("{}", eval::verdict::render(&report));
@@ -61,9 +61,20 @@ pub fn run_verdict(args: EvalStanceArgs) -> Result<(), CliError> {
 
 /// Scores the stance file of `args` and prints the report with its misses.
 pub fn run_stance(args: EvalStanceArgs) -> Result<(), CliError> {
-    let library = super::load_temporary(&args.statements, &args.model)?;
+    let library = case_library(&args)?;
     let cases = eval::stance::read_cases(&args.file)?;
     let report = eval::stance::evaluate(&library, &cases, &CheckOptions::default())?;
     println!("{}", eval::stance::render(&report));
     Ok(())
+}
+
+/// The statement files of `args` in a temporary library, with the demo
+/// library when `--demo` asks for it.
+fn case_library(args: &EvalStanceArgs) -> Result<crate::library::Library, CliError> {
+    let library = super::load_temporary(&args.statements, &args.model)?;
+    if args.demo {
+        let report = crate::demo::import(&library)?;
+        eprintln!("demo library: {} statements loaded", report.created);
+    }
+    Ok(library)
 }

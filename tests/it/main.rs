@@ -15,6 +15,7 @@ mod crash;
 mod grpcurl;
 mod harness;
 mod hostile;
+mod paraphrase;
 mod reviews;
 mod security;
 mod semantic;
