@@ -220,6 +220,14 @@ fn build_match(
         threshold,
     );
     let mut coverage = explain::coverage(&claim.tokens, |term| index.has_term(&statement.id, term));
+    if !decision.said_another_way.is_empty() {
+        let pairs: Vec<String> = decision
+            .said_another_way
+            .iter()
+            .map(|(ours, theirs)| format!("{ours} ≈ {theirs}"))
+            .collect();
+        coverage.push_str(&format!("; said another way: {}", pairs.join(", ")));
+    }
     if let Some(cosine) = hit.semantic {
         coverage.push_str(&format!("; meaning similarity {cosine:.2}"));
     }

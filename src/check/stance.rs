@@ -57,6 +57,9 @@ pub struct StatementView<'a> {
 pub struct StanceDecision {
     pub reason: StanceReason,
     pub comparisons: Vec<QuantityComparison>,
+    /// Claim words the statement says another way (claim, statement), for
+    /// the explanation: ("quit", "resigned").
+    pub said_another_way: Vec<(String, String)>,
 }
 
 /// Everything one rule may look at.
@@ -127,15 +130,18 @@ pub fn decide(
         return StanceDecision {
             reason,
             comparisons,
+            said_another_way: Vec::new(),
         };
     }
     let reason = RULES
         .iter()
         .find_map(|rule| rule(&evidence))
         .unwrap_or_else(|| supports(&evidence));
+    let said_another_way = wording::synonyms_used(&evidence);
     StanceDecision {
         reason,
         comparisons,
+        said_another_way,
     }
 }
 

@@ -101,6 +101,52 @@ pub(super) fn said_another_way<'a>(
     covered
 }
 
+/// The claim's words the statement says another way, as (claim words,
+/// statement words) in the texts' own spelling: ("quit", "resigned").
+/// Words both sides spell alike are left out.
+pub(super) fn synonyms_used(evidence: &Evidence<'_>) -> Vec<(String, String)> {
+    let lexicon = lexicon();
+    let view = evidence.statement;
+    let ours = lexicon::keys(evidence.claim_tokens);
+    let theirs = lexicon::keys(view.tokens);
+    let mut found: Vec<(String, String)> = Vec::new();
+    for (start, len, key) in &ours {
+        if lexicon.groups(key).is_empty() || theirs.iter().any(|(_, _, other)| other == key) {
+            continue;
+        }
+        let mut words: Vec<String> = Vec::new();
+        for (their_start, their_len, _) in theirs
+            .iter()
+            .filter(|(_, _, other)| lexicon.same(key, other))
+        {
+            let word = surface(view.tokens, &view.statement.text, *their_start, *their_len);
+            if !words.contains(&word) {
+                words.push(word);
+            }
+        }
+        if words.is_empty() {
+            continue;
+        }
+        let pair = (
+            surface(evidence.claim_tokens, evidence.claim_text, *start, *len),
+            words.join(" / "),
+        );
+        if !found.contains(&pair) {
+            found.push(pair);
+        }
+    }
+    found
+}
+
+/// The text that tokens `start..start + len` span.
+fn surface(tokens: &[Token], text: &str, start: usize, len: usize) -> String {
+    let span = text::ByteSpan::new(
+        tokens[start].span.start.0,
+        tokens[start + len - 1].span.end.0,
+    );
+    span.slice(text).unwrap_or_default().to_owned()
+}
+
 /// A claim word or phrase means the opposite of a statement's, and neither
 /// side also says the other's word (or one meaning the same).
 pub(super) fn opposite(evidence: &Evidence<'_>) -> Option<Opposite> {
@@ -119,13 +165,6 @@ pub(super) fn opposite(evidence: &Evidence<'_>) -> Option<Opposite> {
                 && !says(&theirs, claim_key)
                 && !says(&ours, key)
             {
-                let surface = |tokens: &[Token], text: &str, start: usize, len: usize| {
-                    let span = text::ByteSpan::new(
-                        tokens[start].span.start.0,
-                        tokens[start + len - 1].span.end.0,
-                    );
-                    span.slice(text).unwrap_or_default().to_owned()
-                };
                 return Some(Opposite {
                     claim_word: surface(
                         evidence.claim_tokens,

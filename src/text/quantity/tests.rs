@@ -248,6 +248,10 @@ fn tricky_cases() {
     assert_eq!(extract("2020-05-18").len(), 3);
     assert!(extract("第一，统一，十分重要").is_empty());
     assert_value("5x", Unit::Multiple, 5.0);
+    // Reporters' scale abbreviations all read as the same amount.
+    for written in ["$24bn", "$24 bln", "US$24 billion", "$24,000 million"] {
+        assert_value(written, Unit::Money("USD".to_owned()), 24e9);
+    }
     assert_value("the 2019 report", Unit::Count, 2019.0);
     assert_value("since 2019", Unit::Year, 2019.0);
 }

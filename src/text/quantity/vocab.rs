@@ -53,8 +53,8 @@ pub(super) fn scale_word(word: &str) -> Option<f64> {
         "hundred" => 1e2,
         "thousand" => 1e3,
         "million" | "millions" | "mn" | "mln" => 1e6,
-        "billion" | "billions" | "bn" => 1e9,
-        "trillion" | "trillions" | "tn" => 1e12,
+        "billion" | "billions" | "bn" | "bln" => 1e9,
+        "trillion" | "trillions" | "tn" | "trn" => 1e12,
         _ => return None,
     })
 }
