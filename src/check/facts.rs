@@ -120,7 +120,7 @@ pub fn negated(text: &str, tokens: &[Token]) -> bool {
             .rsplit(|c: char| !c.is_alphanumeric())
             .next()
             .is_some_and(|previous| previous.eq_ignore_ascii_case("or"));
-        word != "without" && !after_or
+        word != "without" && !(after_or && word == "not")
     })
 }
 

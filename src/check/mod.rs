@@ -20,6 +20,7 @@ use crate::model::{
     detect_language, CheckOptions, CheckResult, Claim, ClaimAnalysis, Match, QuantityMention,
     Stance, Statement,
 };
+use crate::text::lexicon::KeyIndex;
 use crate::text::quantity::{self, Agreement};
 use crate::text::{self, Token};
 use stance::ClaimFacts;
@@ -46,6 +47,8 @@ pub struct AnalysedClaim<'a> {
     pub facts: ClaimFacts,
     /// The terms retrieval scores (see [`search_terms`]).
     pub search_terms: Vec<String>,
+    /// The claim's words and phrases as the lexicon knows them.
+    pub keys: KeyIndex,
 }
 
 impl<'a> AnalysedClaim<'a> {
@@ -53,11 +56,13 @@ impl<'a> AnalysedClaim<'a> {
         let tokens = text::analyze(&claim.text);
         let facts = ClaimFacts::new(&claim.text, &tokens);
         let search_terms = search_terms(&tokens);
+        let keys = KeyIndex::of(&tokens);
         AnalysedClaim {
             claim,
             tokens,
             facts,
             search_terms,
+            keys,
         }
     }
 

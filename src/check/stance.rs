@@ -6,8 +6,8 @@
 //!
 //! | rule, in order | stance | reason |
 //! | --- | --- | --- |
-//! | score below the verdict threshold (default 0.5; lowered by [`FIGURE_BONUS`] when a claim figure is paired with the statement's) | RELATED | `BelowThreshold` |
-//! | the claim names an entity the statement (text, context, source title, speaker) does not, and either names none the statement does or the statement names one the claim does not | RELATED | `EntitiesMissing` |
+//! | score below the verdict threshold (default 0.5; lowered by [`FIGURE_BONUS`] when a claim figure is paired with the statement's; at the default threshold, a statement that accounts for [`WELL_COVERED`] of the claim's words is judged whatever its score) | RELATED | `BelowThreshold` |
+//! | the claim names an entity the statement's text and attribution do not, and the statement names someone the claim does not (a different subject, not a paraphrase) | RELATED | `EntitiesMissing` |
 //! | under half of the claim's other content words (not names, figures or negations) are in what the statement says (text, context, source title; a word counts when the statement has it or one that means the same, and each paired figure counts as one more word) | RELATED | `PredicateMissing` |
 //! | a claim year differs from the statement's while dating another claim figure (they are about different times) | RELATED | `AnotherTime` |
 //! | a claim figure conflicts with the statement's figure for the same thing | CONTRADICTS | `FigureConflict` |
@@ -25,7 +25,8 @@
 
 use std::collections::HashSet;
 
-use crate::model::{QuantityComparison, QuantityMention, StanceReason, Statement};
+use crate::model::{CheckOptions, QuantityComparison, QuantityMention, StanceReason, Statement};
+use crate::text::lexicon::KeyIndex;
 use crate::text::quantity::{Agreement, Unit};
 use crate::text::{self, Token};
 
@@ -68,8 +69,16 @@ struct Evidence<'a> {
     /// The claim's analysed terms, in order, and the text they span.
     claim_tokens: &'a [Token],
     claim_text: &'a str,
+    /// The lexicon keys of the claim and of the statement's text.
+    claim_keys: &'a KeyIndex,
+    statement_keys: KeyIndex,
+    /// A claim word whose opposite the statement says, if any.
+    opposite: Option<wording::Opposite>,
     statement: &'a StatementView<'a>,
     comparisons: &'a [QuantityComparison],
+    /// Per comparison, a statement figure of the same kind that measures
+    /// something else (when nothing paired).
+    unlike: &'a [Option<String>],
     /// Terms of what the statement says: its text, context and source title.
     said: HashSet<String>,
     /// Who the statement is attributed to, for reasons that quote it.
@@ -90,10 +99,10 @@ const RULES: &[fn(&Evidence<'_>) -> Option<StanceReason>] = &[
 
 /// The claim and the statement use words of opposite meaning.
 fn opposite_words(evidence: &Evidence<'_>) -> Option<StanceReason> {
-    let found = wording::opposite(evidence)?;
+    let found = evidence.opposite.as_ref()?;
     Some(StanceReason::OppositeWords {
-        claim_word: found.claim_word,
-        statement_word: found.statement_word,
+        claim_word: found.claim_word.clone(),
+        statement_word: found.statement_word.clone(),
     })
 }
 
@@ -104,28 +113,44 @@ pub fn decide(
     score: f32,
     threshold: f32,
 ) -> StanceDecision {
-    let comparisons: Vec<QuantityComparison> = claim
+    let (comparisons, unlike): (Vec<QuantityComparison>, Vec<Option<String>>) = claim
         .facts
         .quantities
         .iter()
         .map(|mention| pairing::pair(mention, claim, statement))
-        .collect();
+        .unzip();
+    // A caller who sets a threshold of their own gets exactly that: the
+    // well-covered exception applies at the default only.
+    let default_threshold = threshold == CheckOptions::DEFAULT_VERDICT_THRESHOLD;
     let bonus = if paired_figures(&comparisons) > 0 {
         FIGURE_BONUS
     } else {
         0.0
     };
-    let said = said_terms(statement);
-    let evidence = Evidence {
+    let statement_keys = KeyIndex::of(statement.tokens);
+    let opposite = wording::opposite(
+        &claim.claim.text,
+        &claim.tokens,
+        &claim.keys,
+        statement,
+        &statement_keys,
+    );
+    let mut evidence = Evidence {
         claim: &claim.facts,
         claim_tokens: &claim.tokens,
         claim_text: &claim.claim.text,
+        claim_keys: &claim.keys,
+        statement_keys,
+        opposite,
         statement,
         comparisons: &comparisons,
-        said,
+        unlike: &unlike,
+        said: HashSet::new(),
         speaker: speaker_or_statement(statement.statement),
     };
-    if score + bonus < threshold && wording::coverage(&evidence) < WELL_COVERED {
+    if score + bonus < threshold
+        && !(default_threshold && wording::coverage(&evidence) >= WELL_COVERED)
+    {
         let reason = StanceReason::BelowThreshold { score, threshold };
         return StanceDecision {
             reason,
@@ -133,6 +158,8 @@ pub fn decide(
             said_another_way: Vec::new(),
         };
     }
+    // Analysing a long context is not free: only for matches judged.
+    evidence.said = said_terms(statement);
     let reason = RULES
         .iter()
         .find_map(|rule| rule(&evidence))
@@ -191,11 +218,7 @@ fn speaker_terms(speaker: &str) -> HashSet<String> {
 /// paired figure as one more word said.
 fn predicate_missing(evidence: &Evidence<'_>) -> Option<StanceReason> {
     let terms = &evidence.claim.predicate_terms;
-    let mut covered = wording::said_another_way(evidence.claim_tokens, evidence.statement.tokens);
-    covered.extend(wording::inside_compounds(
-        evidence.claim_tokens,
-        &evidence.said,
-    ));
+    let covered = wording::said_another_way(evidence);
     let absent: Vec<String> = terms
         .iter()
         .filter(|term| !evidence.said.contains(*term) && !covered.contains(term.as_str()))
@@ -285,13 +308,14 @@ fn direction_conflict(evidence: &Evidence<'_>) -> Option<StanceReason> {
 
 /// A decisive claim figure has nothing on record to compare with.
 fn figure_unmatched(evidence: &Evidence<'_>) -> Option<StanceReason> {
-    let unpaired = evidence
+    let (unpaired, unlike) = evidence
         .comparisons
         .iter()
-        .find(|c| c.agreement == Agreement::NotComparable && decisive(&c.claim.quantity.unit))?;
+        .zip(evidence.unlike)
+        .find(|(c, _)| c.statement.is_none() && decisive(&c.claim.quantity.unit))?;
     Some(StanceReason::FigureUnmatched {
         claim_figure: unpaired.claim.text.clone(),
-        unlike: unpaired.statement.as_ref().map(|other| other.text.clone()),
+        unlike: unlike.clone(),
     })
 }
 

@@ -1,5 +1,5 @@
 //! The claim-level verdict: each decisive match (stance SUPPORTS or
-//! CONTRADICTS, which the stance rules give only at or above the verdict
+//! CONTRADICTS; the stance rules decide which matches clear the verdict
 //! threshold) meets the reviews of its
 //! statement (see DESIGN.md, "Two kinds of record").
 //!
@@ -147,8 +147,8 @@ fn decide_among(findings: &[(Finding, &Match)], threshold: f32) -> (Verdict, Str
     };
     let Some(top) = strongest(&|_, _| true) else {
         let line = format!(
-            "no statement on record matches the claim with score ≥ {threshold} and a clear \
-             stance"
+            "no statement on record matches the claim closely enough (score ≥ {threshold}, or \
+             most of its words) with a clear stance"
         );
         return (Verdict::Unverified, line);
     };

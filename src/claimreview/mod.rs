@@ -21,7 +21,7 @@
 mod read;
 mod write;
 
-pub use read::{read, read_all, ReadRecords, RecordError};
+pub use read::{read, read_all, read_at_most, ReadRecords, RecordError};
 pub use write::{write, Written};
 
 #[cfg(test)]

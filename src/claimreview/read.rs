@@ -2,6 +2,8 @@
 //! onto a statement with one review, and merge reviews of the same claim.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 use crate::model::{validate_id, Attribution, FieldError, Review, Source, Speaker, Statement};
@@ -41,21 +43,34 @@ pub fn read(document: &Value) -> ReadRecords {
 /// [`read`] over several documents as one: record indexes count on across
 /// them, and reviews of one claim meet whichever document they are in.
 pub fn read_all<'a>(documents: impl IntoIterator<Item = &'a Value>) -> ReadRecords {
+    read_at_most(documents, usize::MAX).unwrap_or_default()
+}
+
+/// [`read_all`], refusing (`None`) as soon as more than `limit` records are
+/// found, before any is read into a statement.
+pub fn read_at_most<'a>(
+    documents: impl IntoIterator<Item = &'a Value>,
+    limit: usize,
+) -> Option<ReadRecords> {
     let mut found = Vec::new();
     for document in documents {
         collect(document, Place::Top, &mut found);
+        if found.len() > limit {
+            return None;
+        }
     }
     let mut out = ReadRecords {
         records: found.len(),
         ..ReadRecords::default()
     };
+    let mut by_id: HashMap<String, usize> = HashMap::new();
     for (index, entry) in found.into_iter().enumerate() {
         match entry.and_then(record) {
-            Ok(statement) => merge(&mut out.statements, index, statement),
+            Ok(statement) => merge(&mut out.statements, &mut by_id, index, statement),
             Err(error) => out.errors.push(RecordError { index, error }),
         }
     }
-    out
+    Some(out)
 }
 
 /// Where a value sits, which decides what an unexpected node means.
@@ -114,16 +129,25 @@ fn is_claim_review(object: &Map<String, Value>) -> bool {
 
 /// Adds `statement` (one review) to the statement it shares an id with, or
 /// as a new one.
-fn merge(statements: &mut Vec<(usize, Statement)>, index: usize, statement: Statement) {
-    match statements.iter_mut().find(|(_, s)| s.id == statement.id) {
-        Some((_, existing)) => {
+fn merge(
+    statements: &mut Vec<(usize, Statement)>,
+    by_id: &mut HashMap<String, usize>,
+    index: usize,
+    statement: Statement,
+) {
+    match by_id.get(&statement.id) {
+        Some(&at) => {
+            let existing = &mut statements[at].1;
             for review in statement.reviews {
                 if !existing.reviews.contains(&review) {
                     existing.reviews.push(review);
                 }
             }
         }
-        None => statements.push((index, statement)),
+        None => {
+            by_id.insert(statement.id.clone(), statements.len());
+            statements.push((index, statement));
+        }
     }
 }
 
@@ -162,12 +186,9 @@ fn review(value: &Value) -> Result<Review, FieldError> {
         (Some(person), Some(organisation)) if person.is_person => (organisation.name, person.name),
         (Some(author), _) => (author.name, String::new()),
         (None, Some(organisation)) => (organisation.name, String::new()),
-        (None, None) => {
-            return Err(FieldError::new(
-                "author",
-                "the reviewer (author or publisher) is required",
-            ))
-        }
+        // Google's guidelines recommend an author; a review without one is
+        // kept (factdesk's own reviews may lack a publisher).
+        (None, None) => (String::new(), String::new()),
     };
     let rating = value
         .get("reviewRating")
@@ -345,6 +366,9 @@ fn optional_time(value: &Value, field: &str) -> Result<Option<DateTime<Utc>>, Fi
     }
     if let Ok(time) = DateTime::parse_from_rfc3339(&text) {
         return Ok(Some(time.with_timezone(&Utc)));
+    }
+    if let Ok(time) = chrono::NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S") {
+        return Ok(Some(time.and_utc())); // no offset written: UTC
     }
     NaiveDate::parse_from_str(&text, "%Y-%m-%d")
         .ok()

@@ -42,7 +42,9 @@ fn claim_review(statement: &Statement, review: &Review) -> Value {
         object.insert("datePublished".into(), json!(date(time)));
     }
     if review.author.is_empty() {
-        object.insert("author".into(), organisation(&review.publisher));
+        if !review.publisher.is_empty() {
+            object.insert("author".into(), organisation(&review.publisher));
+        }
     } else {
         object.insert(
             "author".into(),

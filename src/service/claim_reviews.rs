@@ -17,17 +17,22 @@ pub fn import(
     library: &Library,
     documents: Vec<prost_types::Struct>,
 ) -> Result<pb::ImportStatementsResponse, Error> {
+    let too_many = || {
+        Error::InvalidArgument(FieldError::new(
+            "documents",
+            format!("at most {MAX_CLAIM_REVIEW_RECORDS} ClaimReview records per request"),
+        ))
+    };
+    // Every document holds a record or is one (a bad one): refuse at once.
+    if documents.len() > MAX_CLAIM_REVIEW_RECORDS {
+        return Err(too_many());
+    }
     let documents: Vec<serde_json::Value> = documents
         .into_iter()
         .map(|document| serde_json::Value::Object(object(document)))
         .collect();
-    let found = claimreview::read_all(&documents);
-    if found.records > MAX_CLAIM_REVIEW_RECORDS {
-        return Err(Error::InvalidArgument(FieldError::new(
-            "documents",
-            format!("at most {MAX_CLAIM_REVIEW_RECORDS} ClaimReview records per request"),
-        )));
-    }
+    let found =
+        claimreview::read_at_most(&documents, MAX_CLAIM_REVIEW_RECORDS).ok_or_else(too_many)?;
     let rejected: Vec<ImportRejection> = found
         .errors
         .into_iter()

@@ -17,13 +17,14 @@ const CONTEXT_TOKENS: usize = 4;
 /// and what it counts with theirs); at equal sharing an agreeing figure
 /// wins (the statement does state the claim's number). A differing figure
 /// that does not measure the same thing ([`Context::same_thing`]) is not
-/// compared: when nothing else pairs, the comparison names it as
-/// NOT_COMPARABLE.
+/// compared: when nothing else pairs, it is returned beside the comparison
+/// (which stays NOT_COMPARABLE, with no statement figure) for the
+/// explanation to name.
 pub(super) fn pair(
     mention: &QuantityMention,
     claim: &AnalysedClaim<'_>,
     statement: &StatementView<'_>,
-) -> QuantityComparison {
+) -> (QuantityComparison, Option<String>) {
     let ours = Context::of(&mention.quantity, &claim.claim.text, &claim.tokens);
     let mut best: Option<(usize, Agreement, &QuantityMention)> = None;
     // The closest figure of the same kind that measures something else.
@@ -60,14 +61,16 @@ pub(super) fn pair(
             best = Some((shared, agreement, candidate));
         }
     }
-    QuantityComparison {
+    let comparison = QuantityComparison {
         claim: mention.clone(),
         agreement: best.map_or(Agreement::NotComparable, |(_, agreement, _)| agreement),
-        statement: best
-            .map(|(_, _, found)| found)
-            .or(unlike.map(|(_, other)| other))
-            .cloned(),
-    }
+        statement: best.map(|(_, _, found)| found.clone()),
+    };
+    let unlike = match best {
+        None => unlike.map(|(_, other)| other.text.clone()),
+        Some(_) => None,
+    };
+    (comparison, unlike)
 }
 
 /// The stems on each side of a figure: [`CONTEXT_TOKENS`] before, and

@@ -1,13 +1,32 @@
 //! The stance rules' use of the lexicon: claim words the statement says
 //! another way, words of opposite meaning, and how much of the claim a
-//! statement accounts for.
+//! statement accounts for. Every lookup goes through the two texts'
+//! [`KeyIndex`]es, so the work grows with the length of each text, not
+//! with their product.
 
 use std::collections::HashSet;
 use std::ops::Range;
 
 use super::{paired_figures_of, Evidence};
-use crate::text::lexicon::{self, lexicon};
+use crate::text::lexicon::{lexicon, KeyIndex};
 use crate::text::{self, Token};
+
+/// Comparatives: "A pays less than B" says what "B pays more than A" says,
+/// so their opposites contradict only with the two sides known, which the
+/// rules do not parse.
+const COMPARATIVES: &[&str] = &[
+    "more", "less", "fewer", "higher", "lower", "greater", "smaller", "bigger", "larger", "better",
+    "wors", "older", "younger", "earlier", "later",
+];
+
+/// Converses and orderings: "Tencent bought the stake from Prosus" is
+/// "Prosus sold the stake to Tencent"; "the first quarter" and "the second
+/// quarter" are other times, not opposites.
+const CONVERSES: &[&str] = &[
+    "buy", "bought", "sell", "sold", "borrow", "lend", "lent", "import", "export", "give", "take",
+    "receiv", "send", "sent", "input", "output", "first", "second", "third", "last", "earli",
+    "late", "middl", "begin", "end", "parent", "child",
+];
 
 /// A claim word and the statement word of opposite meaning.
 pub(super) struct Opposite {
@@ -17,39 +36,19 @@ pub(super) struct Opposite {
     pub claim_tokens: Range<usize>,
 }
 
-/// Claim terms inside a compound whose closed form the statement has: a
-/// claim that writes "spin-off" has "spin", "off" and "spinoff", and a
-/// statement's "spinoff" accounts for all three.
-pub(super) fn inside_compounds<'a>(
-    claim_tokens: &'a [Token],
-    said: &HashSet<String>,
-) -> HashSet<&'a str> {
-    let mut covered = HashSet::new();
-    for outer in claim_tokens.iter().filter(|t| said.contains(&t.term)) {
-        for inner in claim_tokens {
-            let within = outer.span.start <= inner.span.start && inner.span.end <= outer.span.end;
-            if within && inner.span != outer.span {
-                covered.insert(inner.term.as_str());
-            }
-        }
-    }
-    covered
-}
-
 /// The share of the claim's distinct terms (negations aside) the statement
 /// accounts for: its text or speaker has them, it says them another way or
 /// the opposite way, or it states a figure paired with theirs.
 pub(super) fn coverage(evidence: &Evidence<'_>) -> f32 {
     let tokens = evidence.claim_tokens;
-    let another_way = said_another_way(tokens, evidence.statement.tokens);
-    let opposite = opposite(evidence).map(|found| found.claim_tokens);
+    let another_way = said_another_way(evidence);
+    let opposite = evidence.opposite.as_ref().map(|found| &found.claim_tokens);
     let paired = paired_figures_of(evidence.comparisons);
     // The statement's own words and who said them: a fact-check's title or
     // context may name a claim the statement itself does not make.
     let view = evidence.statement;
     let mut own: HashSet<String> = view.tokens.iter().map(|t| t.term.clone()).collect();
     own.extend(text::terms(view.statement.speaker_name()));
-    let in_compounds = inside_compounds(tokens, &own);
     let mut all = HashSet::new();
     let mut covered = HashSet::new();
     for (position, token) in tokens.iter().enumerate().filter(|(_, t)| !t.negation) {
@@ -57,10 +56,7 @@ pub(super) fn coverage(evidence: &Evidence<'_>) -> f32 {
         all.insert(term);
         let accounted = own.contains(term)
             || another_way.contains(term)
-            || in_compounds.contains(term)
-            || opposite
-                .as_ref()
-                .is_some_and(|range| range.contains(&position))
+            || opposite.is_some_and(|range| range.contains(&position))
             || paired
                 .iter()
                 .any(|c| token.span.overlaps(c.claim.quantity.span));
@@ -75,51 +71,35 @@ pub(super) fn coverage(evidence: &Evidence<'_>) -> f32 {
 }
 
 /// Claim terms the statement says in other words: each claim word or
-/// phrase that shares a lexicon group with one of the statement's.
-pub(super) fn said_another_way<'a>(
-    claim_tokens: &'a [Token],
-    statement_tokens: &[Token],
-) -> HashSet<&'a str> {
-    let lexicon = lexicon();
-    // The statement's own words only: its title or context may use a word
-    // in another sense ("set ablaze" is not "located").
-    let mut groups: HashSet<u32> = HashSet::new();
-    for (_, _, key) in lexicon::keys(statement_tokens) {
-        groups.extend(lexicon.groups(&key));
-    }
-    let tokens = claim_tokens;
+/// phrase that shares a lexicon group with one of the statement's own words
+/// (not its title or context, which may use a word in another sense: "set
+/// ablaze" is not "located").
+pub(super) fn said_another_way<'a>(evidence: &Evidence<'a>) -> HashSet<&'a str> {
+    let tokens = evidence.claim_tokens;
+    let theirs = &evidence.statement_keys;
     let mut covered = HashSet::new();
-    for (start, len, key) in lexicon::keys(tokens) {
-        if lexicon
-            .groups(&key)
-            .iter()
-            .any(|group| groups.contains(group))
-        {
-            covered.extend(tokens[start..start + len].iter().map(|t| t.term.as_str()));
+    for (start, len, key) in &evidence.claim_keys.ordered {
+        if !theirs.same_as(key).is_empty() {
+            covered.extend(tokens[*start..start + len].iter().map(|t| t.term.as_str()));
         }
     }
     covered
 }
 
 /// The claim's words the statement says another way, as (claim words,
-/// statement words) in the texts' own spelling: ("quit", "resigned").
-/// Words both sides spell alike are left out.
+/// statement words) in the texts' own spelling: ("quit", "giving up /
+/// resigned"). Words both sides spell alike are left out.
 pub(super) fn synonyms_used(evidence: &Evidence<'_>) -> Vec<(String, String)> {
-    let lexicon = lexicon();
     let view = evidence.statement;
-    let ours = lexicon::keys(evidence.claim_tokens);
-    let theirs = lexicon::keys(view.tokens);
+    let theirs = &evidence.statement_keys;
     let mut found: Vec<(String, String)> = Vec::new();
-    for (start, len, key) in &ours {
-        if lexicon.groups(key).is_empty() || theirs.iter().any(|(_, _, other)| other == key) {
+    for (start, len, key) in &evidence.claim_keys.ordered {
+        if theirs.position(key).is_some() {
             continue;
         }
         let mut words: Vec<String> = Vec::new();
-        for (their_start, their_len, _) in theirs
-            .iter()
-            .filter(|(_, _, other)| lexicon.same(key, other))
-        {
-            let word = surface(view.tokens, &view.statement.text, *their_start, *their_len);
+        for (their_start, their_len) in theirs.same_as(key) {
+            let word = surface(view.tokens, &view.statement.text, their_start, their_len);
             if !words.contains(&word) {
                 words.push(word);
             }
@@ -138,6 +118,40 @@ pub(super) fn synonyms_used(evidence: &Evidence<'_>) -> Vec<(String, String)> {
     found
 }
 
+/// The first claim word or phrase (in claim order) whose opposite the
+/// statement says, when neither side also says the other's word or one
+/// meaning the same; comparatives and converses aside.
+pub(super) fn opposite(
+    claim_text: &str,
+    claim_tokens: &[Token],
+    ours: &KeyIndex,
+    view: &super::StatementView<'_>,
+    theirs: &KeyIndex,
+) -> Option<Opposite> {
+    let lexicon = lexicon();
+    for (claim_start, claim_len, claim_key) in &ours.ordered {
+        if COMPARATIVES.contains(&claim_key.as_str())
+            || CONVERSES.contains(&claim_key.as_str())
+            || theirs.says(claim_key)
+        {
+            continue;
+        }
+        let nearest = lexicon
+            .opposites_of(claim_key)
+            .filter(|key| !CONVERSES.contains(key) && !ours.says(key))
+            .filter_map(|key| theirs.position(key))
+            .min();
+        if let Some((start, len)) = nearest {
+            return Some(Opposite {
+                claim_word: surface(claim_tokens, claim_text, *claim_start, *claim_len),
+                statement_word: surface(view.tokens, &view.statement.text, start, len),
+                claim_tokens: *claim_start..*claim_start + *claim_len,
+            });
+        }
+    }
+    None
+}
+
 /// The text that tokens `start..start + len` span.
 fn surface(tokens: &[Token], text: &str, start: usize, len: usize) -> String {
     let span = text::ByteSpan::new(
@@ -146,45 +160,3 @@ fn surface(tokens: &[Token], text: &str, start: usize, len: usize) -> String {
     );
     span.slice(text).unwrap_or_default().to_owned()
 }
-
-/// A claim word or phrase means the opposite of a statement's, and neither
-/// side also says the other's word (or one meaning the same).
-pub(super) fn opposite(evidence: &Evidence<'_>) -> Option<Opposite> {
-    let lexicon = lexicon();
-    let view = evidence.statement;
-    let ours = lexicon::keys(evidence.claim_tokens);
-    let theirs = lexicon::keys(view.tokens);
-    let says = |keys: &[(usize, usize, String)], key: &str| {
-        keys.iter().any(|(_, _, other)| lexicon.same(other, key))
-    };
-    for (claim_start, claim_len, claim_key) in &ours {
-        for (start, len, key) in &theirs {
-            let comparative = COMPARATIVES.contains(&claim_key.as_str());
-            if lexicon.opposite(claim_key, key)
-                && !comparative
-                && !says(&theirs, claim_key)
-                && !says(&ours, key)
-            {
-                return Some(Opposite {
-                    claim_word: surface(
-                        evidence.claim_tokens,
-                        evidence.claim_text,
-                        *claim_start,
-                        *claim_len,
-                    ),
-                    statement_word: surface(view.tokens, &view.statement.text, *start, *len),
-                    claim_tokens: *claim_start..*claim_start + *claim_len,
-                });
-            }
-        }
-    }
-    None
-}
-
-/// Comparatives: "A pays less than B" says what "B pays more than A" says,
-/// so their opposites contradict only with the two sides known, which the
-/// rules do not parse.
-const COMPARATIVES: &[&str] = &[
-    "more", "less", "fewer", "higher", "lower", "greater", "smaller", "bigger", "larger", "better",
-    "wors", "older", "younger", "earlier", "later",
-];

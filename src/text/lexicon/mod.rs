@@ -192,6 +192,76 @@ impl Lexicon {
             .get(a)
             .is_some_and(|theirs| theirs.contains(b))
     }
+
+    /// The keys that mean the opposite of `key`.
+    pub fn opposites_of<'a>(&'a self, key: &str) -> impl Iterator<Item = &'a str> + 'a {
+        self.opposites
+            .get(key)
+            .into_iter()
+            .flat_map(|theirs| theirs.iter().map(String::as_str))
+    }
+}
+
+/// The keys of one text, indexed for lookups against another text's in
+/// time linear in both: each key with its first position, and the keys of
+/// each lexicon group.
+#[derive(Clone, Debug, Default)]
+pub struct KeyIndex {
+    /// (first token, token count, key), in text order.
+    pub ordered: Vec<(usize, usize, String)>,
+    first: HashMap<String, usize>,
+    by_group: HashMap<u32, Vec<usize>>,
+}
+
+impl KeyIndex {
+    /// The keys of `tokens` (see [`keys`]).
+    pub fn of(tokens: &[Token]) -> KeyIndex {
+        let lexicon = lexicon();
+        let mut index = KeyIndex {
+            ordered: keys(tokens),
+            ..KeyIndex::default()
+        };
+        for (at, (_, _, key)) in index.ordered.iter().enumerate() {
+            index.first.entry(key.clone()).or_insert(at);
+            for group in lexicon.groups(key) {
+                index.by_group.entry(*group).or_default().push(at);
+            }
+        }
+        index
+    }
+
+    /// Where `key` first occurs: (first token, token count).
+    pub fn position(&self, key: &str) -> Option<(usize, usize)> {
+        let (start, len, _) = &self.ordered[*self.first.get(key)?];
+        Some((*start, *len))
+    }
+
+    /// True when the text has `key` or a key meaning the same.
+    pub fn says(&self, key: &str) -> bool {
+        self.first.contains_key(key)
+            || lexicon()
+                .groups(key)
+                .iter()
+                .any(|group| self.by_group.contains_key(group))
+    }
+
+    /// The text's keys that share a lexicon group with `key`, in text order
+    /// (first token, token count), each position once.
+    pub fn same_as(&self, key: &str) -> Vec<(usize, usize)> {
+        let mut found: Vec<usize> = lexicon()
+            .groups(key)
+            .iter()
+            .filter_map(|group| self.by_group.get(group))
+            .flatten()
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+            .into_iter()
+            .map(|at| (self.ordered[at].0, self.ordered[at].1))
+            .collect()
+    }
 }
 
 #[cfg(test)]

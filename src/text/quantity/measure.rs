@@ -107,11 +107,15 @@ fn ratio_after(after: Cursor<'_>, measure: &Measure) -> Option<Measure> {
     if measure.marker.is_some() || measure.scale.is_some() || measure.bound.is_some() {
         return None;
     }
+    let partitive = after.words(&["of", "the"]).or_else(|| after.words(&["of"]));
+    // "one of the 10 largest banks" names a member, not a tenth.
+    if partitive.is_some() && measure.number == 1.0 {
+        return None;
+    }
     let denominator_at = after
         .words(&["in"])
         .or_else(|| after.words(&["out", "of"]))
-        .or_else(|| after.words(&["of", "the"]))
-        .or_else(|| after.words(&["of"]))?;
+        .or(partitive)?;
     let (denominator, next) = match &denominator_at.peek()?.kind {
         LexemeKind::Number(numeral) if !numeral.year_shaped => {
             (numeral.value, denominator_at.advance(1))
@@ -122,6 +126,11 @@ fn ratio_after(after: Cursor<'_>, measure: &Measure) -> Option<Measure> {
         },
         _ => return None,
     };
+    // "25 of the 2 million voters": a scale after the denominator is not a
+    // proportion this reads.
+    if scale_after(next).is_some() {
+        return None;
+    }
     let plausible = measure.number > 0.0 && measure.number <= denominator && denominator <= 1000.0;
     let percent = measure.number / denominator * 100.0;
     plausible.then(|| Measure::complete(percent, Marker::Percent, next.index()))

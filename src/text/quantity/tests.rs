@@ -240,6 +240,12 @@ fn tricky_cases() {
     assert!(extract("September 11").is_empty());
     assert!(extract("100 9/11s").iter().all(|q| q.value == 100.0));
     assert_value("25 of the 27 elections", Unit::Percent, 25.0 / 27.0 * 100.0);
+    assert!(extract("one of the 10 largest banks")
+        .iter()
+        .all(|q| q.unit == Unit::Count));
+    assert!(extract("25 of the 2 million voters")
+        .iter()
+        .all(|q| q.unit != Unit::Percent));
     assert_value("at a 1960 session", Unit::Year, 1960.0);
     let phone = extract("call 555-0100-2233-4455-66778899");
     assert!(phone
