@@ -49,6 +49,8 @@ pub struct AnalysedClaim<'a> {
     pub search_terms: Vec<String>,
     /// The claim's words and phrases as the lexicon knows them.
     pub keys: KeyIndex,
+    /// Per token, whether the lexicon relates it to other words.
+    pub relatable: Vec<bool>,
 }
 
 impl<'a> AnalysedClaim<'a> {
@@ -57,12 +59,14 @@ impl<'a> AnalysedClaim<'a> {
         let facts = ClaimFacts::new(&claim.text, &tokens);
         let search_terms = search_terms(&tokens);
         let keys = KeyIndex::of(&tokens);
+        let relatable = keys.relatable(tokens.len());
         AnalysedClaim {
             claim,
             tokens,
             facts,
             search_terms,
             keys,
+            relatable,
         }
     }
 

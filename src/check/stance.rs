@@ -127,6 +127,15 @@ pub fn decide(
     } else {
         0.0
     };
+    let below = score + bonus < threshold;
+    if below && !(default_threshold && wording::may_be_well_covered(claim, statement, &comparisons))
+    {
+        return StanceDecision {
+            reason: StanceReason::BelowThreshold { score, threshold },
+            comparisons,
+            said_another_way: Vec::new(),
+        };
+    }
     let statement_keys = KeyIndex::of(statement.tokens);
     let opposite = wording::opposite(
         &claim.claim.text,
@@ -148,9 +157,7 @@ pub fn decide(
         said: HashSet::new(),
         speaker: speaker_or_statement(statement.statement),
     };
-    if score + bonus < threshold
-        && !(default_threshold && wording::coverage(&evidence) >= WELL_COVERED)
-    {
+    if below && wording::coverage(&evidence) < WELL_COVERED {
         let reason = StanceReason::BelowThreshold { score, threshold };
         return StanceDecision {
             reason,

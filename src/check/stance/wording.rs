@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use super::{paired_figures_of, Evidence};
+use super::{paired_figures_of, Evidence, WELL_COVERED};
 use crate::text::lexicon::{lexicon, KeyIndex};
 use crate::text::{self, Token};
 
@@ -68,6 +68,35 @@ pub(super) fn coverage(evidence: &Evidence<'_>) -> f32 {
         return 0.0;
     }
     covered.len() as f32 / all.len() as f32
+}
+
+/// Whether [`coverage`] could reach [`WELL_COVERED`]: counting every claim
+/// term the lexicon relates to other words as covered. A cheap bound that
+/// spares most weak matches the statement's key index.
+pub(super) fn may_be_well_covered(
+    claim: &super::AnalysedClaim<'_>,
+    view: &super::StatementView<'_>,
+    comparisons: &[crate::model::QuantityComparison],
+) -> bool {
+    let paired = paired_figures_of(comparisons);
+    let mut own: HashSet<&str> = view.tokens.iter().map(|t| t.term.as_str()).collect();
+    let speaker = text::terms(view.statement.speaker_name());
+    own.extend(speaker.iter().map(String::as_str));
+    let mut all = HashSet::new();
+    let mut possible = HashSet::new();
+    for (position, token) in claim.tokens.iter().enumerate().filter(|(_, t)| !t.negation) {
+        let term = token.term.as_str();
+        all.insert(term);
+        let could = own.contains(term)
+            || claim.relatable.get(position).copied().unwrap_or(false)
+            || paired
+                .iter()
+                .any(|c| token.span.overlaps(c.claim.quantity.span));
+        if could {
+            possible.insert(term);
+        }
+    }
+    !all.is_empty() && possible.len() as f32 / all.len() as f32 >= WELL_COVERED
 }
 
 /// Claim terms the statement says in other words: each claim word or

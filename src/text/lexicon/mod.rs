@@ -230,6 +230,22 @@ impl KeyIndex {
         index
     }
 
+    /// For each token of the text this index was built from, whether a key
+    /// covering it has lexicon relations (a group or an opposite), so that
+    /// another text could say it another way.
+    pub fn relatable(&self, token_count: usize) -> Vec<bool> {
+        let lexicon = lexicon();
+        let mut relatable = vec![false; token_count];
+        for (start, len, key) in &self.ordered {
+            if !lexicon.groups(key).is_empty() || lexicon.opposites_of(key).next().is_some() {
+                for flag in relatable.iter_mut().skip(*start).take(*len) {
+                    *flag = true;
+                }
+            }
+        }
+        relatable
+    }
+
     /// Where `key` first occurs: (first token, token count).
     pub fn position(&self, key: &str) -> Option<(usize, usize)> {
         let (start, len, _) = &self.ordered[*self.first.get(key)?];
