@@ -34,7 +34,7 @@ pub const FIGURE_RERANK_DEPTH: usize = 20;
 /// one of the claim's ("50%" and "half").
 pub const FIGURE_BONUS: f32 = 0.1;
 /// How far below the best match a match with a clear stance may score and
-/// still be listed first (see [`decisive_first`]).
+/// still be listed first, in lexical rankings (see `decisive_first`).
 pub const DECISIVE_BAND: f32 = 0.05;
 
 /// A claim analysed once per check, shared by ranking and every match.
