@@ -8,7 +8,7 @@
 
 pub(crate) mod semantic;
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Instant;
 
 use chrono::Utc;
@@ -34,6 +34,11 @@ const REBUILD_CHUNK: usize = 4096;
 pub struct Library {
     store: Store,
     index: RwLock<Index>,
+    /// Held by every write from its store change to its index change, so the
+    /// index applies writes in the order the store made them (a delete that
+    /// overtook a create of the same id left the index without a statement
+    /// the store held).
+    writes: Mutex<()>,
     /// Sentence-embedding model, when semantic re-ranking is on.
     embedder: Option<Arc<Embedder>>,
     /// Dropped last (fields drop in declaration order), after the store has
@@ -103,6 +108,7 @@ impl Library {
         Ok(Library {
             store,
             index: RwLock::new(index),
+            writes: Mutex::new(()),
             embedder,
             closed: None,
         })
@@ -134,6 +140,7 @@ impl Library {
         let (statement, _) = prepare(statement)?;
         let mut vectors = self.embed_statements(std::slice::from_ref(&statement))?;
         let vector = vectors.pop().flatten();
+        let _ordered = self.write_order();
         match self.store.insert_new(&statement, vector.as_deref())? {
             InsertOutcome::Created(stored) => {
                 let mut doc = AnalysedDoc::from_statement(&stored);
@@ -167,6 +174,7 @@ impl Library {
         let vectors = self.embed_statements(&accepted)?;
         let with_vectors: Vec<(Statement, Option<Vec<f32>>)> =
             accepted.into_iter().zip(vectors).collect();
+        let _ordered = self.write_order();
         let outcomes = self.store.insert_batch(&with_vectors)?;
         let mut created = Vec::new();
         for ((outcome, (statement, vector)), index) in
@@ -209,6 +217,7 @@ impl Library {
     /// Removes `id` from the store and from check results.
     pub fn delete(&self, id: &str) -> Result<(), Error> {
         validate_id("id", id)?;
+        let _ordered = self.write_order();
         if !self.store.remove(id)? {
             return Err(Error::NotFound { id: id.to_owned() });
         }
@@ -335,6 +344,14 @@ impl Library {
     /// Makes every write durable (also done by each write before it returns).
     pub fn flush(&self) -> Result<(), Error> {
         Ok(self.store.flush()?)
+    }
+
+    /// The write-order lock (see `writes`); a panicked writer left the
+    /// store and index as they were, so poisoning is ignored.
+    fn write_order(&self) -> MutexGuard<'_, ()> {
+        self.writes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn read_index(&self) -> std::sync::RwLockReadGuard<'_, Index> {

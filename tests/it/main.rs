@@ -11,6 +11,7 @@ mod checkthat;
 mod claimreview;
 mod claims;
 mod cli;
+mod consistency;
 mod crash;
 mod grpcurl;
 mod harness;
