@@ -118,21 +118,58 @@ pub struct EvalStanceArgs {
 #[derive(Debug, Args, Clone)]
 pub struct RankingArgs {
     /// Score added when the statement's speaker is the claimant.
-    #[arg(long, env = "FACTDESK_SPEAKER_BONUS", default_value_t = RankingParams::default().speaker_bonus)]
+    #[arg(long, env = "FACTDESK_SPEAKER_BONUS", default_value_t = RankingParams::default().speaker_bonus, value_parser = weight)]
     pub speaker_bonus: f32,
     /// Weight of claimant name terms found in a statement (claim term = 1).
-    #[arg(long, env = "FACTDESK_CLAIMANT_TERM_WEIGHT", default_value_t = RankingParams::default().claimant_term_weight)]
+    #[arg(long, env = "FACTDESK_CLAIMANT_TERM_WEIGHT", default_value_t = RankingParams::default().claimant_term_weight, value_parser = weight)]
     pub claimant_term_weight: f32,
     /// Most that closeness between claim time and statement time adds.
-    #[arg(long, env = "FACTDESK_TIME_WEIGHT", default_value_t = RankingParams::default().time_weight)]
+    #[arg(long, env = "FACTDESK_TIME_WEIGHT", default_value_t = RankingParams::default().time_weight, value_parser = weight)]
     pub time_weight: f32,
     /// Days over which the time bonus falls by a factor e.
-    #[arg(long, env = "FACTDESK_TIME_SCALE_DAYS", default_value_t = RankingParams::default().time_scale_days)]
+    #[arg(long, env = "FACTDESK_TIME_SCALE_DAYS", default_value_t = RankingParams::default().time_scale_days, value_parser = positive_days)]
     pub time_scale_days: f32,
     /// With embeddings: weight of meaning similarity (cosine) against the
     /// lexical score.
-    #[arg(long, env = "FACTDESK_SEMANTIC_WEIGHT", default_value_t = RankingParams::default().semantic_weight)]
+    #[arg(long, env = "FACTDESK_SEMANTIC_WEIGHT", default_value_t = RankingParams::default().semantic_weight, value_parser = weight)]
     pub semantic_weight: f32,
+}
+
+/// A ranking weight: a finite number from 0 to 10.
+fn weight(text: &str) -> Result<f32, String> {
+    let value: f32 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number"))?;
+    if value.is_finite() && (0.0..=10.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("{text} is not a finite weight from 0 to 10"))
+    }
+}
+
+/// A time scale: a finite, positive number of days.
+fn positive_days(text: &str) -> Result<f32, String> {
+    let value: f32 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number"))?;
+    if value.is_finite() && value > 0.0 {
+        Ok(value)
+    } else {
+        Err(format!("{text} is not a positive number of days"))
+    }
+}
+
+/// A message size: from 4 KiB (room for one statement and its envelope)
+/// to 1 GiB.
+fn message_bytes(text: &str) -> Result<usize, String> {
+    let value: usize = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a byte count"))?;
+    if (4096..=1 << 30).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("{value} is not from 4096 to 1073741824 bytes"))
+    }
 }
 
 impl RankingArgs {
@@ -210,10 +247,10 @@ pub struct ServeArgs {
     #[arg(long, env = "FACTDESK_DEMO")]
     pub demo: bool,
     /// Per-request timeout, in seconds.
-    #[arg(long, env = "FACTDESK_REQUEST_TIMEOUT_SECS", default_value_t = crate::server::DEFAULT_REQUEST_TIMEOUT_SECS)]
+    #[arg(long, env = "FACTDESK_REQUEST_TIMEOUT_SECS", default_value_t = crate::server::DEFAULT_REQUEST_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub request_timeout_secs: u64,
     /// Largest gRPC message accepted or sent, in bytes.
-    #[arg(long, env = "FACTDESK_MAX_MESSAGE_BYTES", default_value_t = crate::server::DEFAULT_MAX_MESSAGE_BYTES)]
+    #[arg(long, env = "FACTDESK_MAX_MESSAGE_BYTES", default_value_t = crate::server::DEFAULT_MAX_MESSAGE_BYTES, value_parser = message_bytes)]
     pub max_message_bytes: usize,
     /// Most factdesk calls in flight at once; more get RESOURCE_EXHAUSTED.
     #[arg(long, env = "FACTDESK_MAX_CONCURRENT_REQUESTS", default_value_t = crate::server::DEFAULT_MAX_IN_FLIGHT, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]

@@ -25,6 +25,14 @@ pub fn validate_id(field: &str, id: &str) -> Result<(), FieldError> {
             "may contain only letters, digits and . _ ~ -",
         ));
     }
+    // "-rf" and "--help" read as options to the tools that handle ids;
+    // "." and ".." as directories.
+    if id.starts_with('-') {
+        return Err(FieldError::new(field, "must not start with '-'"));
+    }
+    if id.bytes().all(|byte| byte == b'.') {
+        return Err(FieldError::new(field, "must not be only dots"));
+    }
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! Conversions between the generated proto types and the domain model.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use prost_types::Timestamp;
 
 use super::convert_review::{normalized_to_proto, review_to_proto, reviews_from_proto};
@@ -20,10 +20,14 @@ pub fn time_from_proto(
     let nanos = u32::try_from(timestamp.nanos)
         .ok()
         .filter(|nanos| *nanos < 1_000_000_000);
+    // Years 1-9999 only: the range RFC 3339, and so protobuf's JSON form,
+    // can write (year 0, -1 or 10000 would be stored but not exported in a
+    // form JSON parsers accept).
     nanos
         .and_then(|nanos| DateTime::from_timestamp(timestamp.seconds, nanos))
+        .filter(|time| (1..=9999).contains(&time.year()))
         .map(Some)
-        .ok_or_else(|| FieldError::new(field, "is not a valid timestamp"))
+        .ok_or_else(|| FieldError::new(field, "is not a valid timestamp (years 0001 to 9999)"))
 }
 
 /// A UTC time as a proto timestamp.

@@ -9,8 +9,9 @@ use super::convert::{statement_from_proto, statement_to_proto};
 use super::{blocking, invalid_argument};
 use crate::error::Error;
 use crate::library::{ImportRejection, Library, ListRequest};
+use crate::model::limits::MAX_FIELD_BYTES;
 use crate::model::limits::{MAX_IMPORT_BATCH, MAX_IMPORT_ERRORS_LISTED};
-use crate::model::FieldError;
+use crate::model::{check_len, FieldError};
 use crate::pb;
 use crate::pb::statement_service_server::StatementService;
 
@@ -155,6 +156,12 @@ impl StatementService for StatementApi {
         let request = request.into_inner();
         let page_size = usize::try_from(request.page_size)
             .map_err(|_| invalid_argument(FieldError::new("page_size", "must not be negative")))?;
+        for (field, value) in [
+            ("publisher", &request.publisher),
+            ("speaker", &request.speaker),
+        ] {
+            check_len(field, value, MAX_FIELD_BYTES).map_err(invalid_argument)?;
+        }
         let list_request = ListRequest {
             page_size,
             page_token: request.page_token,

@@ -284,3 +284,29 @@ fn serve_refuses_to_start_without_a_write_token() {
         "the token is not echoed: {stderr}"
     );
 }
+
+#[test]
+fn serve_refuses_settings_that_cannot_work() {
+    let dir = tempfile::tempdir().unwrap();
+    for (flag, value) in [
+        ("--request-timeout-secs", "0"),
+        ("--max-message-bytes", "0"),
+        ("--speaker-bonus", "NaN"),
+        ("--semantic-weight", "inf"),
+        ("--time-scale-days", "-1"),
+    ] {
+        let setting = format!("{flag}={value}");
+        let output = factdesk_command(&["serve", "--demo", "--listen", "127.0.0.1:0", &setting])
+            .arg("--db")
+            .arg(dir.path().join("db"))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{flag} {value}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(flag), "{flag} {value}: {stderr}");
+        assert!(
+            !dir.path().join("db").exists(),
+            "{flag}: no database was created"
+        );
+    }
+}

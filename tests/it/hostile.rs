@@ -238,6 +238,70 @@ fn table() -> Vec<Row> {
             Some("statement_id"),
         ),
         row(
+            "id that reads as an option",
+            create_with(|r| r.statement_id = "-rf".into()),
+            Invalid,
+            Some("statement_id"),
+        ),
+        row(
+            "id '--help'",
+            create_with(|r| r.statement_id = "--help".into()),
+            Invalid,
+            Some("statement_id"),
+        ),
+        row(
+            "id '..'",
+            create_with(|r| r.statement_id = "..".into()),
+            Invalid,
+            Some("statement_id"),
+        ),
+        row(
+            "id '.' in the statement",
+            create_with(|r| statement_of(r).id = ".".into()),
+            Invalid,
+            Some("statement.id"),
+        ),
+        row(
+            "statement time in year 10000",
+            create_with(|r| {
+                statement_of(r).attribution = Some(pb::Attribution {
+                    statement_time: timestamp(253_402_300_800, 0),
+                    ..Default::default()
+                });
+            }),
+            Invalid,
+            Some("statement.attribution.statement_time"),
+        ),
+        row(
+            "statement time in year 0",
+            create_with(|r| {
+                statement_of(r).attribution = Some(pb::Attribution {
+                    statement_time: timestamp(-62_167_219_200, 0),
+                    ..Default::default()
+                });
+            }),
+            Invalid,
+            Some("statement.attribution.statement_time"),
+        ),
+        row(
+            "1 MiB publisher filter",
+            Call::List(pb::ListStatementsRequest {
+                publisher: "x".repeat(1 << 20),
+                ..Default::default()
+            }),
+            Invalid,
+            Some("publisher"),
+        ),
+        row(
+            "speaker filter with a control character",
+            Call::List(pb::ListStatementsRequest {
+                speaker: "Ana\u{7}Ruiz".into(),
+                ..Default::default()
+            }),
+            Invalid,
+            Some("speaker"),
+        ),
+        row(
             "1 MB statement text",
             create_with(|r| statement_of(r).text = "toll ".repeat(210_000)),
             Invalid,
