@@ -77,12 +77,13 @@ impl Token {
         Ok(Token(value.as_bytes().to_vec()))
     }
 
-    /// Reads a token from a file.
+    /// Reads a token from a file; warns when others may read the file.
     pub fn from_file(path: &Path) -> Result<Token, TokenError> {
         let value = std::fs::read_to_string(path).map_err(|source| TokenError::Read {
             path: path.to_owned(),
             source,
         })?;
+        warn_if_shared(path);
         Token::new(&value, &path.display().to_string())
     }
 
@@ -140,6 +141,26 @@ impl Access {
         }
     }
 }
+
+/// Logs a warning when a token file is readable by its group or by anyone:
+/// the token is a password.
+#[cfg(unix)]
+fn warn_if_shared(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(metadata) = std::fs::metadata(path) {
+        let mode = metadata.permissions().mode();
+        if mode & 0o044 != 0 {
+            tracing::warn!(
+                path = %path.display(),
+                mode = format!("{:o}", mode & 0o777),
+                "token file is readable by others; chmod 600 it"
+            );
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn warn_if_shared(_path: &Path) {}
 
 /// Which tokens the server asks for.
 #[derive(Clone, Debug, Default)]

@@ -98,7 +98,7 @@ where
             .map(|value| value.as_bytes());
         if let Err(status) = self.state.policy.authorize(access, authorization) {
             tracing::warn!(
-                method = request.uri().path(),
+                method = logged_path(request.uri().path()),
                 peer = peer(&request),
                 code = ?status.code(),
                 "call refused"
@@ -106,7 +106,7 @@ where
             return refuse(status);
         }
         let Ok(permit) = Arc::clone(&self.state.permits).try_acquire_owned() else {
-            tracing::debug!(method = request.uri().path(), "call shed");
+            tracing::debug!(method = logged_path(request.uri().path()), "call shed");
             return refuse(Status::resource_exhausted(format!(
                 "server busy: {} calls already in flight; retry with backoff",
                 self.state.max_in_flight
@@ -204,5 +204,39 @@ mod tests {
             }
         }
         assert_eq!(grpc_timeout(&HeaderMap::new()), None);
+    }
+}
+
+/// Longest method path written to the log: a refused caller picks the path,
+/// and 8 KB paths times thousands of calls would fill the disk.
+const LOGGED_PATH_BYTES: usize = 128;
+
+/// The method path as logged: at most [`LOGGED_PATH_BYTES`], cut at a
+/// character boundary, marked when cut.
+fn logged_path(path: &str) -> String {
+    if path.len() <= LOGGED_PATH_BYTES {
+        return path.to_owned();
+    }
+    let mut end = LOGGED_PATH_BYTES;
+    while !path.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes)", &path[..end], path.len())
+}
+
+#[cfg(test)]
+mod logged_path_tests {
+    use super::logged_path;
+
+    #[test]
+    fn long_paths_are_cut_for_the_log() {
+        assert_eq!(
+            logged_path("/factdesk.v1.ClaimService/CheckClaim"),
+            "/factdesk.v1.ClaimService/CheckClaim"
+        );
+        let long = format!("/{}", "é".repeat(4000));
+        let logged = logged_path(&long);
+        assert!(logged.len() < 160, "{logged}");
+        assert!(logged.ends_with("(8001 bytes)"), "{logged}");
     }
 }

@@ -310,3 +310,35 @@ fn serve_refuses_settings_that_cannot_work() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_token_file_others_can_read_is_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("write.token");
+    std::fs::write(&token, "a-write-token-of-enough-length-0123").unwrap();
+    let foreign = dir.path().join("foreign");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("notes.txt"), "not a database").unwrap();
+    let run = || {
+        let output = factdesk_command(&["serve", "--listen", "127.0.0.1:0"])
+            .arg("--write-token-file")
+            .arg(&token)
+            .arg("--db")
+            .arg(&foreign)
+            .env("FACTDESK_LOG", "warn")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let stderr = run();
+    assert!(
+        stderr.contains("token file is readable by others"),
+        "{stderr}"
+    );
+    std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let stderr = run();
+    assert!(!stderr.contains("readable by others"), "{stderr}");
+}
