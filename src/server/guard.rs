@@ -119,7 +119,7 @@ where
         Box::pin(async move {
             let _permit = permit;
             match tokio::time::timeout(deadline, inner.call(request)).await {
-                Ok(response) => response,
+                Ok(response) => response.map(decode_errors_are_invalid_arguments),
                 Err(_elapsed) => Ok(Status::deadline_exceeded(format!(
                     "deadline of {} ms exceeded ({})",
                     deadline.as_millis(),
@@ -133,6 +133,29 @@ where
             }
         })
     }
+}
+
+/// tonic answers a request it cannot decode (truncated bytes, a string
+/// that is not UTF-8) with INTERNAL; the fault is the caller's, so the
+/// status becomes INVALID_ARGUMENT, message kept. Such answers carry their
+/// status in the headers (no message was ever handled).
+fn decode_errors_are_invalid_arguments(mut response: Response<Body>) -> Response<Body> {
+    let headers = response.headers_mut();
+    let internal = headers
+        .get("grpc-status")
+        .is_some_and(|status| status.as_bytes() == b"13");
+    let undecodable = headers.get("grpc-message").is_some_and(|message| {
+        let message = message.as_bytes();
+        message.starts_with(b"failed to decode Protobuf message")
+            || message.starts_with(b"failed%20to%20decode%20Protobuf%20message")
+    });
+    if internal && undecodable {
+        headers.insert(
+            "grpc-status",
+            tonic::codegen::http::HeaderValue::from_static("3"),
+        );
+    }
+    response
 }
 
 fn refuse<E>(status: Status) -> BoxFuture<Result<Response<Body>, E>>

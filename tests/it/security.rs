@@ -350,3 +350,57 @@ async fn the_server_ends_a_call_at_the_clients_deadline() {
     );
     server.stop().await;
 }
+
+/// Bytes that are not a valid request message (truncated, or a string
+/// field that is not UTF-8) are the caller's error: INVALID_ARGUMENT, not
+/// INTERNAL (hardening II, low findings).
+#[tokio::test]
+async fn malformed_messages_are_invalid_arguments() {
+    use http_body_util::{BodyExt, Full};
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::builder(dir.path()).demo().start().await;
+    let tcp = tokio::net::TcpStream::connect(server.address)
+        .await
+        .unwrap();
+    let (mut sender, connection) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(tcp),
+    )
+    .await
+    .unwrap();
+    tokio::spawn(connection);
+    // CheckClaimRequest.claim (field 1) holding Claim.text (field 1).
+    let truncated: Vec<u8> = vec![0x0a, 0x7f, 0x0a, 0x03, b'a'];
+    let not_utf8: Vec<u8> = vec![0x0a, 0x04, 0x0a, 0x02, 0xff, 0xfe];
+    for (name, message) in [("truncated", truncated), ("not UTF-8", not_utf8)] {
+        let mut frame = vec![0u8];
+        frame.extend_from_slice(&(message.len() as u32).to_be_bytes());
+        frame.extend_from_slice(&message);
+        let request = hyper::Request::post(format!(
+            "http://{}/factdesk.v1.ClaimService/CheckClaim",
+            server.address
+        ))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .body(Full::new(bytes::Bytes::from(frame)))
+        .unwrap();
+        let response = sender.send_request(request).await.unwrap();
+        let headers = response.headers().clone();
+        let trailers = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .trailers()
+            .cloned()
+            .unwrap_or_default();
+        let status = headers
+            .get("grpc-status")
+            .or_else(|| trailers.get("grpc-status"))
+            .map(|value| value.to_str().unwrap().to_owned());
+        assert_eq!(status.as_deref(), Some("3"), "{name}: INVALID_ARGUMENT");
+    }
+    assert!(server.serving().await);
+    server.stop().await;
+}
