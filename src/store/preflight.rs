@@ -54,6 +54,39 @@ pub fn check_directory(path: &Path) -> Result<(), StoreError> {
             "its sled log file (db) is missing".to_owned(),
         ));
     }
+    remove_unfinished_snapshots(path)
+}
+
+/// Removes `snap.*.generating` files. sled writes a snapshot under that name
+/// and renames it only once it is whole, so such a file is one it never
+/// finished (a full disk, a crash); sled 0.34 would still read it first and
+/// call the database corrupt. The snapshot is rebuilt from the log. Only
+/// when no other process has the database open.
+fn remove_unfinished_snapshots(path: &Path) -> Result<(), StoreError> {
+    // A running server holds sled's lock on `db` and may be writing a
+    // snapshot right now: leave its files alone (sled refuses the second
+    // opener anyway).
+    let log = std::fs::File::open(path.join("db"))
+        .map_err(|error| damaged(path, format!("cannot open its log: {error}")))?;
+    if log.try_lock().is_err() {
+        return Ok(());
+    }
+    drop(log);
+    let entries = std::fs::read_dir(path)
+        .map_err(|error| damaged(path, format!("cannot list it: {error}")))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            tracing::warn!(file = %entry.path().display(), "removing an unfinished sled snapshot");
+            std::fs::remove_file(entry.path()).map_err(|error| {
+                damaged(
+                    path,
+                    format!("cannot remove the unfinished snapshot {name}: {error}"),
+                )
+            })?;
+        }
+    }
     Ok(())
 }
 

@@ -342,3 +342,40 @@ fn a_token_file_others_can_read_is_warned_about() {
     let stderr = run();
     assert!(!stderr.contains("readable by others"), "{stderr}");
 }
+
+/// A disk that filled while sled wrote a snapshot can leave an empty
+/// `snap.*.generating` file; sled renames a snapshot only once it is whole,
+/// so such a file is an unfinished one, not damage (hardening II, 8a).
+#[test]
+fn an_unfinished_snapshot_file_does_not_make_a_database_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let file = dir.path().join("one.jsonl");
+    std::fs::write(
+        &file,
+        "{\"id\": \"kept\", \"text\": \"The ferry runs hourly.\"}\n",
+    )
+    .unwrap();
+    let imported = factdesk(&[
+        "import",
+        file.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+    ]);
+    assert!(imported.status.success());
+    std::fs::write(db.join("snap.FFFFFFFFFFFFFFFF.generating"), b"").unwrap();
+    let exported = factdesk(&["export", "--db", db.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&exported.stderr);
+    assert!(exported.status.success(), "{stderr}");
+    assert!(String::from_utf8_lossy(&exported.stdout).contains("\"kept\""));
+    assert!(!db.join("snap.FFFFFFFFFFFFFFFF.generating").exists());
+
+    // While another process has the database open, its snapshot files are
+    // its own: left alone.
+    let open = factdesk::store::Store::open(&db).unwrap();
+    std::fs::write(db.join("snap.FFFFFFFFFFFFFFFE.generating"), b"").unwrap();
+    let refused = factdesk(&["export", "--db", db.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(db.join("snap.FFFFFFFFFFFFFFFE.generating").exists());
+    drop(open);
+}
