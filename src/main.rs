@@ -14,8 +14,16 @@ fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         tracing::error!(%info, "internal error (a bug; please report it)");
     }));
+    // Log lines go through a bounded queue to a writer thread, so a log sink
+    // that stops reading (a full pipe) never blocks a request: when the
+    // queue is full, lines are dropped and counted, not waited for. The
+    // guard flushes what is queued when `main` returns.
+    let (writer, _flush_on_exit) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(true)
+        .thread_name("factdesk-log")
+        .finish(std::io::stderr());
     tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         // A closed stderr (a log collector gone) must not stop the server:
         // tracing's own error report would panic writing to it.
         .log_internal_errors(false)

@@ -16,6 +16,7 @@ mod crash;
 mod grpcurl;
 mod harness;
 mod hostile;
+mod logsink;
 mod paraphrase;
 mod reviews;
 mod security;
