@@ -18,7 +18,7 @@ use crate::check;
 use crate::embed::Embedder;
 use crate::error::Error;
 use crate::index::{AnalysedDoc, Hit, Index};
-use crate::model::limits::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::model::limits::{DEFAULT_PAGE_SIZE, MAX_LIST_SCAN, MAX_PAGE_SIZE};
 use crate::model::{
     detect_language, validate_id, validate_statement, CheckOptions, CheckResult, Claim, FieldError,
     Statement,
@@ -249,28 +249,38 @@ impl Library {
             size => size.min(MAX_PAGE_SIZE),
         };
         let mut statements = Vec::with_capacity(page_size);
-        let mut more = false;
+        // Where the next page starts, when there is one: after the last
+        // statement returned (page full) or the last one examined (scan
+        // budget spent; the page may then be short, even empty).
+        let mut resume_after: Option<String> = None;
+        let mut examined = 0;
+        let mut last_examined = None;
         for statement in self.store.scan_after(after_id.as_deref()) {
             let statement = statement?;
+            if examined == MAX_LIST_SCAN {
+                resume_after = last_examined;
+                break;
+            }
+            examined += 1;
             let wanted = (publisher.is_empty()
                 || statement.publisher().to_lowercase() == publisher)
                 && (speaker.is_empty() || statement.speaker_name().to_lowercase() == speaker);
-            if !wanted {
-                continue;
-            }
-            if statements.len() == page_size {
-                more = true;
+            if wanted && statements.len() == page_size {
+                resume_after = statements.last().map(|last: &Statement| last.id.clone());
                 break;
             }
-            statements.push(statement);
+            last_examined = Some(statement.id.clone());
+            if wanted {
+                statements.push(statement);
+            }
         }
-        let next_page_token = match statements.last() {
-            Some(last) if more => PageCursor {
+        let next_page_token = match resume_after {
+            Some(after_id) => PageCursor {
                 filter_fingerprint,
-                after_id: last.id.clone(),
+                after_id,
             }
             .encode(),
-            _ => String::new(),
+            None => String::new(),
         };
         Ok(ListPage {
             statements,

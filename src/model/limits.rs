@@ -23,6 +23,10 @@ pub const MAX_MATCHES: usize = 50;
 pub const MAX_FILTER_VALUES: usize = 100;
 /// Largest page a listing returns; larger requests are clamped to it.
 pub const MAX_PAGE_SIZE: usize = 1000;
+/// Most stored statements one `ListStatements` call examines: a filter that
+/// matches few statements answers a short (even empty) page with a token
+/// to go on, rather than scanning the whole store in one call.
+pub const MAX_LIST_SCAN: usize = 10_000;
 /// Page size when a listing request gives none.
 pub const DEFAULT_PAGE_SIZE: usize = 50;
 /// Most statements one `ImportStatements` stream message may carry.

@@ -303,3 +303,67 @@ async fn bad_requests_name_the_field() {
     assert_eq!(violated_field(&status), "id");
     server.stop().await;
 }
+
+/// A filter that matches little does not scan the whole store in one call:
+/// each call examines at most MAX_LIST_SCAN statements and hands back a
+/// token to go on (hardening II, finding 5).
+#[tokio::test]
+async fn a_listing_filter_scans_a_bounded_number_of_statements_per_call() {
+    use factdesk::model::limits::MAX_LIST_SCAN;
+    use factdesk::model::{Attribution, Source, Statement};
+
+    let library = crate::harness::temporary_library();
+    let total = MAX_LIST_SCAN + 50;
+    let statements: Vec<(u64, Statement)> = (0..total)
+        .map(|n| {
+            let publisher = if n == total - 1 {
+                "Last Gazette"
+            } else {
+                "Daily"
+            };
+            let statement = Statement {
+                id: format!("s{n:06}"),
+                text: format!("Statement number {n}."),
+                attribution: Attribution {
+                    source: Some(Source {
+                        publisher: publisher.into(),
+                        ..Source::default()
+                    }),
+                    ..Attribution::default()
+                },
+                ..Statement::default()
+            };
+            (n as u64, statement)
+        })
+        .collect();
+    for chunk in statements.chunks(1000) {
+        let report = library.import_batch(chunk.to_vec()).unwrap();
+        assert!(report.rejected.is_empty());
+    }
+    let server = TestServer::over(library, factdesk::server::ServerOptions::default()).await;
+    let mut client = server.statements().await;
+    for (publisher, expected) in [("Nobody", 0), ("Last Gazette", 1)] {
+        let mut found = 0;
+        let mut calls = 0;
+        let mut page_token = String::new();
+        loop {
+            let page = client
+                .list_statements(pb::ListStatementsRequest {
+                    publisher: publisher.into(),
+                    page_token: page_token.clone(),
+                    ..Default::default()
+                })
+                .await
+                .unwrap()
+                .into_inner();
+            calls += 1;
+            found += page.statements.len();
+            if page.next_page_token.is_empty() {
+                break;
+            }
+            page_token = page.next_page_token;
+        }
+        assert_eq!((found, calls), (expected, 2), "{publisher}");
+    }
+    server.stop().await;
+}
