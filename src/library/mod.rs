@@ -253,15 +253,13 @@ impl Library {
         // statement returned (page full) or the last one examined (scan
         // budget spent; the page may then be short, even empty).
         let mut resume_after: Option<String> = None;
-        let mut examined = 0;
         let mut last_examined = None;
-        for statement in self.store.scan_after(after_id.as_deref()) {
+        for (examined, statement) in self.store.scan_after(after_id.as_deref()).enumerate() {
             let statement = statement?;
             if examined == MAX_LIST_SCAN {
                 resume_after = last_examined;
                 break;
             }
-            examined += 1;
             let wanted = (publisher.is_empty()
                 || statement.publisher().to_lowercase() == publisher)
                 && (speaker.is_empty() || statement.speaker_name().to_lowercase() == speaker);
