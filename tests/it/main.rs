@@ -16,6 +16,7 @@ mod crash;
 mod grpcurl;
 mod harness;
 mod hostile;
+mod limits_doc;
 mod logsink;
 mod paraphrase;
 mod reviews;

@@ -1,0 +1,98 @@
+//! SECURITY.md's table of limits says what the code enforces: each row's
+//! figure is read from the document and compared with the constant.
+
+use factdesk::model::limits::*;
+use factdesk::server::{
+    DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_REQUEST_TIMEOUT_SECS,
+};
+
+/// A number as the document writes it: thousands separated by commas.
+fn written(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// The table row (a line starting with `| `) whose first cell contains
+/// `label`, as its cells.
+fn row<'a>(document: &'a str, label: &str) -> Vec<&'a str> {
+    let line = document
+        .lines()
+        .find(|line| {
+            line.starts_with("| ")
+                && line
+                    .split('|')
+                    .nth(1)
+                    .is_some_and(|cell| cell.contains(label))
+        })
+        .unwrap_or_else(|| panic!("SECURITY.md has no limits row for {label:?}"));
+    line.split('|').map(str::trim).collect()
+}
+
+#[test]
+fn security_md_limits_match_the_code() {
+    let document =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/SECURITY.md")).unwrap();
+    let expect = |label: &str, figure: String| {
+        let cells = row(&document, label);
+        assert!(
+            cells[2].contains(&figure) || cells[1].contains(&figure),
+            "SECURITY.md row {label:?} should say {figure}: {cells:?}"
+        );
+    };
+    expect(
+        "claim text",
+        format!("{} characters", written(MAX_CLAIM_CHARS)),
+    );
+    expect(
+        "statement text, context",
+        format!("{} KiB", MAX_STATEMENT_TEXT_BYTES / 1024),
+    );
+    expect(
+        "other text fields",
+        format!("{} bytes", written(MAX_FIELD_BYTES)),
+    );
+    expect("ids", format!("1–{} bytes", MAX_ID_BYTES));
+    expect(
+        "statements per `ImportStatements` message",
+        written(MAX_IMPORT_BATCH),
+    );
+    expect(
+        "documents and ClaimReview records",
+        written(MAX_CLAIM_REVIEW_RECORDS),
+    );
+    expect(
+        "rejected records listed per import",
+        written(MAX_IMPORT_ERRORS_LISTED),
+    );
+    expect("topics per statement", written(MAX_TOPICS));
+    expect("reviews per statement", written(MAX_REVIEWS));
+    expect("values per filter list", written(MAX_FILTER_VALUES));
+    expect("`max_matches`", format!("1–{}", MAX_MATCHES));
+    expect(
+        "`max_matches`",
+        format!("0 = {}", factdesk::model::CheckOptions::DEFAULT_MAX_MATCHES),
+    );
+    expect("language tags", format!("{MAX_LANGUAGE_BYTES} bytes"));
+    expect("`page_size`", format!("0–{}", written(MAX_PAGE_SIZE)));
+    expect("`page_size`", format!("0 = {}", DEFAULT_PAGE_SIZE));
+    expect(
+        "statements one `ListStatements` call examines",
+        written(MAX_LIST_SCAN),
+    );
+    expect(
+        "factdesk calls in flight",
+        written(DEFAULT_MAX_IN_FLIGHT as usize),
+    );
+    expect("call duration", format!("{DEFAULT_REQUEST_TIMEOUT_SECS} s"));
+    expect(
+        "message size",
+        format!("{} MiB", DEFAULT_MAX_MESSAGE_BYTES >> 20),
+    );
+}
