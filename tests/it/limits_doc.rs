@@ -11,7 +11,7 @@ fn written(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -58,7 +58,7 @@ fn security_md_limits_match_the_code() {
         "other text fields",
         format!("{} bytes", written(MAX_FIELD_BYTES)),
     );
-    expect("ids", format!("1–{} bytes", MAX_ID_BYTES));
+    expect("ids", format!("1–{MAX_ID_BYTES} bytes"));
     expect(
         "statements per `ImportStatements` message",
         written(MAX_IMPORT_BATCH),
@@ -74,14 +74,14 @@ fn security_md_limits_match_the_code() {
     expect("topics per statement", written(MAX_TOPICS));
     expect("reviews per statement", written(MAX_REVIEWS));
     expect("values per filter list", written(MAX_FILTER_VALUES));
-    expect("`max_matches`", format!("1–{}", MAX_MATCHES));
+    expect("`max_matches`", format!("1–{MAX_MATCHES}"));
     expect(
         "`max_matches`",
         format!("0 = {}", factdesk::model::CheckOptions::DEFAULT_MAX_MATCHES),
     );
     expect("language tags", format!("{MAX_LANGUAGE_BYTES} bytes"));
     expect("`page_size`", format!("0–{}", written(MAX_PAGE_SIZE)));
-    expect("`page_size`", format!("0 = {}", DEFAULT_PAGE_SIZE));
+    expect("`page_size`", format!("0 = {DEFAULT_PAGE_SIZE}"));
     expect(
         "statements one `ListStatements` call examines",
         written(MAX_LIST_SCAN),
