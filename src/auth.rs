@@ -203,6 +203,16 @@ impl AccessPolicy {
         self.read.is_some()
     }
 
+    /// True when the call presents the write token (and one is set): such
+    /// callers may use the capacity kept for them when the server is full.
+    pub fn is_writer(&self, authorization: Option<&[u8]>) -> bool {
+        let presented = authorization.and_then(bearer);
+        match (&self.write, presented) {
+            (Some(token), Some(presented)) => token.matches(presented),
+            _ => false,
+        }
+    }
+
     /// Decides a call from its `authorization` header value.
     pub fn authorize(&self, access: Access, authorization: Option<&[u8]>) -> Result<(), Status> {
         let required = match access {

@@ -1,12 +1,15 @@
 //! The tower layer in front of every factdesk RPC: bearer-token access
 //! control, a limit on calls in flight (excess calls get `RESOURCE_EXHAUSTED`
-//! at once), and a deadline (the client's `grpc-timeout`, capped by the
-//! server's request timeout) that ends with `DEADLINE_EXCEEDED`.
-//! Health and reflection pass straight through.
+//! at once) with half of it the most one connection may hold and an eighth
+//! more kept for write-token holders, and a deadline (the client's
+//! `grpc-timeout`, capped by the server's request timeout) that ends with
+//! `DEADLINE_EXCEEDED`. Health and reflection pass straight through.
 
+use std::collections::HashMap;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -26,7 +29,13 @@ use crate::auth::{Access, AccessPolicy};
 struct State {
     policy: AccessPolicy,
     permits: Arc<Semaphore>,
+    /// Kept for write-token holders when `permits` are all taken.
+    reserve: Arc<Semaphore>,
     max_in_flight: usize,
+    /// Most calls in flight on one connection.
+    per_connection: usize,
+    /// Calls in flight per connection (peer address and port).
+    connections: Mutex<HashMap<SocketAddr, usize>>,
     request_timeout: Duration,
 }
 
@@ -42,7 +51,10 @@ impl GuardLayer {
             state: Arc::new(State {
                 policy,
                 permits: Arc::new(Semaphore::new(max_in_flight)),
+                reserve: Arc::new(Semaphore::new((max_in_flight / 8).max(1))),
                 max_in_flight,
+                per_connection: (max_in_flight / 2).max(1),
+                connections: Mutex::new(HashMap::new()),
                 request_timeout,
             }),
         }
@@ -105,7 +117,29 @@ where
             );
             return refuse(status);
         }
-        let Ok(permit) = Arc::clone(&self.state.permits).try_acquire_owned() else {
+        let connection = match ConnectionSlot::take(&self.state, remote_addr(&request)) {
+            Ok(slot) => slot,
+            Err(in_flight) => {
+                tracing::debug!(
+                    method = logged_path(request.uri().path()),
+                    "call shed: connection full"
+                );
+                return refuse(Status::resource_exhausted(format!(
+                    "this connection already has {in_flight} calls in flight; open another \
+                     connection or retry with backoff"
+                )));
+            }
+        };
+        let permit = Arc::clone(&self.state.permits)
+            .try_acquire_owned()
+            .or_else(|_| {
+                if self.state.policy.is_writer(authorization) {
+                    Arc::clone(&self.state.reserve).try_acquire_owned()
+                } else {
+                    Err(tokio::sync::TryAcquireError::NoPermits)
+                }
+            });
+        let Ok(permit) = permit else {
             tracing::debug!(method = logged_path(request.uri().path()), "call shed");
             return refuse(Status::resource_exhausted(format!(
                 "server busy: {} calls already in flight; retry with backoff",
@@ -118,6 +152,7 @@ where
         });
         Box::pin(async move {
             let _permit = permit;
+            let _connection = connection;
             match tokio::time::timeout(deadline, inner.call(request)).await {
                 Ok(response) => response.map(decode_errors_are_invalid_arguments),
                 Err(_elapsed) => Ok(Status::deadline_exceeded(format!(
@@ -163,6 +198,64 @@ where
     E: Send + 'static,
 {
     Box::pin(std::future::ready(Ok(status.into_http())))
+}
+
+/// One call's place in its connection's count, given back when dropped.
+struct ConnectionSlot {
+    state: Arc<State>,
+    address: Option<SocketAddr>,
+}
+
+impl ConnectionSlot {
+    /// Counts a call on `address`'s connection; the count so far when the
+    /// connection already holds its share.
+    fn take(state: &Arc<State>, address: Option<SocketAddr>) -> Result<ConnectionSlot, usize> {
+        if let Some(address) = address {
+            let mut connections = state
+                .connections
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let in_flight = connections.entry(address).or_insert(0);
+            if *in_flight >= state.per_connection {
+                return Err(*in_flight);
+            }
+            *in_flight += 1;
+        }
+        Ok(ConnectionSlot {
+            state: Arc::clone(state),
+            address,
+        })
+    }
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        let Some(address) = self.address else {
+            return;
+        };
+        let mut connections = self
+            .state
+            .connections
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(in_flight) = connections.get_mut(&address) {
+            *in_flight -= 1;
+            if *in_flight == 0 {
+                connections.remove(&address);
+            }
+        }
+    }
+}
+
+/// The caller's address and port: one per connection.
+fn remote_addr<B>(request: &Request<B>) -> Option<SocketAddr> {
+    let extensions = request.extensions();
+    let tcp = extensions.get::<TcpConnectInfo>().or_else(|| {
+        extensions
+            .get::<TlsConnectInfo<TcpConnectInfo>>()
+            .map(|tls| tls.get_ref())
+    });
+    tcp.and_then(TcpConnectInfo::remote_addr)
 }
 
 /// The caller's address, for the log.
