@@ -19,6 +19,7 @@ mod hostile;
 mod limits_doc;
 mod logsink;
 mod paraphrase;
+mod raw_http2;
 mod reviews;
 mod security;
 mod semantic;

@@ -1,0 +1,198 @@
+//! Raw HTTP/2 against a real server: bytes that do not decode, and
+//! streams that send headers and never a body.
+
+use std::time::Duration;
+
+use crate::harness::{claim_request, statement, with_token, TestServer};
+use factdesk::auth::{AccessPolicy, Token};
+use factdesk::pb;
+use factdesk::server::ServerOptions;
+use tonic::Code;
+
+const WRITE: &str = "test-write-token-4f9a1c2e";
+const DEMO_CLAIM: &str = "Half of Chinese generative AI start-ups run on Alibaba Cloud";
+
+fn code<T>(result: Result<T, tonic::Status>) -> Code {
+    result.err().map_or(Code::Ok, |status| status.code())
+}
+
+fn writers_only() -> AccessPolicy {
+    AccessPolicy::new(Some(Token::new(WRITE, "test").unwrap()), None, false).unwrap()
+}
+
+fn create(id: &str) -> pb::CreateStatementRequest {
+    pb::CreateStatementRequest {
+        statement: Some(statement(
+            id,
+            "The harbour handled 4 million containers in 2023.",
+        )),
+        ..Default::default()
+    }
+}
+
+/// Bytes that are not a valid request message (truncated, or a string
+/// field that is not UTF-8) are the caller's error: INVALID_ARGUMENT, not
+/// INTERNAL (hardening II, low findings).
+#[tokio::test]
+async fn malformed_messages_are_invalid_arguments() {
+    use http_body_util::{BodyExt, Full};
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::builder(dir.path()).demo().start().await;
+    let tcp = tokio::net::TcpStream::connect(server.address)
+        .await
+        .unwrap();
+    let (mut sender, connection) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(tcp),
+    )
+    .await
+    .unwrap();
+    tokio::spawn(connection);
+    // CheckClaimRequest.claim (field 1) holding Claim.text (field 1).
+    let truncated: Vec<u8> = vec![0x0a, 0x7f, 0x0a, 0x03, b'a'];
+    let not_utf8: Vec<u8> = vec![0x0a, 0x04, 0x0a, 0x02, 0xff, 0xfe];
+    for (name, message) in [("truncated", truncated), ("not UTF-8", not_utf8)] {
+        let mut frame = vec![0u8];
+        frame.extend_from_slice(&(message.len() as u32).to_be_bytes());
+        frame.extend_from_slice(&message);
+        let request = hyper::Request::post(format!(
+            "http://{}/factdesk.v1.ClaimService/CheckClaim",
+            server.address
+        ))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .body(Full::new(bytes::Bytes::from(frame)))
+        .unwrap();
+        let response = sender.send_request(request).await.unwrap();
+        let headers = response.headers().clone();
+        let trailers = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .trailers()
+            .cloned()
+            .unwrap_or_default();
+        let status = headers
+            .get("grpc-status")
+            .or_else(|| trailers.get("grpc-status"))
+            .map(|value| value.to_str().unwrap().to_owned());
+        assert_eq!(status.as_deref(), Some("3"), "{name}: INVALID_ARGUMENT");
+    }
+    assert!(server.serving().await);
+    server.stop().await;
+}
+
+/// Opens `count` CheckClaim streams on one new HTTP/2 connection that send
+/// headers and never a body; returns the statuses of those the server
+/// refused at once, as they come (the others stay open until the test ends).
+async fn stalled_streams(
+    address: std::net::SocketAddr,
+    count: usize,
+) -> (tokio::sync::mpsc::Receiver<String>, Vec<impl Send>) {
+    use http_body_util::StreamBody;
+    use hyper::body::Frame;
+    type Frames = Result<Frame<bytes::Bytes>, std::convert::Infallible>;
+
+    let tcp = tokio::net::TcpStream::connect(address).await.unwrap();
+    let (sender, connection) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(tcp),
+    )
+    .await
+    .unwrap();
+    tokio::spawn(connection);
+    let (statuses, refused) = tokio::sync::mpsc::channel(count);
+    let mut held = Vec::new();
+    for _ in 0..count {
+        let (keep_open, frames) = tokio::sync::mpsc::channel::<Frames>(1);
+        held.push(keep_open);
+        let body = StreamBody::new(tokio_stream::wrappers::ReceiverStream::new(frames));
+        let request = hyper::Request::post(format!(
+            "http://{address}/factdesk.v1.ClaimService/CheckClaim"
+        ))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .body(body)
+        .unwrap();
+        let mut sender = sender.clone();
+        let statuses = statuses.clone();
+        tokio::spawn(async move {
+            if let Ok(response) = sender.send_request(request).await {
+                let status = response
+                    .headers()
+                    .get("grpc-status")
+                    .map(|value| value.to_str().unwrap().to_owned())
+                    .unwrap_or_default();
+                let _ = statuses.send(status).await;
+            }
+        });
+    }
+    (refused, held)
+}
+
+/// The next refusal's status, waiting at most 10 s: a server that admits
+/// every stalled stream fails the test instead of hanging it.
+async fn refusal(refused: &mut tokio::sync::mpsc::Receiver<String>) -> Option<String> {
+    tokio::time::timeout(Duration::from_secs(10), refused.recv())
+        .await
+        .expect("the server sheds a call at once")
+}
+
+/// One connection cannot take every slot, and a write-token holder still
+/// gets through when anonymous callers have taken them all (hardening II,
+/// finding 3: 64 streams that never send a body locked everyone out).
+#[tokio::test]
+async fn stalled_streams_cannot_lock_out_others_or_the_write_token_holder() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = ServerOptions {
+        max_in_flight: 8,
+        request_timeout: Duration::from_secs(60),
+        access: writers_only(),
+        ..ServerOptions::default()
+    };
+    let server = TestServer::builder(dir.path())
+        .demo()
+        .options(options)
+        .start()
+        .await;
+
+    // One connection asks for all 8 slots: it gets half, the rest are shed.
+    let (mut refused, first) = stalled_streams(server.address, 8).await;
+    for _ in 0..4 {
+        assert_eq!(
+            refusal(&mut refused).await.as_deref(),
+            Some("8"),
+            "RESOURCE_EXHAUSTED"
+        );
+    }
+    let mut claims = server.claims().await;
+    assert_eq!(
+        code(claims.check_claim(claim_request(DEMO_CLAIM)).await),
+        Code::Ok
+    );
+
+    // A second connection takes the other half: the pool is full for
+    // anonymous callers, but the write-token holder's create goes through.
+    let (mut refused, second) = stalled_streams(server.address, 5).await;
+    assert_eq!(
+        refusal(&mut refused).await.as_deref(),
+        Some("8"),
+        "the fifth is shed"
+    );
+    let shed = claims.check_claim(claim_request(DEMO_CLAIM)).await;
+    assert_eq!(code(shed), Code::ResourceExhausted);
+    let mut statements = server.statements().await;
+    let created = statements
+        .create_statement(with_token(create("reserved-slot"), WRITE))
+        .await;
+    assert_eq!(
+        code(created),
+        Code::Ok,
+        "the write-token holder gets a kept slot"
+    );
+    // Ending the stalled bodies ends their calls; the server stops at once.
+    drop((first, second));
+    server.stop().await;
+}
