@@ -52,18 +52,34 @@ async fn malformed_messages_are_invalid_arguments() {
     // CheckClaimRequest.claim (field 1) holding Claim.text (field 1).
     let truncated: Vec<u8> = vec![0x0a, 0x7f, 0x0a, 0x03, b'a'];
     let not_utf8: Vec<u8> = vec![0x0a, 0x04, 0x0a, 0x02, 0xff, 0xfe];
-    for (name, message) in [("truncated", truncated), ("not UTF-8", not_utf8)] {
+    let check = "factdesk.v1.ClaimService/CheckClaim";
+    // A ClaimReview document nested 300 deep: past prost's recursion limit.
+    let mut nested = prost_types::Struct::default();
+    for _ in 0..300 {
+        let value = prost_types::Value {
+            kind: Some(prost_types::value::Kind::StructValue(nested)),
+        };
+        nested = prost_types::Struct {
+            fields: [("a".to_owned(), value)].into_iter().collect(),
+        };
+    }
+    let too_deep = prost::Message::encode_to_vec(&pb::ImportClaimReviewsRequest {
+        documents: vec![nested],
+    });
+    let import = "factdesk.v1.StatementService/ImportClaimReviews";
+    for (name, path, message) in [
+        ("truncated", check, truncated),
+        ("not UTF-8", check, not_utf8),
+        ("nested 300 deep", import, too_deep),
+    ] {
         let mut frame = vec![0u8];
         frame.extend_from_slice(&(message.len() as u32).to_be_bytes());
         frame.extend_from_slice(&message);
-        let request = hyper::Request::post(format!(
-            "http://{}/factdesk.v1.ClaimService/CheckClaim",
-            server.address
-        ))
-        .header("content-type", "application/grpc")
-        .header("te", "trailers")
-        .body(Full::new(bytes::Bytes::from(frame)))
-        .unwrap();
+        let request = hyper::Request::post(format!("http://{}/{path}", server.address))
+            .header("content-type", "application/grpc")
+            .header("te", "trailers")
+            .body(Full::new(bytes::Bytes::from(frame)))
+            .unwrap();
         let response = sender.send_request(request).await.unwrap();
         let headers = response.headers().clone();
         let trailers = response
