@@ -35,3 +35,11 @@ pub const MAX_IMPORT_BATCH: usize = 1000;
 pub const MAX_CLAIM_REVIEW_RECORDS: usize = 1000;
 /// Most rejected records listed in one import response.
 pub const MAX_IMPORT_ERRORS_LISTED: usize = 1000;
+
+/// Largest CheckClaim request decoded: a valid one needs at most the claim
+/// text (4,096 characters, 16 KiB in UTF-8), a claimant and a language, and
+/// three filter lists of 100 values of 2 KiB (600 KiB): 1 MiB covers it with
+/// room for framing. Anything larger is refused before it is decoded, so a
+/// request stuffed with output-only fields (`claim.analysis`) cannot make
+/// the server allocate for it.
+pub const MAX_CHECK_REQUEST_BYTES: usize = 1 << 20;

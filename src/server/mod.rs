@@ -108,7 +108,11 @@ pub async fn run(
         .send_compressed(CompressionEncoding::Gzip);
     let claims =
         ClaimServiceServer::new(ClaimApi::new(Arc::clone(&library), options.ranking.clone()))
-            .max_decoding_message_size(options.max_message_bytes)
+            .max_decoding_message_size(
+                options
+                    .max_message_bytes
+                    .min(crate::model::limits::MAX_CHECK_REQUEST_BYTES),
+            )
             .max_encoding_message_size(options.max_message_bytes)
             .accept_compressed(CompressionEncoding::Gzip)
             .send_compressed(CompressionEncoding::Gzip);

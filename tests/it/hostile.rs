@@ -80,10 +80,16 @@ fn table() -> Vec<Row> {
             Some("claim"),
         ),
         row(
-            "1 MB claim",
-            check_with(|r| r.claim.as_mut().unwrap().text = "cloud ".repeat(175_000)),
+            "60 KB claim",
+            check_with(|r| r.claim.as_mut().unwrap().text = "cloud ".repeat(10_000)),
             Invalid,
             Some("claim.text"),
+        ),
+        row(
+            "1 MB claim: over the CheckClaim request limit, refused undecoded",
+            check_with(|r| r.claim.as_mut().unwrap().text = "cloud ".repeat(175_000)),
+            OutOfRange,
+            None,
         ),
         row(
             "claim over the 16 MiB message limit",
@@ -125,10 +131,10 @@ fn table() -> Vec<Row> {
             Some("filter.publishers"),
         ),
         row(
-            "1 MB filter value",
+            "64 KB filter value",
             check_with(|r| {
                 r.filter = Some(pb::CheckFilter {
-                    speakers: vec!["x".repeat(1 << 20)],
+                    speakers: vec!["x".repeat(1 << 16)],
                     ..Default::default()
                 });
             }),
@@ -236,6 +242,17 @@ fn table() -> Vec<Row> {
             create_with(|r| r.statement_id = "a".repeat(200)),
             Invalid,
             Some("statement_id"),
+        ),
+        row(
+            "1.2 MB of output-only analysis in a check",
+            check_with(|r| {
+                r.claim.as_mut().unwrap().analysis = Some(pb::ClaimAnalysis {
+                    quantities: vec![pb::Quantity::default(); 600_000],
+                    ..Default::default()
+                });
+            }),
+            OutOfRange,
+            None,
         ),
         row(
             "id that reads as an option",
