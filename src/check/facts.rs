@@ -85,20 +85,9 @@ pub fn mentions(text: &str) -> Vec<QuantityMention> {
         .collect()
 }
 
-/// Names of months and days: capitalised, but they say when, not who.
-const CALENDAR_NAMES: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
+/// Names of days: capitalised, but they say when, not who (as do the
+/// months, [`quantity::MONTHS`]).
+const DAY_NAMES: &[&str] = &[
     "monday",
     "tuesday",
     "wednesday",
@@ -132,10 +121,7 @@ pub fn entities(text: &str) -> Vec<(String, String)> {
     let sentence_starts = sentence_start_flags(text);
     let mut found = Vec::new();
     for (position, word) in words.iter().enumerate() {
-        if !starts_upper(word)
-            || is_acronym(word)
-            || CALENDAR_NAMES.contains(&word.to_lowercase().as_str())
-        {
+        if !starts_upper(word) || is_acronym(word) || is_calendar_name(&word.to_lowercase()) {
             continue;
         }
         let at_start = sentence_starts.get(position).copied().unwrap_or(false);
@@ -167,6 +153,10 @@ fn sentence_start_flags(text: &str) -> Vec<bool> {
         }
     }
     flags
+}
+
+fn is_calendar_name(word: &str) -> bool {
+    quantity::MONTHS.contains(&word) || DAY_NAMES.contains(&word)
 }
 
 fn starts_upper(word: &str) -> bool {

@@ -31,6 +31,16 @@ fn factdesk(args: &[&str]) -> (String, String) {
     (String::from_utf8(output.stdout).unwrap(), stderr)
 }
 
+/// `factdesk import --format claimreview FILE --db DB`: (stdout, stderr).
+fn import_claim_reviews(file: &str, db: &str) -> (String, String) {
+    factdesk(&["import", "--format", "claimreview", file, "--db", db])
+}
+
+/// `factdesk export --format claimreview --db DB`: (stdout, stderr).
+fn export_claim_reviews(db: &str) -> (String, String) {
+    factdesk(&["export", "--format", "claimreview", "--db", db])
+}
+
 /// The reviews a ClaimReview document holds, as comparable JSON: the claim,
 /// the reviewer, the rating as published and on the numeric scale, the
 /// review's url, date and language.
@@ -59,26 +69,13 @@ fn claim_review_import_then_export_gives_the_same_reviews() {
     let dir = tempfile::tempdir().unwrap();
     let first = dir.path().join("first");
     let input = fixture("reviews.json");
-    let (_, stderr) = factdesk(&[
-        "import",
-        "--format",
-        "claimreview",
-        input.to_str().unwrap(),
-        "--db",
-        first.to_str().unwrap(),
-    ]);
+    let (_, stderr) = import_claim_reviews(input.to_str().unwrap(), first.to_str().unwrap());
     assert!(
         stderr.contains("3 created, 0 unchanged, 0 rejected"),
         "{stderr}"
     );
 
-    let (exported, stderr) = factdesk(&[
-        "export",
-        "--format",
-        "claimreview",
-        "--db",
-        first.to_str().unwrap(),
-    ]);
+    let (exported, stderr) = export_claim_reviews(first.to_str().unwrap());
     assert!(
         stderr.contains("exported 4 reviews of 3 statements"),
         "{stderr}"
@@ -96,14 +93,7 @@ fn claim_review_import_then_export_gives_the_same_reviews() {
 
     // A second import of the same file changes nothing; the export imports
     // into a new database and exports byte for byte the same.
-    let (_, stderr) = factdesk(&[
-        "import",
-        "--format",
-        "claimreview",
-        input.to_str().unwrap(),
-        "--db",
-        first.to_str().unwrap(),
-    ]);
+    let (_, stderr) = import_claim_reviews(input.to_str().unwrap(), first.to_str().unwrap());
     assert!(
         stderr.contains("0 created, 3 unchanged, 0 rejected"),
         "{stderr}"
@@ -111,21 +101,8 @@ fn claim_review_import_then_export_gives_the_same_reviews() {
     let file = dir.path().join("exported.json");
     std::fs::write(&file, &exported).unwrap();
     let second = dir.path().join("second");
-    factdesk(&[
-        "import",
-        "--format",
-        "claimreview",
-        file.to_str().unwrap(),
-        "--db",
-        second.to_str().unwrap(),
-    ]);
-    let (again, _) = factdesk(&[
-        "export",
-        "--format",
-        "claimreview",
-        "--db",
-        second.to_str().unwrap(),
-    ]);
+    import_claim_reviews(file.to_str().unwrap(), second.to_str().unwrap());
+    let (again, _) = export_claim_reviews(second.to_str().unwrap());
     assert_eq!(again, exported);
 }
 
@@ -135,14 +112,7 @@ fn malformed_claim_review_file_reports_each_bad_record_and_keeps_the_good() {
     let db = dir.path().join("db");
     let input = fixture("malformed.json");
     let name = input.display().to_string();
-    let (_, stderr) = factdesk(&[
-        "import",
-        "--format",
-        "claimreview",
-        &name,
-        "--db",
-        db.to_str().unwrap(),
-    ]);
+    let (_, stderr) = import_claim_reviews(&name, db.to_str().unwrap());
     for expected in [
         "record 2: claimReviewed: is required",
         "record 3: reviewRating.ratingValue: \"three\" is not a number",

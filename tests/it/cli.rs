@@ -2,6 +2,7 @@
 
 use crate::harness::process::factdesk_command;
 use crate::harness::process::run_factdesk as factdesk;
+use crate::harness::strip_create_times;
 
 const LINES: &str = r#"{"id": "a-1", "text": "Unemployment fell to 4 percent.", "attribution": {"speaker": {"name": "Ann Lee", "title": "Senator"}, "source": {"publisher": "PolitiFact", "publishTime": "2020-01-02T00:00:00Z"}}, "topics": ["jobs"], "rating": {"textualRating": "true", "reviewer": "PolitiFact"}}
 {"id": "a-2", "text": "not closed
@@ -73,18 +74,6 @@ fn import_reports_bad_lines_and_export_round_trips() {
         strip_create_times(&second_export),
         strip_create_times(&exported)
     );
-}
-
-/// Export lines with `createTime` removed (each database stamps its own).
-fn strip_create_times(jsonl: &str) -> Vec<serde_json::Value> {
-    jsonl
-        .lines()
-        .map(|line| {
-            let mut value: serde_json::Value = serde_json::from_str(line).unwrap();
-            value.as_object_mut().unwrap().remove("createTime");
-            value
-        })
-        .collect()
 }
 
 #[test]

@@ -15,9 +15,9 @@ const CLIENTS: usize = 4;
 
 const TEXT: &str = "The harbor lighthouse was repainted blue in 1987";
 
-/// Whether GetStatement finds `id`, and whether a check of its own text
-/// finds it first.
-async fn agreement(server: &TestServer, id: &str) -> (bool, bool) {
+/// Whether GetStatement finds `id`, and whether a check of `text` (its
+/// own) finds it among the matches.
+async fn agreement(server: &TestServer, id: &str, text: &str) -> (bool, bool) {
     let mut statements = server.statements().await;
     let stored = match statements
         .get_statement(pb::GetStatementRequest { id: id.into() })
@@ -29,7 +29,7 @@ async fn agreement(server: &TestServer, id: &str) -> (bool, bool) {
     };
     let mut claims = server.claims().await;
     let result = claims
-        .check_claim(claim_request(TEXT))
+        .check_claim(claim_request(text))
         .await
         .unwrap()
         .into_inner();
@@ -53,12 +53,12 @@ async fn concurrent_create_and_delete_of_one_id_keep_store_and_index_agreed() {
         })
         .await
         .unwrap();
-    assert_eq!(agreement(&server, "calm").await, (true, true));
+    assert_eq!(agreement(&server, "calm", TEXT).await, (true, true));
     statements
         .delete_statement(pb::DeleteStatementRequest { id: "calm".into() })
         .await
         .unwrap();
-    assert_eq!(agreement(&server, "calm").await, (false, false));
+    assert_eq!(agreement(&server, "calm", TEXT).await, (false, false));
     for round in 0..ROUNDS {
         let id = format!("race-{}", round % 3);
         let mut tasks = Vec::new();
@@ -83,7 +83,7 @@ async fn concurrent_create_and_delete_of_one_id_keep_store_and_index_agreed() {
         for task in tasks {
             task.await.unwrap();
         }
-        let (stored, indexed) = agreement(&server, &id).await;
+        let (stored, indexed) = agreement(&server, &id, TEXT).await;
         assert_eq!(
             stored, indexed,
             "round {round}: GetStatement finds {id}: {stored}; CheckClaim finds it: {indexed}"
@@ -107,28 +107,9 @@ fn text_of(id: &str) -> String {
 
 /// For every id: (GetStatement finds it, a check of its text finds it).
 async fn views(server: &TestServer) -> Vec<(bool, bool)> {
-    let mut statements = server.statements().await;
-    let mut claims = server.claims().await;
     let mut seen = Vec::new();
     for id in IDS {
-        let stored = match statements
-            .get_statement(pb::GetStatementRequest { id: id.into() })
-            .await
-        {
-            Ok(_) => true,
-            Err(status) if status.code() == Code::NotFound => false,
-            Err(status) => panic!("get {id}: {status}"),
-        };
-        let result = claims
-            .check_claim(claim_request(&text_of(id)))
-            .await
-            .unwrap()
-            .into_inner();
-        let indexed = result
-            .matches
-            .iter()
-            .any(|m| m.statement.as_ref().is_some_and(|s| s.id == id));
-        seen.push((stored, indexed));
+        seen.push(agreement(server, id, &text_of(id)).await);
     }
     seen
 }

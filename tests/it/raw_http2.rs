@@ -39,16 +39,7 @@ async fn malformed_messages_are_invalid_arguments() {
 
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::builder(dir.path()).demo().start().await;
-    let tcp = tokio::net::TcpStream::connect(server.address)
-        .await
-        .unwrap();
-    let (mut sender, connection) = hyper::client::conn::http2::handshake(
-        hyper_util::rt::TokioExecutor::new(),
-        hyper_util::rt::TokioIo::new(tcp),
-    )
-    .await
-    .unwrap();
-    tokio::spawn(connection);
+    let mut sender = crate::harness::raw_http2(server.address).await;
     // CheckClaimRequest.claim (field 1) holding Claim.text (field 1).
     let truncated: Vec<u8> = vec![0x0a, 0x7f, 0x0a, 0x03, b'a'];
     let not_utf8: Vec<u8> = vec![0x0a, 0x04, 0x0a, 0x02, 0xff, 0xfe];
@@ -111,14 +102,7 @@ async fn stalled_streams(
     use hyper::body::Frame;
     type Frames = Result<Frame<bytes::Bytes>, std::convert::Infallible>;
 
-    let tcp = tokio::net::TcpStream::connect(address).await.unwrap();
-    let (sender, connection) = hyper::client::conn::http2::handshake(
-        hyper_util::rt::TokioExecutor::new(),
-        hyper_util::rt::TokioIo::new(tcp),
-    )
-    .await
-    .unwrap();
-    tokio::spawn(connection);
+    let sender = crate::harness::raw_http2(address).await;
     let (statuses, refused) = tokio::sync::mpsc::channel(count);
     let mut held = Vec::new();
     for _ in 0..count {

@@ -9,6 +9,7 @@ use factdesk::pb;
 use tonic::Code;
 
 use crate::harness::process::run_factdesk;
+use crate::harness::strip_create_times;
 use crate::harness::{statement, violated_field, TestServer};
 
 /// The fixture database of the schema-1 release, copied (opening upgrades
@@ -73,19 +74,7 @@ async fn schema_1_database_is_upgraded_and_answers_with_reviews() {
         second.to_str().unwrap(),
     ]);
     let again = factdesk(&["export", "--db", second.to_str().unwrap()]);
-    assert_eq!(without_create_time(&exported), without_create_time(&again));
-}
-
-/// Export lines with the output-only `createTime` removed.
-fn without_create_time(lines: &str) -> Vec<serde_json::Value> {
-    lines
-        .lines()
-        .map(|line| {
-            let mut value: serde_json::Value = serde_json::from_str(line).unwrap();
-            value.as_object_mut().unwrap().remove("createTime");
-            value
-        })
-        .collect()
+    assert_eq!(strip_create_times(&exported), strip_create_times(&again));
 }
 
 fn review(publisher: &str, textual_rating: &str) -> pb::Review {

@@ -298,16 +298,7 @@ async fn the_server_ends_a_call_at_the_clients_deadline() {
         .options(options)
         .start()
         .await;
-    let tcp = tokio::net::TcpStream::connect(server.address)
-        .await
-        .unwrap();
-    let (mut sender, connection) = hyper::client::conn::http2::handshake(
-        hyper_util::rt::TokioExecutor::new(),
-        hyper_util::rt::TokioIo::new(tcp),
-    )
-    .await
-    .unwrap();
-    tokio::spawn(connection);
+    let mut sender = crate::harness::raw_http2(server.address).await;
     // An import stream that is opened and never written to or closed.
     let (_keep_open, frames) = tokio::sync::mpsc::channel::<Frames>(1);
     let body = StreamBody::new(tokio_stream::wrappers::ReceiverStream::new(frames));

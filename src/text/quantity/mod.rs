@@ -81,6 +81,7 @@ mod proptests;
 mod tests;
 
 pub use types::{Agreement, Bound, Quantity, Unit};
+pub use vocab::MONTHS;
 
 use cursor::Cursor;
 

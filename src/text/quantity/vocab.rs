@@ -180,76 +180,51 @@ pub(super) fn multiple_word(word: &str) -> Option<f64> {
     Some(factor)
 }
 
+/// English month names, in full.
+pub const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 /// English month names and their common abbreviations.
 pub(super) fn month_name(word: &str) -> bool {
-    matches!(
-        word,
-        "january"
-            | "february"
-            | "march"
-            | "april"
-            | "may"
-            | "june"
-            | "july"
-            | "august"
-            | "september"
-            | "october"
-            | "november"
-            | "december"
-            | "jan"
-            | "feb"
-            | "mar"
-            | "apr"
-            | "jun"
-            | "jul"
-            | "aug"
-            | "sep"
-            | "sept"
-            | "oct"
-            | "nov"
-            | "dec"
-    )
+    MONTHS.contains(&word)
+        || matches!(
+            word,
+            "jan"
+                | "feb"
+                | "mar"
+                | "apr"
+                | "jun"
+                | "jul"
+                | "aug"
+                | "sep"
+                | "sept"
+                | "oct"
+                | "nov"
+                | "dec"
+        )
 }
 
 /// Words that make the number after them a calendar year ("in 1913", "May
 /// 2019", "a 1960 session": "a" cannot count 1960 sessions; "the 2019
 /// report" stays ambiguous and is read as a count).
 pub(super) fn year_context_word(word: &str) -> bool {
-    const WORDS: [&str; 32] = [
-        "a",
-        "an",
-        "in",
-        "since",
-        "by",
-        "from",
-        "until",
-        "till",
-        "before",
-        "after",
-        "of",
-        "between",
-        "during",
-        "through",
-        "circa",
-        "year",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "sept",
-        "dec",
+    const WORDS: [&str; 20] = [
+        "a", "an", "in", "since", "by", "from", "until", "till", "before", "after", "of",
+        "between", "during", "through", "circa", "year", "jan", "feb", "sept", "dec",
     ];
-    WORDS.contains(&word)
+    WORDS.contains(&word) || MONTHS.contains(&word)
 }
 
 /// Words skipped when reading what a quantity counts ("half of the firms").

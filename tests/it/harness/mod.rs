@@ -21,7 +21,10 @@ use tonic::transport::Channel;
 
 pub use api::{import_file, proto_statement, temporary_library};
 pub use inputs::{embedding_model, grpcurl, shared_data};
-pub use requests::{claim_request, generated_certificates, statement, violated_field, with_token};
+pub use requests::{
+    claim_request, generated_certificates, raw_http2, statement, strip_create_times,
+    violated_field, with_token,
+};
 
 /// A running server; stop it with [`TestServer::stop`].
 pub struct TestServer {

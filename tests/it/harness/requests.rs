@@ -58,3 +58,37 @@ pub fn generated_certificates() -> (String, String, String) {
         .unwrap();
     (ca_cert.pem(), server_cert.pem(), server_key.serialize_pem())
 }
+
+/// A raw HTTP/2 connection to `address`, for requests no gRPC client would
+/// send (bodies that never end, bytes that do not decode); the connection
+/// is driven on its own task.
+pub async fn raw_http2<B>(
+    address: std::net::SocketAddr,
+) -> hyper::client::conn::http2::SendRequest<B>
+where
+    B: hyper::body::Body + Send + Unpin + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let tcp = tokio::net::TcpStream::connect(address).await.unwrap();
+    let (sender, connection) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(tcp),
+    )
+    .await
+    .unwrap();
+    tokio::spawn(connection);
+    sender
+}
+
+/// Export lines with `createTime` removed (each database stamps its own).
+pub fn strip_create_times(jsonl: &str) -> Vec<serde_json::Value> {
+    jsonl
+        .lines()
+        .map(|line| {
+            let mut value: serde_json::Value = serde_json::from_str(line).unwrap();
+            value.as_object_mut().unwrap().remove("createTime");
+            value
+        })
+        .collect()
+}
