@@ -18,6 +18,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tonic_prost_build::configure()
         .build_client(true)
         .build_server(true)
+        // Bounds repeated and output-only fields before prost decodes.
+        .codec_path("crate::service::wire::Codec")
         .compile_fds(descriptors)?;
     Ok(())
 }

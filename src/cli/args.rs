@@ -249,6 +249,10 @@ pub struct ServeArgs {
     /// Per-request timeout, in seconds.
     #[arg(long, env = "FACTDESK_REQUEST_TIMEOUT_SECS", default_value_t = crate::server::DEFAULT_REQUEST_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub request_timeout_secs: u64,
+    /// A unary call whose request stops arriving for this many seconds ends
+    /// (DEADLINE_EXCEEDED) and frees its slot.
+    #[arg(long, env = "FACTDESK_REQUEST_BODY_TIMEOUT_SECS", default_value_t = crate::server::DEFAULT_REQUEST_BODY_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..=3_600))]
+    pub request_body_timeout_secs: u64,
     /// Largest gRPC message accepted or sent, in bytes.
     #[arg(long, env = "FACTDESK_MAX_MESSAGE_BYTES", default_value_t = crate::server::DEFAULT_MAX_MESSAGE_BYTES, value_parser = message_bytes)]
     pub max_message_bytes: usize,

@@ -29,6 +29,7 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
         max_message_bytes: args.max_message_bytes,
         request_timeout: Duration::from_secs(args.request_timeout_secs),
         max_in_flight: args.max_concurrent_requests as usize,
+        request_body_timeout: Duration::from_secs(args.request_body_timeout_secs),
         access,
         tls,
         ranking: args.ranking.params(),

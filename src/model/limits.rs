@@ -43,3 +43,7 @@ pub const MAX_IMPORT_ERRORS_LISTED: usize = 1000;
 /// request stuffed with output-only fields (`claim.analysis`) cannot make
 /// the server allocate for it.
 pub const MAX_CHECK_REQUEST_BYTES: usize = 1 << 20;
+
+/// Largest GetStatement or ListStatements request read: an id, a page
+/// token and two 2 KiB filter values fit many times over.
+pub const MAX_READ_REQUEST_BYTES: usize = 64 * 1024;

@@ -35,6 +35,9 @@ pub struct ServerOptions {
     pub request_timeout: Duration,
     /// Most factdesk calls in flight; more get `RESOURCE_EXHAUSTED` at once.
     pub max_in_flight: usize,
+    /// A unary call whose request stops arriving for this long ends with
+    /// `DEADLINE_EXCEEDED` and gives its slot back.
+    pub request_body_timeout: Duration,
     /// Who may read and write.
     pub access: AccessPolicy,
     /// Certificate chain and key: serve TLS instead of plaintext.
@@ -54,6 +57,9 @@ pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
 /// Default of [`ServerOptions::request_timeout`], in seconds
 /// (`--request-timeout-secs`).
 pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
+/// Default of [`ServerOptions::request_body_timeout`], in seconds
+/// (`--request-body-timeout-secs`).
+pub const DEFAULT_REQUEST_BODY_TIMEOUT_SECS: u64 = 10;
 
 impl Default for ServerOptions {
     /// The defaults of `factdesk serve`, with open access (for tests).
@@ -62,6 +68,7 @@ impl Default for ServerOptions {
             max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
             request_timeout: Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECS),
             max_in_flight: DEFAULT_MAX_IN_FLIGHT as usize,
+            request_body_timeout: Duration::from_secs(DEFAULT_REQUEST_BODY_TIMEOUT_SECS),
             access: AccessPolicy::open(),
             tls: None,
             keepalive_interval: Duration::from_secs(60),
@@ -167,11 +174,7 @@ pub async fn run(
             .timeout(TLS_HANDSHAKE_TIMEOUT);
         builder = builder.tls_config(tls).map_err(ServerError::Tls)?;
     }
-    let guard = guard::GuardLayer::new(
-        options.access.clone(),
-        options.max_in_flight,
-        options.request_timeout,
-    );
+    let guard = guard::GuardLayer::new(&options);
     builder
         .http2_keepalive_interval(Some(options.keepalive_interval))
         .http2_keepalive_timeout(Some(options.keepalive_timeout))

@@ -6,6 +6,7 @@ mod claims;
 mod convert;
 mod convert_review;
 mod statements;
+pub mod wire;
 
 use std::sync::Arc;
 

@@ -301,13 +301,22 @@ fn table() -> Vec<Row> {
             Some("statement.attribution.statement_time"),
         ),
         row(
-            "1 MiB publisher filter",
+            "60 KB publisher filter",
             Call::List(pb::ListStatementsRequest {
-                publisher: "x".repeat(1 << 20),
+                publisher: "x".repeat(60_000),
                 ..Default::default()
             }),
             Invalid,
             Some("publisher"),
+        ),
+        row(
+            "1 MiB publisher filter: more than a listing can need",
+            Call::List(pb::ListStatementsRequest {
+                publisher: "x".repeat(1 << 20),
+                ..Default::default()
+            }),
+            OutOfRange,
+            None,
         ),
         row(
             "speaker filter with a control character",

@@ -3,8 +3,10 @@
 
 use factdesk::model::limits::*;
 use factdesk::server::{
-    DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_REQUEST_TIMEOUT_SECS,
+    DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_REQUEST_BODY_TIMEOUT_SECS,
+    DEFAULT_REQUEST_TIMEOUT_SECS,
 };
+use factdesk::service::wire::{MAX_DEPTH, MAX_ELEMENTS};
 
 /// A number as the document writes it: thousands separated by commas.
 fn written(n: usize) -> String {
@@ -91,6 +93,26 @@ fn security_md_limits_match_the_code() {
         written(DEFAULT_MAX_IN_FLIGHT as usize),
     );
     expect("call duration", format!("{DEFAULT_REQUEST_TIMEOUT_SECS} s"));
+    expect(
+        "wait for the next bytes of a unary request",
+        format!("{DEFAULT_REQUEST_BODY_TIMEOUT_SECS} s"),
+    );
+    expect(
+        "CheckClaim request",
+        format!("{} MiB", MAX_CHECK_REQUEST_BYTES >> 20),
+    );
+    expect(
+        "GetStatement and ListStatements requests",
+        format!("{} KiB", MAX_READ_REQUEST_BYTES >> 10),
+    );
+    expect(
+        "elements of a ClaimReview request",
+        format!("{} elements", written(MAX_ELEMENTS)),
+    );
+    expect(
+        "elements of a ClaimReview request",
+        format!("at most {MAX_DEPTH} deep"),
+    );
     expect(
         "message size",
         format!("{} MiB", DEFAULT_MAX_MESSAGE_BYTES >> 20),

@@ -13,6 +13,7 @@ mod claims;
 mod cli;
 mod consistency;
 mod crash;
+mod exhaustion;
 mod grpcurl;
 mod harness;
 mod hostile;

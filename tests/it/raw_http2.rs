@@ -58,10 +58,15 @@ async fn malformed_messages_are_invalid_arguments() {
         documents: vec![nested],
     });
     let import = "factdesk.v1.StatementService/ImportClaimReviews";
+    // 8 million empty statements: 16 MB on the wire, gigabytes decoded
+    // (finding 10); the count is refused before prost allocates.
+    let empty_statements = [0x0a, 0x00].repeat(8_000_000);
+    let bulk = "factdesk.v1.StatementService/ImportStatements";
     for (name, path, message) in [
         ("truncated", check, truncated),
         ("not UTF-8", check, not_utf8),
         ("nested 300 deep", import, too_deep),
+        ("8,000,000 empty statements", bulk, empty_statements),
     ] {
         let mut frame = vec![0u8];
         frame.extend_from_slice(&(message.len() as u32).to_be_bytes());

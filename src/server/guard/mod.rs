@@ -1,0 +1,244 @@
+//! The tower layer in front of every factdesk RPC: bearer-token access
+//! control; a limit on calls in flight (excess calls get `RESOURCE_EXHAUSTED`
+//! at once), with half of it the most one connection may hold and an eighth
+//! more kept for write-token holders; per-method request byte limits and a
+//! request-body idle timeout, so a stalled or oversized request gives its
+//! slot back; and a deadline (the client's `grpc-timeout`, capped by the
+//! server's request timeout) that ends the call with `DEADLINE_EXCEEDED` and
+//! drops a response the client has not read by then. A call's slots are
+//! held until its response has been sent. Health and reflection pass
+//! straight through.
+
+mod bodies;
+mod slots;
+mod timeout;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::sync::{oneshot, Semaphore};
+use tonic::body::Body;
+use tonic::codegen::http::{Request, Response};
+use tonic::Status;
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::auth::{Access, AccessPolicy};
+use crate::model::limits::{MAX_CHECK_REQUEST_BYTES, MAX_READ_REQUEST_BYTES};
+use bodies::{Fault, Incoming, Intake, Outgoing};
+use slots::{remote_addr, ConnectionSlot, Connections, Shed, ShedReport};
+use timeout::logged_path;
+
+pub use timeout::grpc_timeout;
+
+/// gRPC framing before each message: a compression flag and a length.
+const FRAME_HEADER_BYTES: usize = 5;
+
+/// Shared state of the guard: the policy, the permits, the timeout.
+#[derive(Debug)]
+struct State {
+    policy: AccessPolicy,
+    permits: Arc<Semaphore>,
+    /// Kept for write-token holders when `permits` are all taken.
+    reserve: Arc<Semaphore>,
+    max_in_flight: usize,
+    /// Most calls in flight on one connection.
+    per_connection: usize,
+    connections: Arc<Connections>,
+    request_timeout: Duration,
+    /// Longest wait for the next bytes of a unary request.
+    request_body_timeout: Duration,
+    shed: ShedReport,
+}
+
+/// Builds [`Guard`] services; see the module docs.
+#[derive(Clone, Debug)]
+pub struct GuardLayer {
+    state: Arc<State>,
+}
+
+impl GuardLayer {
+    pub fn new(options: &super::ServerOptions) -> Self {
+        let max_in_flight = options.max_in_flight;
+        GuardLayer {
+            state: Arc::new(State {
+                policy: options.access.clone(),
+                permits: Arc::new(Semaphore::new(max_in_flight)),
+                reserve: Arc::new(Semaphore::new((max_in_flight / 8).max(1))),
+                max_in_flight,
+                per_connection: (max_in_flight / 2).max(1),
+                connections: Arc::default(),
+                request_timeout: options.request_timeout,
+                request_body_timeout: options.request_body_timeout,
+                shed: ShedReport::default(),
+            }),
+        }
+    }
+}
+
+impl<S> Layer<S> for GuardLayer {
+    type Service = Guard<S>;
+
+    fn layer(&self, inner: S) -> Guard<S> {
+        Guard {
+            inner,
+            state: Arc::clone(&self.state),
+        }
+    }
+}
+
+/// The guarded service.
+#[derive(Clone, Debug)]
+pub struct Guard<S> {
+    inner: S,
+    state: Arc<State>,
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+impl<S, B> Service<Request<B>> for Guard<S>
+where
+    S: Service<Request<Body>, Response = Response<Body>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+    B: http_body::Body<Data = Bytes> + Unpin + Send + 'static,
+    B::Error: Into<tonic::codegen::StdError>,
+{
+    type Response = Response<Body>;
+    type Error = S::Error;
+    type Future = BoxFuture<Result<Response<Body>, S::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        // The clone may not be ready; the one poll_ready readied is used now.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let path = request.uri().path();
+        let access = Access::of_path(path);
+        if access == Access::Open {
+            return Box::pin(inner.call(request.map(Body::new)));
+        }
+        let state = &self.state;
+        let method = logged_path(path);
+        let peer = remote_addr(&request);
+        let authorization = request
+            .headers()
+            .get(tonic::codegen::http::header::AUTHORIZATION)
+            .map(|value| value.as_bytes());
+        if let Err(status) = state.policy.authorize(access, authorization) {
+            tracing::warn!(
+                method,
+                peer = peer.map(|peer| peer.to_string()),
+                code = ?status.code(),
+                "call refused"
+            );
+            return refuse(status);
+        }
+        let connection = match ConnectionSlot::take(&state.connections, peer, state.per_connection)
+        {
+            Ok(slot) => slot,
+            Err(in_flight) => {
+                state.shed.record(Shed::ConnectionFull, &method, peer);
+                return refuse(Status::resource_exhausted(format!(
+                    "this connection already has {in_flight} calls in flight; open another \
+                     connection or retry with backoff"
+                )));
+            }
+        };
+        let permit = Arc::clone(&state.permits).try_acquire_owned().or_else(|_| {
+            if state.policy.is_writer(authorization) {
+                Arc::clone(&state.reserve).try_acquire_owned()
+            } else {
+                Err(tokio::sync::TryAcquireError::NoPermits)
+            }
+        });
+        let Ok(permit) = permit else {
+            state.shed.record(Shed::ServerBusy, &method, peer);
+            return refuse(Status::resource_exhausted(format!(
+                "server busy: {} calls already in flight; retry with backoff",
+                state.max_in_flight
+            )));
+        };
+        let client_deadline = grpc_timeout(request.headers());
+        let deadline = client_deadline.map_or(state.request_timeout, |client| {
+            client.min(state.request_timeout)
+        });
+        let expires = tokio::time::Instant::now() + deadline;
+        let (fault_sender, fault) = oneshot::channel();
+        let intake = intake_of(path, state.request_body_timeout);
+        let request = request.map(|body| Body::new(Incoming::new(body, intake, fault_sender)));
+        let state = Arc::clone(state);
+        Box::pin(async move {
+            let held: bodies::Held = Box::new((permit, connection));
+            let fault = async {
+                match fault.await {
+                    Ok(fault) => fault,
+                    // The request arrived whole: no fault can come.
+                    Err(_) => std::future::pending().await,
+                }
+            };
+            let call = tokio::time::timeout_at(expires, inner.call(request));
+            let response = tokio::select! {
+                fault = fault => {
+                    let (shed, status) = match fault {
+                        Fault::TooLarge { limit } => (Shed::BodyTooLarge, Status::out_of_range(format!(
+                            "request larger than {limit} bytes, more than this method can need"
+                        ))),
+                        Fault::Stalled { idle } => (Shed::BodyStalled, Status::deadline_exceeded(format!(
+                            "no request bytes for {} s: the request stalled", idle.as_secs()
+                        ))),
+                    };
+                    state.shed.record(shed, &method, peer);
+                    return Ok(status.into_http());
+                }
+                response = call => response,
+            };
+            let Ok(response) = response else {
+                return Ok(Status::deadline_exceeded(format!(
+                    "deadline of {} ms exceeded ({})",
+                    deadline.as_millis(),
+                    if client_deadline == Some(deadline) {
+                        "the client's grpc-timeout"
+                    } else {
+                        "the server's request timeout"
+                    }
+                ))
+                .into_http());
+            };
+            let response = response?;
+            Ok(response.map(|body| {
+                Body::new(Outgoing::new(body, held, expires, move || {
+                    state.shed.record(Shed::ResponseUnread, &method, peer);
+                }))
+            }))
+        })
+    }
+}
+
+/// What the guard waits for of a request to `path`: reads are small and
+/// unary; CheckClaim may carry three full filter lists; writes are bounded
+/// by the message limit, and an import streams at the client's pace.
+fn intake_of(path: &str, idle: Duration) -> Intake {
+    let method = path.rsplit('/').next().unwrap_or_default();
+    let max_bytes = match method {
+        "CheckClaim" => Some(MAX_CHECK_REQUEST_BYTES + FRAME_HEADER_BYTES),
+        "GetStatement" | "ListStatements" => Some(MAX_READ_REQUEST_BYTES + FRAME_HEADER_BYTES),
+        _ => None,
+    };
+    let idle = (method != "ImportStatements").then_some(idle);
+    Intake { max_bytes, idle }
+}
+
+fn refuse<E>(status: Status) -> BoxFuture<Result<Response<Body>, E>>
+where
+    E: Send + 'static,
+{
+    Box::pin(std::future::ready(Ok(status.into_http())))
+}
