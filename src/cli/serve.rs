@@ -38,7 +38,15 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
     if !options.access.writes_protected() {
         tracing::warn!("writes are open: anyone who can connect may change the library");
     }
-    let runtime = tokio::runtime::Runtime::new().map_err(CliError::Runtime)?;
+    // Blocking work (storage calls) holds its call's slot until it ends, so
+    // no more than the in-flight limit and the writers' reserve ever run at
+    // once; the pool is sized to that (tokio's default is 512 threads).
+    let blocking_threads = options.max_in_flight + options.max_in_flight / 8 + 8;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(blocking_threads)
+        .build()
+        .map_err(CliError::Runtime)?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await

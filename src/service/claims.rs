@@ -37,6 +37,7 @@ impl ClaimService for ClaimApi {
         &self,
         request: Request<pb::CheckClaimRequest>,
     ) -> Result<Response<pb::CheckClaimResponse>, Status> {
+        let token = super::CallToken::of(&request);
         let started = Instant::now();
         let request = request.into_inner();
         let proto_claim = request
@@ -45,7 +46,7 @@ impl ClaimService for ClaimApi {
             .ok_or_else(|| invalid_argument(FieldError::new("claim", "is required")))?;
         let (claim, mut options) = check_request(request).map_err(invalid_argument)?;
         options.ranking = self.ranking.clone();
-        let result = compute(&self.library, move |library| {
+        let result = compute(&self.library, token, move |library| {
             library.check(&claim, &options)
         })
         .await?;

@@ -34,6 +34,7 @@ impl StatementService for StatementApi {
         &self,
         request: Request<pb::CreateStatementRequest>,
     ) -> Result<Response<pb::Statement>, Status> {
+        let token = super::CallToken::of(&request);
         let request = request.into_inner();
         let proto = request
             .statement
@@ -48,7 +49,7 @@ impl StatementService for StatementApi {
         if !request.statement_id.is_empty() {
             statement.id = request.statement_id;
         }
-        let (stored, created) = blocking(&self.library, move |library| {
+        let (stored, created) = blocking(&self.library, token.clone(), move |library| {
             library
                 .create(statement)
                 .map_err(|error| qualify(error, id_field))
@@ -64,6 +65,7 @@ impl StatementService for StatementApi {
         &self,
         request: Request<Streaming<pb::ImportStatementsRequest>>,
     ) -> Result<Response<pb::ImportStatementsResponse>, Status> {
+        let token = super::CallToken::of(&request);
         let mut stream = request.into_inner();
         let mut response = pb::ImportStatementsResponse::default();
         let mut position = 0u64;
@@ -88,8 +90,10 @@ impl StatementService for StatementApi {
                 }
                 position += 1;
             }
-            let report =
-                blocking(&self.library, move |library| library.import_batch(batch)).await?;
+            let report = blocking(&self.library, token.clone(), move |library| {
+                library.import_batch(batch)
+            })
+            .await?;
             response.created_count += report.created as i64;
             response.unchanged_count += report.unchanged as i64;
             response.unrecognized_rating_count += report.unrecognised_ratings as i64;
@@ -124,8 +128,9 @@ impl StatementService for StatementApi {
         &self,
         request: Request<pb::ImportClaimReviewsRequest>,
     ) -> Result<Response<pb::ImportStatementsResponse>, Status> {
+        let token = super::CallToken::of(&request);
         let documents = request.into_inner().documents;
-        let response = blocking(&self.library, move |library| {
+        let response = blocking(&self.library, token.clone(), move |library| {
             super::claim_reviews::import(library, documents)
         })
         .await?;
@@ -143,8 +148,12 @@ impl StatementService for StatementApi {
         &self,
         request: Request<pb::GetStatementRequest>,
     ) -> Result<Response<pb::Statement>, Status> {
+        let token = super::CallToken::of(&request);
         let id = request.into_inner().id;
-        let statement = blocking(&self.library, move |library| library.get(&id)).await?;
+        let statement = blocking(&self.library, token.clone(), move |library| {
+            library.get(&id)
+        })
+        .await?;
         Ok(Response::new(statement_to_proto(statement)))
     }
 
@@ -153,6 +162,7 @@ impl StatementService for StatementApi {
         &self,
         request: Request<pb::ListStatementsRequest>,
     ) -> Result<Response<pb::ListStatementsResponse>, Status> {
+        let token = super::CallToken::of(&request);
         let request = request.into_inner();
         let page_size = usize::try_from(request.page_size)
             .map_err(|_| invalid_argument(FieldError::new("page_size", "must not be negative")))?;
@@ -168,7 +178,10 @@ impl StatementService for StatementApi {
             publisher: request.publisher,
             speaker: request.speaker,
         };
-        let page = blocking(&self.library, move |library| library.list(&list_request)).await?;
+        let page = blocking(&self.library, token.clone(), move |library| {
+            library.list(&list_request)
+        })
+        .await?;
         tracing::Span::current().record("returned", page.statements.len());
         Ok(Response::new(pb::ListStatementsResponse {
             statements: page
@@ -185,8 +198,12 @@ impl StatementService for StatementApi {
         &self,
         request: Request<pb::DeleteStatementRequest>,
     ) -> Result<Response<()>, Status> {
+        let token = super::CallToken::of(&request);
         let id = request.into_inner().id;
-        blocking(&self.library, move |library| library.delete(&id)).await?;
+        blocking(&self.library, token.clone(), move |library| {
+            library.delete(&id)
+        })
+        .await?;
         tracing::info!("statement deleted");
         Ok(Response::new(()))
     }

@@ -120,6 +120,72 @@ async fn high_findings_under_a_memory_cap() {
     drop(server);
 }
 
+/// Finding 5: 1,000 listings whose deadline passes while they run or wait.
+/// Work left behind keeps its call's slot until it ends, and work whose
+/// deadline passed before it started is skipped, so the server never runs
+/// more than its in-flight limit of them (the attack reached 526 threads)
+/// and a check afterwards is answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deadlines_bound_the_work_left_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("write.token");
+    std::fs::write(&token, WRITE).unwrap();
+    let db = dir.path().join("db");
+    let (server, address, _log) = spawn_server(
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+            db.to_str().unwrap(),
+            "--write-token-file",
+            token.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let url = format!("http://{address}");
+    let mut statements = StatementServiceClient::connect(url.clone()).await.unwrap();
+    load_library(&mut statements).await;
+    let pid = server.0.id();
+    eprintln!("threads before: {}", status_kib_raw(pid, "Threads"));
+    let mut most_threads = 0;
+    let mut calls = Vec::new();
+    for _ in 0..20 {
+        let channel = tonic::transport::Endpoint::from_shared(url.clone())
+            .unwrap()
+            .connect()
+            .await
+            .unwrap();
+        for _ in 0..50 {
+            let mut client = StatementServiceClient::new(channel.clone());
+            calls.push(tokio::spawn(async move {
+                let mut request = tonic::Request::new(pb::ListStatementsRequest {
+                    page_size: 1000,
+                    publisher: "nobody publishes this".into(),
+                    ..Default::default()
+                });
+                request.set_timeout(Duration::from_millis(20));
+                client
+                    .list_statements(request)
+                    .await
+                    .err()
+                    .map(|s| s.code())
+            }));
+        }
+        most_threads = most_threads.max(status_kib_raw(pid, "Threads"));
+    }
+    let mut codes = std::collections::BTreeMap::new();
+    for call in calls {
+        *codes
+            .entry(format!("{:?}", call.await.unwrap()))
+            .or_insert(0) += 1;
+        most_threads = most_threads.max(status_kib_raw(pid, "Threads"));
+    }
+    eprintln!("1,000 listings with a 20 ms deadline: {codes:?}; at most {most_threads} threads");
+    assert!(most_threads < 120, "{most_threads} threads");
+    recovered(&server, &url, "expired listings").await;
+}
+
 /// 10,000 statements of about 1.2 KB, so a 1,000-statement page is a
 /// megabyte or more.
 async fn load_library(statements: &mut StatementServiceClient<tonic::transport::Channel>) {
@@ -346,6 +412,11 @@ async fn futures_join<F: std::future::Future<Output = String> + Send + 'static>(
 
 /// A field of `/proc/PID/status`, in KiB.
 fn status_kib(pid: u32, field: &str) -> u64 {
+    status_kib_raw(pid, field)
+}
+
+/// A numeric field of `/proc/PID/status`, as written.
+fn status_kib_raw(pid: u32, field: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     status
         .lines()

@@ -123,7 +123,7 @@ fn raise(sender: &mut Option<oneshot::Sender<Fault>>, fault: Fault) {
 }
 
 /// What a call holds until its response is sent: its permits and slots.
-pub(super) type Held = Box<dyn Send + Sync>;
+pub(super) type Held = Arc<dyn Send + Sync>;
 
 /// Largest piece of a response handed to hyper at once. hyper keeps the
 /// piece it took until the client's window lets it through, so against a

@@ -173,10 +173,15 @@ where
         let expires = tokio::time::Instant::now() + deadline;
         let (fault_sender, fault) = oneshot::channel();
         let intake = intake_of(path, state.request_body_timeout);
-        let request = request.map(|body| Body::new(Incoming::new(body, intake, fault_sender)));
+        let mut request = request.map(|body| Body::new(Incoming::new(body, intake, fault_sender)));
+        let held: bodies::Held = Arc::new((permit, connection));
+        // Work the handler hands to other threads keeps the slots too.
+        request.extensions_mut().insert(crate::service::CallToken {
+            held: Arc::clone(&held),
+            deadline: expires.into_std(),
+        });
         let state = Arc::clone(state);
         Box::pin(async move {
-            let held: bodies::Held = Box::new((permit, connection));
             let fault = async {
                 match fault.await {
                     Ok(fault) => fault,
