@@ -259,6 +259,10 @@ pub struct ServeArgs {
     /// Most factdesk calls in flight at once; more get RESOURCE_EXHAUSTED.
     #[arg(long, env = "FACTDESK_MAX_CONCURRENT_REQUESTS", default_value_t = crate::server::DEFAULT_MAX_IN_FLIGHT, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_concurrent_requests: u32,
+    /// Most client connections open at once (lowered to fit `ulimit -n`);
+    /// more are closed as soon as they are accepted.
+    #[arg(long, env = "FACTDESK_MAX_CONNECTIONS", default_value_t = crate::server::DEFAULT_MAX_CONNECTIONS as u32, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: u32,
     #[command(flatten)]
     pub security: SecurityArgs,
     #[command(flatten)]

@@ -30,6 +30,7 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
         request_timeout: Duration::from_secs(args.request_timeout_secs),
         max_in_flight: args.max_concurrent_requests as usize,
         request_body_timeout: Duration::from_secs(args.request_body_timeout_secs),
+        max_connections: args.max_connections as usize,
         access,
         tls,
         ranking: args.ranking.params(),

@@ -3,6 +3,7 @@
 //! deadlines), message-size limits, HTTP/2 keepalive, gzip, and graceful
 //! shutdown that flushes the database.
 
+mod accept;
 mod guard;
 
 use std::future::Future;
@@ -11,7 +12,7 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tonic::codec::CompressionEncoding;
-use tonic::transport::server::{ServerTlsConfig, TcpIncoming};
+use tonic::transport::server::ServerTlsConfig;
 use tonic::transport::{Identity, Server};
 
 pub use guard::grpc_timeout;
@@ -48,6 +49,12 @@ pub struct ServerOptions {
     pub keepalive_timeout: Duration,
     /// Weights of the claimant and claim-time ranking signals.
     pub ranking: RankingParams,
+    /// Most connections open at once (lowered to fit the descriptor limit);
+    /// more are closed as soon as they are accepted.
+    pub max_connections: usize,
+    /// A connection that sends nothing (no HTTP/2 preface, no TLS hello)
+    /// for this long after it is accepted is closed.
+    pub handshake_timeout: Duration,
 }
 
 /// Default of [`ServerOptions::max_in_flight`] (`--max-concurrent-requests`).
@@ -57,6 +64,12 @@ pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
 /// Default of [`ServerOptions::request_timeout`], in seconds
 /// (`--request-timeout-secs`).
 pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
+/// Default of [`ServerOptions::max_connections`] (`--max-connections`).
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// Default of [`ServerOptions::handshake_timeout`]; TLS handshakes get the
+/// same.
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+pub use accept::DESCRIPTOR_HEADROOM;
 /// Default of [`ServerOptions::request_body_timeout`], in seconds
 /// (`--request-body-timeout-secs`).
 pub const DEFAULT_REQUEST_BODY_TIMEOUT_SECS: u64 = 10;
@@ -74,6 +87,8 @@ impl Default for ServerOptions {
             keepalive_interval: Duration::from_secs(60),
             keepalive_timeout: Duration::from_secs(20),
             ranking: RankingParams::default(),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            handshake_timeout: HANDSHAKE_TIMEOUT,
         }
     }
 }
@@ -145,6 +160,7 @@ pub async fn run(
             writes_need_token = options.access.writes_protected(),
             reads_need_token = options.access.reads_protected(),
             max_in_flight = options.max_in_flight,
+            max_connections = accept::connection_cap(options.max_connections),
             "serving"
         );
     }
@@ -162,16 +178,25 @@ pub async fn run(
             .set_service_status("", tonic_health::ServingStatus::NotServing)
             .await;
     };
-    // Nagle's algorithm would add ~40 ms to small responses. TCP keepalive
-    // finds peers that vanished without a FIN.
-    let incoming = TcpIncoming::from(listener)
-        .with_nodelay(Some(true))
-        .with_keepalive(Some(options.keepalive_interval));
+    let max_connections = accept::connection_cap(options.max_connections);
+    if max_connections < options.max_connections {
+        tracing::warn!(
+            max_connections,
+            wanted = options.max_connections,
+            "connection cap lowered to fit the open-files limit (ulimit -n)"
+        );
+    }
+    let incoming = accept::incoming(
+        listener,
+        max_connections,
+        options.handshake_timeout,
+        options.keepalive_interval,
+    );
     let mut builder = Server::builder();
     if let Some(identity) = options.tls.clone() {
         let tls = ServerTlsConfig::new()
             .identity(identity)
-            .timeout(TLS_HANDSHAKE_TIMEOUT);
+            .timeout(options.handshake_timeout);
         builder = builder.tls_config(tls).map_err(ServerError::Tls)?;
     }
     let guard = guard::GuardLayer::new(&options);
@@ -203,8 +228,6 @@ pub async fn run(
     Ok(())
 }
 
-/// A TLS handshake must finish within this.
-const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Largest header block a client may send (tokens, deadlines, metadata).
 const MAX_HEADER_LIST_BYTES: u32 = 16 * 1024;
 /// Most concurrent calls on one HTTP/2 connection.

@@ -3,8 +3,9 @@
 
 use factdesk::model::limits::*;
 use factdesk::server::{
-    DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_REQUEST_BODY_TIMEOUT_SECS,
-    DEFAULT_REQUEST_TIMEOUT_SECS,
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_MESSAGE_BYTES,
+    DEFAULT_REQUEST_BODY_TIMEOUT_SECS, DEFAULT_REQUEST_TIMEOUT_SECS, DESCRIPTOR_HEADROOM,
+    HANDSHAKE_TIMEOUT,
 };
 use factdesk::service::wire::{MAX_DEPTH, MAX_ELEMENTS};
 
@@ -93,6 +94,15 @@ fn security_md_limits_match_the_code() {
         written(DEFAULT_MAX_IN_FLIGHT as usize),
     );
     expect("call duration", format!("{DEFAULT_REQUEST_TIMEOUT_SECS} s"));
+    expect("connections open at once", written(DEFAULT_MAX_CONNECTIONS));
+    expect(
+        "connections open at once",
+        format!("less {DESCRIPTOR_HEADROOM} descriptors"),
+    );
+    expect(
+        "a new connection's first bytes",
+        format!("{} s", HANDSHAKE_TIMEOUT.as_secs()),
+    );
     expect(
         "wait for the next bytes of a unary request",
         format!("{DEFAULT_REQUEST_BODY_TIMEOUT_SECS} s"),

@@ -11,6 +11,7 @@ mod checkthat;
 mod claimreview;
 mod claims;
 mod cli;
+mod connections;
 mod consistency;
 mod crash;
 mod exhaustion;

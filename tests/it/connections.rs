@@ -1,0 +1,74 @@
+//! Hardening II, finding 4: idle sockets that never send the HTTP/2
+//! preface are closed after the handshake timeout, and connections past the
+//! cap are closed at once, so they can neither exhaust descriptors nor lock
+//! out real clients for long.
+
+use std::time::Duration;
+
+use tokio::io::AsyncReadExt;
+
+use crate::harness::{claim_request, TestServer};
+use factdesk::server::ServerOptions;
+
+const DEMO_CLAIM: &str = "Half of Chinese generative AI start-ups run on Alibaba Cloud";
+
+/// Waits for the server to close `socket` (read returns 0 or an error).
+async fn closed_by_server(socket: &mut tokio::net::TcpStream, within: Duration) -> bool {
+    let mut byte = [0u8; 64];
+    matches!(
+        tokio::time::timeout(within, async {
+            loop {
+                match socket.read(&mut byte).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) => {}
+                }
+            }
+        })
+        .await,
+        Ok(())
+    )
+}
+
+#[tokio::test]
+async fn idle_sockets_are_closed_and_the_cap_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = ServerOptions {
+        max_connections: 8,
+        handshake_timeout: Duration::from_millis(500),
+        ..ServerOptions::default()
+    };
+    let server = TestServer::builder(dir.path())
+        .demo()
+        .options(options)
+        .start()
+        .await;
+    // Eight sockets that never send a byte take every connection slot.
+    let mut idle = Vec::new();
+    for _ in 0..8 {
+        idle.push(
+            tokio::net::TcpStream::connect(server.address)
+                .await
+                .unwrap(),
+        );
+    }
+    // A ninth is closed at once, before any handshake timeout.
+    let mut ninth = tokio::net::TcpStream::connect(server.address)
+        .await
+        .unwrap();
+    assert!(
+        closed_by_server(&mut ninth, Duration::from_millis(400)).await,
+        "a connection past the cap is closed at once"
+    );
+    // The idle ones are closed after the handshake timeout...
+    for socket in &mut idle {
+        assert!(
+            closed_by_server(socket, Duration::from_secs(10)).await,
+            "an idle socket is closed after the handshake timeout"
+        );
+    }
+    // ...and a real client gets through.
+    let mut claims = server.claims().await;
+    let checked = claims.check_claim(claim_request(DEMO_CLAIM)).await;
+    assert!(checked.is_ok(), "{checked:?}");
+    server.stop().await;
+}
