@@ -20,6 +20,17 @@ impl Index {
         }
     }
 
+    /// The embedding of an indexed statement, if it has one.
+    pub fn vector(&self, id: &str) -> Option<&[f32]> {
+        let doc = *self.by_id.get(id)?;
+        self.docs[doc as usize].as_ref()?.vector.as_deref()
+    }
+
+    /// Ids of the indexed statements, in no order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.by_id.keys().map(String::as_str)
+    }
+
     /// Ids of statements that have no embedding yet.
     pub fn ids_without_vector(&self) -> Vec<String> {
         self.docs

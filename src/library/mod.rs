@@ -6,7 +6,10 @@
 //! only after the store has flushed it; a crash between the two loses nothing
 //! because the index is rebuilt from the store at start-up.
 
+mod audit;
 pub(crate) mod semantic;
+
+pub use audit::Audit;
 
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Instant;

@@ -121,7 +121,19 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServerError> {
     let closed = library.close_notice();
-    let library = Arc::new(library);
+    run_shared(listener, Arc::new(library), closed, options, shutdown).await
+}
+
+/// [`run`] over a library the caller also holds (a test that audits it
+/// while serving); `closed` is its [`Library::close_notice`]. The caller
+/// must let go of its handle for the shutdown to close the database.
+pub async fn run_shared(
+    listener: TcpListener,
+    library: Arc<Library>,
+    closed: tokio::sync::oneshot::Receiver<()>,
+    options: ServerOptions,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServerError> {
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     let statements = StatementServiceServer::new(StatementApi::new(Arc::clone(&library)))
         .max_decoding_message_size(options.max_message_bytes)

@@ -119,10 +119,40 @@ async fn views(server: &TestServer) -> Vec<(bool, bool)> {
 /// again after a restart, with the same statements stored.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_writes_and_checks_leave_store_and_index_agreed_across_a_restart() {
+    concurrent_writes_then_audit(None, PROPERTY_ROUNDS).await;
+}
+
+/// The same with sentence embeddings: every indexed statement carries
+/// exactly its stored vector, and no vector outlives its statement.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writes_keep_vectors_agreed_with_the_store() {
+    let Some(embedder) = crate::harness::embedding_model() else {
+        return;
+    };
+    concurrent_writes_then_audit(Some(embedder), PROPERTY_ROUNDS / 4).await;
+}
+
+async fn start(
+    dir: &std::path::Path,
+    embedder: Option<&std::sync::Arc<factdesk::embed::Embedder>>,
+) -> TestServer {
+    let builder = TestServer::builder(dir);
+    match embedder {
+        Some(embedder) => builder.embedder(std::sync::Arc::clone(embedder)),
+        None => builder,
+    }
+    .start()
+    .await
+}
+
+async fn concurrent_writes_then_audit(
+    embedder: Option<std::sync::Arc<factdesk::embed::Embedder>>,
+    rounds: u64,
+) {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::builder(dir.path()).start().await;
+    let server = start(dir.path(), embedder.as_ref()).await;
     let mut before = Vec::new();
-    for round in 0..PROPERTY_ROUNDS {
+    for round in 0..rounds {
         let mut clients = Vec::new();
         for client in 0..CLIENTS as u64 {
             let mut statements = server.statements().await;
@@ -177,14 +207,18 @@ async fn concurrent_writes_and_checks_leave_store_and_index_agreed_across_a_rest
                 "round {round}, {id}: stored {stored}, indexed {indexed}"
             );
         }
+        let audit = server.audit().await;
+        assert!(audit.agrees(), "round {round}: {audit:?}");
     }
     server.stop().await;
 
-    let server = TestServer::builder(dir.path()).start().await;
+    let server = start(dir.path(), embedder.as_ref()).await;
     let after = views(&server).await;
     assert_eq!(
         after, before,
         "the same statements, stored and indexed, after a restart"
     );
+    let audit = server.audit().await;
+    assert!(audit.agrees(), "after the restart: {audit:?}");
     server.stop().await;
 }

@@ -31,11 +31,12 @@ pub fn temporary_library() -> Library {
 /// server fails.
 pub async fn serve(
     listener: TcpListener,
-    library: Library,
+    library: Arc<Library>,
+    closed: tokio::sync::oneshot::Receiver<()>,
     options: ServerOptions,
     shutdown: impl Future<Output = ()> + Send,
 ) {
-    server::run(listener, library, options, shutdown)
+    server::run_shared(listener, library, closed, options, shutdown)
         .await
         .expect("server runs");
 }

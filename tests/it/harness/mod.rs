@@ -29,6 +29,9 @@ pub use requests::{
 /// A running server; stop it with [`TestServer::stop`].
 pub struct TestServer {
     pub address: SocketAddr,
+    /// The served library, for audits; the server holds the only strong
+    /// handle, so stopping it closes the database.
+    library: std::sync::Weak<Library>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -87,21 +90,34 @@ impl TestServer {
     }
 
     /// Serves `library` (built by the caller) with `options`.
-    pub async fn over(library: Library, options: ServerOptions) -> TestServer {
+    pub async fn over(mut library: Library, options: ServerOptions) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let (shutdown, stopped) = oneshot::channel::<()>();
+        let closed = library.close_notice();
+        let library = Arc::new(library);
+        let weak = Arc::downgrade(&library);
         let task = tokio::spawn(async move {
             let signal = async {
                 let _ = stopped.await;
             };
-            api::serve(listener, library, options, signal).await;
+            api::serve(listener, library, closed, options, signal).await;
         });
         TestServer {
             address,
+            library: weak,
             shutdown: Some(shutdown),
             task: Some(task),
         }
+    }
+
+    /// Compares the served library's store, index and vectors
+    /// ([`Library::audit`]) under its write lock.
+    pub async fn audit(&self) -> factdesk::library::Audit {
+        let library = self.library.upgrade().expect("the server is running");
+        tokio::task::spawn_blocking(move || library.audit().expect("audit reads the store"))
+            .await
+            .unwrap()
     }
 
     /// True while the health service reports SERVING for every service.
