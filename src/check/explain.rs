@@ -1,31 +1,46 @@
 //! Human-readable parts of a match: highlights, citation, term coverage.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::{Highlight, Statement};
-use crate::text::{CharSpan, Token};
+use crate::text::{CharSpan, CharSpans, Token};
 
 /// How many shared or missing terms an explanation names.
 const TERMS_NAMED: usize = 6;
 
-/// Spans of the statement text that share a term with the claim, each paired
-/// with the claim span of that term's first occurrence (code point offsets).
+/// Most highlights in one match: enough to mark every shared word of a
+/// long quote, not thousands for a 16 KiB statement (hardening II, finding
+/// 7: highlights made one check answer 19 MB).
+pub const MAX_HIGHLIGHTS: usize = 128;
+
+/// Spans of the statement text that share a term with the claim (the first
+/// [`MAX_HIGHLIGHTS`]), each paired with the claim span of that term's first
+/// occurrence (code point offsets). Linear in both texts.
 pub fn highlights(
     claim_text: &str,
     claim_tokens: &[Token],
     statement_text: &str,
     statement_tokens: &[Token],
 ) -> Vec<Highlight> {
+    let mut first_in_claim: HashMap<&str, CharSpan> = HashMap::new();
+    let mut claim_spans = CharSpans::new(claim_text);
+    for token in claim_tokens {
+        if !first_in_claim.contains_key(token.term.as_str()) {
+            first_in_claim.insert(&token.term, claim_spans.of(token.span));
+        }
+    }
+    let mut statement_spans = CharSpans::new(statement_text);
     statement_tokens
         .iter()
         .filter_map(|token| {
-            let in_claim = claim_tokens.iter().find(|c| c.term == token.term)?;
+            let claim_span = *first_in_claim.get(token.term.as_str())?;
             Some(Highlight {
-                statement_span: CharSpan::of(statement_text, token.span),
-                claim_span: CharSpan::of(claim_text, in_claim.span),
+                statement_span: statement_spans.of(token.span),
+                claim_span,
                 term: token.term.clone(),
             })
         })
+        .take(MAX_HIGHLIGHTS)
         .collect()
 }
 

@@ -7,7 +7,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::model::QuantityMention;
 use crate::text::quantity;
-use crate::text::{self, CharSpan, Token};
+use crate::text::{self, CharSpans, Token};
 
 /// Stems sharing this many leading characters name the same entity
 /// ("chines"/"china", "american"/"america").
@@ -43,9 +43,17 @@ pub struct ClaimFacts {
     pub predicate_terms: Vec<String>,
 }
 
+/// Most figures of a claim compared with a statement's: a real claim has a
+/// handful; a 4,096-character claim of figures would otherwise be paired
+/// with every figure of every judged statement (hardening II, finding 7).
+pub const MAX_CLAIM_FIGURES: usize = 32;
+/// Most figures read from one text (a statement's first ones are kept).
+pub const MAX_FIGURES: usize = 256;
+
 impl ClaimFacts {
     pub fn new(text: &str, tokens: &[Token]) -> ClaimFacts {
-        let quantities = mentions(text);
+        let mut quantities = mentions(text);
+        quantities.truncate(MAX_CLAIM_FIGURES);
         let entities = entities(text);
         let mut predicate_terms: Vec<String> = tokens
             .iter()
@@ -69,13 +77,16 @@ impl ClaimFacts {
     }
 }
 
-/// Every quantity in `text` with its span text and code point offsets.
+/// The quantities in `text` (the first [`MAX_FIGURES`]) with their span
+/// text and code point offsets.
 pub fn mentions(text: &str) -> Vec<QuantityMention> {
+    let mut spans = CharSpans::new(text);
     quantity::extract(text)
         .into_iter()
+        .take(MAX_FIGURES)
         .filter_map(|quantity| {
             let span_text = quantity.span.slice(text)?.to_owned();
-            let span = CharSpan::of(text, quantity.span);
+            let span = spans.of(quantity.span);
             Some(QuantityMention {
                 quantity,
                 text: span_text,

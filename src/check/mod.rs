@@ -15,6 +15,9 @@ mod rank;
 pub mod stance;
 pub mod verdict;
 
+pub use explain::MAX_HIGHLIGHTS;
+pub use facts::{MAX_CLAIM_FIGURES, MAX_FIGURES};
+
 use crate::index::{Hit, Index};
 use crate::model::{
     detect_language, CheckOptions, CheckResult, Claim, ClaimAnalysis, Match, QuantityMention,

@@ -113,11 +113,16 @@ pub fn decide(
     score: f32,
     threshold: f32,
 ) -> StanceDecision {
+    let contexts = if claim.facts.quantities.is_empty() {
+        Vec::new()
+    } else {
+        pairing::contexts(statement)
+    };
     let (comparisons, unlike): (Vec<QuantityComparison>, Vec<Option<String>>) = claim
         .facts
         .quantities
         .iter()
-        .map(|mention| pairing::pair(mention, claim, statement))
+        .map(|mention| pairing::pair(mention, claim, statement, &contexts))
         .unzip();
     // A caller who sets a threshold of their own gets exactly that: the
     // well-covered exception applies at the default only.

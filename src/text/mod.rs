@@ -20,7 +20,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
 pub use script::is_cjk;
-pub use span::{ByteOffset, ByteSpan, CharOffset, CharSpan};
+pub use span::{ByteOffset, ByteSpan, CharOffset, CharSpan, CharSpans};
 pub use stopwords::{demonym_place, is_negation, is_stop_word};
 
 static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));

@@ -93,12 +93,66 @@ impl CharSpan {
     }
 }
 
+/// Converts many byte spans of one text, in (mostly) increasing order, in
+/// time linear in the text: each conversion counts on from the last one
+/// instead of from the start ([`CharSpan::of`] for one span).
+#[derive(Debug)]
+pub struct CharSpans<'a> {
+    text: &'a str,
+    /// A byte offset on a character boundary, and the code points before it.
+    at: (usize, usize),
+}
+
+impl<'a> CharSpans<'a> {
+    pub fn new(text: &'a str) -> CharSpans<'a> {
+        CharSpans { text, at: (0, 0) }
+    }
+
+    /// The code point span of `bytes`, as [`CharSpan::of`] gives it.
+    pub fn of(&mut self, bytes: ByteSpan) -> CharSpan {
+        CharSpan {
+            start: self.offset(bytes.start),
+            end: self.offset(bytes.end),
+        }
+    }
+
+    fn offset(&mut self, offset: ByteOffset) -> CharOffset {
+        let (byte, chars) = self.at;
+        match self.text.get(byte..offset.0) {
+            Some(step) if offset.0 >= byte => {
+                self.at = (offset.0, chars + step.chars().count());
+                CharOffset(self.at.1)
+            }
+            // Backwards, past the end or inside a character: from the start.
+            _ => code_points_before(self.text, offset),
+        }
+    }
+}
+
 /// The number of code points in `text` before byte `offset`.
 fn code_points_before(text: &str, offset: ByteOffset) -> CharOffset {
     let count = text
         .get(..offset.0)
         .map_or_else(|| text.chars().count(), |prefix| prefix.chars().count());
     CharOffset(count)
+}
+
+#[cfg(test)]
+mod char_spans_tests {
+    use super::*;
+
+    #[test]
+    fn char_spans_agree_with_one_at_a_time() {
+        let text = "a阿里😀 cloud e\u{301}! tail";
+        let spans: Vec<ByteSpan> = [(0, 1), (1, 7), (7, 11), (12, 17), (5, 7), (0, 99), (18, 20)]
+            .into_iter()
+            .map(|(start, end)| ByteSpan::new(start, end))
+            .collect();
+        let mut converter = CharSpans::new(text);
+        for span in spans {
+            assert_eq!(converter.of(span), CharSpan::of(text, span), "{span:?}");
+        }
+    }
 }
 
 #[cfg(test)]

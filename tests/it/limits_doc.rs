@@ -96,6 +96,18 @@ fn security_md_limits_match_the_code() {
     expect("call duration", format!("{DEFAULT_REQUEST_TIMEOUT_SECS} s"));
     expect("connections open at once", written(DEFAULT_MAX_CONNECTIONS));
     expect(
+        "figures of a claim compared",
+        written(factdesk::check::MAX_CLAIM_FIGURES),
+    );
+    expect(
+        "figures read from one statement",
+        written(factdesk::check::MAX_FIGURES),
+    );
+    expect(
+        "highlights per match",
+        written(factdesk::check::MAX_HIGHLIGHTS),
+    );
+    expect(
         "connections open at once",
         format!("less {DESCRIPTOR_HEADROOM} descriptors"),
     );

@@ -24,25 +24,21 @@ pub(super) fn pair(
     mention: &QuantityMention,
     claim: &AnalysedClaim<'_>,
     statement: &StatementView<'_>,
+    contexts: &[Context],
 ) -> (QuantityComparison, Option<String>) {
     let ours = Context::of(&mention.quantity, &claim.claim.text, &claim.tokens);
     let mut best: Option<(usize, Agreement, &QuantityMention)> = None;
     // The closest figure of the same kind that measures something else.
     let mut unlike: Option<(usize, &QuantityMention)> = None;
-    for candidate in statement.mentions {
+    for (candidate, theirs) in statement.mentions.iter().zip(contexts) {
         let agreement = quantity::compare(&mention.quantity, &candidate.quantity);
         if agreement == Agreement::NotComparable {
             continue;
         }
-        let theirs = Context::of(
-            &candidate.quantity,
-            &statement.statement.text,
-            statement.tokens,
-        );
-        let shared = ours.shared(&theirs);
+        let shared = ours.shared(theirs);
         // Years date the same event whatever the words around them.
         let year = mention.quantity.unit == Unit::Year;
-        if agreement != Agreement::Agree && !year && !ours.same_thing(&theirs) {
+        if agreement != Agreement::Agree && !year && !ours.same_thing(theirs) {
             if unlike.is_none_or(|(most, _)| shared > most) {
                 unlike = Some((shared, candidate));
             }
@@ -73,9 +69,25 @@ pub(super) fn pair(
     (comparison, unlike)
 }
 
+/// The context of each of the statement's figures, built once per
+/// statement rather than once per claim figure.
+pub(super) fn contexts(statement: &StatementView<'_>) -> Vec<Context> {
+    statement
+        .mentions
+        .iter()
+        .map(|theirs| {
+            Context::of(
+                &theirs.quantity,
+                &statement.statement.text,
+                statement.tokens,
+            )
+        })
+        .collect()
+}
+
 /// The stems on each side of a figure: [`CONTEXT_TOKENS`] before, and
 /// [`CONTEXT_TOKENS`] after plus what it counts.
-struct Context {
+pub(super) struct Context {
     before: HashSet<String>,
     after: HashSet<String>,
 }
