@@ -18,6 +18,10 @@ pub enum Error {
     /// The id is taken by a statement with different content.
     #[error("statement {id:?} already exists with different content")]
     AlreadyExists { id: String },
+    /// The store failed a write earlier; the library answers nothing more
+    /// until the server restarts.
+    #[error("storage failed ({reason}); the server is stopping for a restart")]
+    Unavailable { reason: String },
     /// Storage failed; details are for the log, not for clients.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -75,6 +75,7 @@ impl CliError {
             CliError::Library(error) => library_exit_code(error),
             CliError::Server(ServerError::Tls(_)) => EXIT_CONFIG,
             CliError::Server(ServerError::Flush(error)) => library_exit_code(error),
+            CliError::Server(ServerError::StorageFailed(_)) => EXIT_DATABASE,
             CliError::Server(ServerError::Transport(_) | ServerError::Reflection(_))
             | CliError::File(_)
             | CliError::Embed(_)
@@ -104,7 +105,7 @@ impl CliError {
 
 fn library_exit_code(error: &Error) -> u8 {
     match error {
-        Error::Store(_) => EXIT_DATABASE,
+        Error::Store(_) | Error::Unavailable { .. } => EXIT_DATABASE,
         Error::InvalidArgument(_)
         | Error::NotFound { .. }
         | Error::AlreadyExists { .. }

@@ -7,6 +7,7 @@
 //! because the index is rebuilt from the store at start-up.
 
 mod audit;
+mod failure;
 pub(crate) mod semantic;
 
 pub use audit::Audit;
@@ -44,6 +45,8 @@ pub struct Library {
     writes: Mutex<()>,
     /// Sentence-embedding model, when semantic re-ranking is on.
     embedder: Option<Arc<Embedder>>,
+    /// Set when the store fails a write; see [`failure`].
+    failure: failure::Failure,
     /// Dropped last (fields drop in declaration order), after the store has
     /// closed: its receiver, from [`Library::close_notice`], then completes.
     closed: Option<tokio::sync::oneshot::Sender<()>>,
@@ -113,6 +116,7 @@ impl Library {
             index: RwLock::new(index),
             writes: Mutex::new(()),
             embedder,
+            failure: failure::Failure::default(),
             closed: None,
         })
     }
@@ -140,11 +144,12 @@ impl Library {
     /// Stores one statement (id from `statement.id`, or assigned). Returns the
     /// stored statement and whether it was newly created.
     pub fn create(&self, statement: Statement) -> Result<(Statement, bool), Error> {
+        self.usable()?;
         let (statement, _) = prepare(statement)?;
         let mut vectors = self.embed_statements(std::slice::from_ref(&statement))?;
         let vector = vectors.pop().flatten();
         let _ordered = self.write_order();
-        match self.store.insert_new(&statement, vector.as_deref())? {
+        match self.written(self.store.insert_new(&statement, vector.as_deref()))? {
             InsertOutcome::Created(stored) => {
                 let mut doc = AnalysedDoc::from_statement(&stored);
                 doc.vector = vector;
@@ -160,6 +165,7 @@ impl Library {
     /// identically held) id; the rest are reported, never half-written.
     /// Each statement comes with its position in the whole import.
     pub fn import_batch(&self, batch: Vec<(u64, Statement)>) -> Result<ImportReport, Error> {
+        self.usable()?;
         let mut report = ImportReport::default();
         let mut accepted = Vec::with_capacity(batch.len());
         let mut positions = Vec::with_capacity(batch.len());
@@ -178,7 +184,7 @@ impl Library {
         let with_vectors: Vec<(Statement, Option<Vec<f32>>)> =
             accepted.into_iter().zip(vectors).collect();
         let _ordered = self.write_order();
-        let outcomes = self.store.insert_batch(&with_vectors)?;
+        let outcomes = self.written(self.store.insert_batch(&with_vectors))?;
         let mut created = Vec::new();
         for ((outcome, (statement, vector)), index) in
             outcomes.into_iter().zip(&with_vectors).zip(positions)
@@ -211,6 +217,7 @@ impl Library {
 
     /// The statement with `id`.
     pub fn get(&self, id: &str) -> Result<Statement, Error> {
+        self.usable()?;
         validate_id("id", id)?;
         self.store
             .get(id)?
@@ -219,9 +226,10 @@ impl Library {
 
     /// Removes `id` from the store and from check results.
     pub fn delete(&self, id: &str) -> Result<(), Error> {
+        self.usable()?;
         validate_id("id", id)?;
         let _ordered = self.write_order();
-        if !self.store.remove(id)? {
+        if !self.written(self.store.remove(id))? {
             return Err(Error::NotFound { id: id.to_owned() });
         }
         self.write_index().remove(id);
@@ -230,6 +238,7 @@ impl Library {
 
     /// One page of statements in id order, filtered by publisher and speaker.
     pub fn list(&self, request: &ListRequest) -> Result<ListPage, Error> {
+        self.usable()?;
         let publisher = request.publisher.to_lowercase();
         let speaker = request.speaker.to_lowercase();
         let filter_fingerprint = fingerprint(&[&publisher, &speaker]);
@@ -299,6 +308,7 @@ impl Library {
     /// the index lock is taken; the ranked statements are fetched from the
     /// store once and judged by the pure [`check`] core.
     pub fn check(&self, claim: &Claim, options: &CheckOptions) -> Result<CheckResult, Error> {
+        self.usable()?;
         let claim_vector = self.embed_claim(claim, options)?;
         let analysed = check::AnalysedClaim::new(claim);
         let index = self.read_index();

@@ -104,6 +104,11 @@ pub enum ServerError {
     Reflection(#[from] tonic_reflection::server::Error),
     #[error("final flush failed: {0}")]
     Flush(#[from] crate::Error),
+    /// A write failed in storage (disk full, device error): the server
+    /// stopped; restart it once the cause is gone (acknowledged writes are
+    /// safe, sled's recovery keeps them).
+    #[error("storage failed, server stopped for a restart: {0}")]
+    StorageFailed(String),
 }
 
 /// Serves on `listener` until `shutdown` completes, then lets in-flight calls
@@ -176,10 +181,19 @@ pub async fn run_shared(
             "serving"
         );
     }
+    // A write that failed in storage stops the server too (see
+    // `library::failure`): the library already refuses every call.
+    let mut failures = library.failures();
+    let failed = async move {
+        let _ = failures.wait_for(|failed| *failed).await;
+    };
     // Health turns NOT_SERVING as soon as shutdown starts, so load balancers
     // stop sending new calls while in-flight ones finish.
     let shutdown = async move {
-        shutdown.await;
+        tokio::select! {
+            () = shutdown => {}
+            () = failed => tracing::error!("storage failed: stopping for a restart"),
+        }
         health_reporter
             .set_not_serving::<StatementServiceServer<StatementApi>>()
             .await;
@@ -225,6 +239,10 @@ pub async fn run_shared(
         .add_service(claims)
         .serve_with_incoming_shutdown(incoming, shutdown)
         .await?;
+    if let Some(reason) = library.failed() {
+        // Nothing to flush: sled refuses writes after an I/O error.
+        return Err(ServerError::StorageFailed(reason.to_owned()));
+    }
     let flushing = Arc::clone(&library);
     tokio::task::spawn_blocking(move || flushing.flush())
         .await

@@ -33,6 +33,10 @@ impl From<Error> for Status {
     fn from(error: Error) -> Status {
         match error {
             Error::InvalidArgument(field_error) => invalid_argument(field_error),
+            Error::Unavailable { .. } => Status::unavailable(
+                "storage failed; the server is stopping to restart. Acknowledged writes are \
+                 safe; retry shortly",
+            ),
             Error::NotFound { id } => Status::not_found(format!("statement {id:?} not found")),
             Error::AlreadyExists { id } => Status::already_exists(format!(
                 "statement {id:?} already exists with different content"

@@ -14,6 +14,7 @@ mod cli;
 mod connections;
 mod consistency;
 mod crash;
+mod diskfull;
 mod exhaustion;
 mod grpcurl;
 mod harness;

@@ -48,8 +48,17 @@ pub fn spawn_server(
     args: &[&str],
     envs: &[(&str, &str)],
 ) -> (ServerProcess, String, mpsc::Receiver<String>) {
-    let child = factdesk_command(args)
-        .envs(envs.iter().copied())
+    let mut command = factdesk_command(args);
+    command.envs(envs.iter().copied());
+    spawn_server_command(command)
+}
+
+/// Like [`spawn_server`], for a command that runs factdesk indirectly (a
+/// shell in a namespace of its own) and passes its stderr through.
+pub fn spawn_server_command(
+    mut command: Command,
+) -> (ServerProcess, String, mpsc::Receiver<String>) {
+    let child = command
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
