@@ -201,3 +201,56 @@ async fn stalled_streams_cannot_lock_out_others_or_the_write_token_holder() {
     drop((first, second));
     server.stop().await;
 }
+
+/// A create whose deadline passes before its write starts is not stored:
+/// the answer DEADLINE_EXCEEDED is then the whole truth (hardening II, low
+/// findings: such a create used to be stored anyway). Sent raw, so only the
+/// server enforces the 1 µs `grpc-timeout`.
+#[tokio::test]
+async fn a_create_past_its_deadline_is_not_stored() {
+    use http_body_util::{BodyExt, Full};
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::builder(dir.path()).start().await;
+    let mut sender = crate::harness::raw_http2(server.address).await;
+    let mut statements = server.statements().await;
+    for n in 0..20 {
+        let id = format!("late-{n}");
+        let message = prost::Message::encode_to_vec(&create(&id));
+        let mut frame = vec![0u8];
+        frame.extend_from_slice(&(message.len() as u32).to_be_bytes());
+        frame.extend_from_slice(&message);
+        let request = hyper::Request::post(format!(
+            "http://{}/factdesk.v1.StatementService/CreateStatement",
+            server.address
+        ))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .header("grpc-timeout", "1u")
+        .body(Full::new(bytes::Bytes::from(frame)))
+        .unwrap();
+        let response = sender.send_request(request).await.unwrap();
+        let headers = response.headers().clone();
+        let trailers = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .trailers()
+            .cloned();
+        let status = headers
+            .get("grpc-status")
+            .or_else(|| trailers.as_ref().and_then(|t| t.get("grpc-status")))
+            .map(|value| value.to_str().unwrap().to_owned());
+        let stored = statements
+            .get_statement(pb::GetStatementRequest { id: id.clone() })
+            .await
+            .is_ok();
+        assert_eq!(
+            stored,
+            status.as_deref() == Some("0"),
+            "{id}: answered {status:?}, stored {stored}"
+        );
+    }
+    server.stop().await;
+}
