@@ -67,27 +67,33 @@ async fn high_findings_under_a_memory_cap() {
         cap / MIB
     );
 
-    // 1: output-only analysis stuffed into checks, gzip, 64 at once.
+    // 1: output-only analysis stuffed into checks, gzip, 64 at once, while
+    // the write-token holder writes.
     let stuffed = stuffed_check(400_000);
-    let attacks = (0..64).map(|i| {
-        let body = stuffed.clone();
-        async move {
-            unary(
-                address,
-                "factdesk.v1.ClaimService/CheckClaim",
-                body,
-                i % 2 == 0,
-            )
-            .await
-        }
-    });
-    let statuses = futures_join(attacks).await;
+    let attacks: Vec<_> = (0..64)
+        .map(|i| {
+            let body = stuffed.clone();
+            tokio::spawn(async move {
+                unary(
+                    address,
+                    "factdesk.v1.ClaimService/CheckClaim",
+                    body,
+                    i % 2 == 0,
+                )
+                .await
+            })
+        })
+        .collect();
+    write_succeeds(&mut statements, "during-stuffed-checks").await;
+    let mut statuses = Vec::new();
+    for attack in attacks {
+        statuses.push(attack.await.unwrap());
+    }
     assert!(
         statuses.iter().all(|s| s == "3" || s == "8"),
         "analysis is refused (INVALID_ARGUMENT) or shed: {statuses:?}"
     );
     assert!(statuses.iter().any(|s| s == "3"), "{statuses:?}");
-    write_succeeds(&mut statements, "after-stuffed-checks").await;
     recovered(&server, &url, "stuffed checks").await;
 
     // 2: 20 connections asking for 32 full pages each, never reading.
@@ -113,6 +119,21 @@ async fn high_findings_under_a_memory_cap() {
     let mut stalled = Vec::new();
     for _ in 0..3 {
         stalled.push(stalled_streams(address, 32).await);
+    }
+    // Wait until the stalled streams hold every anonymous slot.
+    let started = Instant::now();
+    loop {
+        let check = claims
+            .check_claim(claim_request("harbour containers"))
+            .await;
+        if check.is_err_and(|status| status.code() == tonic::Code::ResourceExhausted) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the stall never took the slots"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
     write_succeeds(&mut statements, "during-stalled-bodies").await;
     recovered(&server, &url, "stalled bodies").await;
@@ -397,17 +418,6 @@ async fn stalled_streams(address: SocketAddr, count: usize) -> Vec<impl Send> {
         held.push(keep_open);
     }
     held
-}
-
-async fn futures_join<F: std::future::Future<Output = String> + Send + 'static>(
-    futures: impl Iterator<Item = F>,
-) -> Vec<String> {
-    let handles: Vec<_> = futures.map(tokio::spawn).collect();
-    let mut out = Vec::new();
-    for handle in handles {
-        out.push(handle.await.unwrap());
-    }
-    out
 }
 
 /// A field of `/proc/PID/status`, in KiB.
