@@ -3,6 +3,7 @@
 //! returns ([`CliError`], which knows its exit code). `main.rs` only parses,
 //! sets up logging and dispatches here.
 
+mod allocator;
 pub mod args;
 pub mod bench;
 mod error;

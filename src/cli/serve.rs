@@ -10,6 +10,7 @@ use crate::server::{self, ServerOptions, TlsIdentity};
 
 /// Runs the server described by `args` until a shutdown signal.
 pub fn run(args: ServeArgs) -> Result<(), CliError> {
+    super::allocator::tune();
     let access = args.security.access_policy(args.demo)?;
     let tls = tls_identity(&args.security)?;
     // Without --db: the default directory, or a throwaway one for --demo.

@@ -45,7 +45,7 @@ pub struct Library {
     writes: Mutex<()>,
     /// Sentence-embedding model, when semantic re-ranking is on.
     embedder: Option<Arc<Embedder>>,
-    /// Set when the store fails a write; see [`failure`].
+    /// Set when the store fails a write; see `failure.rs`.
     failure: failure::Failure,
     /// Dropped last (fields drop in declaration order), after the store has
     /// closed: its receiver, from [`Library::close_notice`], then completes.

@@ -9,8 +9,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, StreamBody};
-use hyper::body::Frame;
+use http_body_util::Full;
 use prost::Message;
 
 use crate::harness::process::{spawn_server, ServerProcess};
@@ -28,26 +27,12 @@ async fn high_findings_under_a_memory_cap() {
         eprintln!("SKIP high_findings_under_a_memory_cap: prlimit (util-linux) not found");
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let token = dir.path().join("write.token");
-    std::fs::write(&token, WRITE).unwrap();
-    let db = dir.path().join("db");
-    let (server, address, _log) = spawn_server(
-        &[
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--db",
-            db.to_str().unwrap(),
-            "--write-token-file",
-            token.to_str().unwrap(),
-            "--request-timeout-secs",
-            "4",
-            "--request-body-timeout-secs",
-            "2",
-        ],
-        &[],
-    );
+    let (_dir, server, address) = serve_binary(&[
+        "--request-timeout-secs",
+        "4",
+        "--request-body-timeout-secs",
+        "5",
+    ]);
     let address: SocketAddr = address.parse().unwrap();
     let url = format!("http://{address}");
     let mut statements = StatementServiceClient::connect(url.clone()).await.unwrap();
@@ -118,23 +103,37 @@ async fn high_findings_under_a_memory_cap() {
     // 3: 3 connections x 32 streams that send headers and never a body.
     let mut stalled = Vec::new();
     for _ in 0..3 {
-        stalled.push(stalled_streams(address, 32).await);
+        stalled.push(crate::raw_http2::stalled_streams(address, 32).await);
     }
-    // Wait until the stalled streams hold every anonymous slot.
-    let started = Instant::now();
-    loop {
-        let check = claims
-            .check_claim(claim_request("harbour containers"))
-            .await;
-        if check.is_err_and(|status| status.code() == tonic::Code::ResourceExhausted) {
-            break;
+    // Some of the streams are refused: the stall holds every anonymous
+    // slot, so an anonymous read is refused too...
+    let [(a, _), (b, _), (c, _)] = &mut stalled[..] else {
+        unreachable!("three connections")
+    };
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let status = tokio::select! {
+                Some(status) = a.recv() => status,
+                Some(status) = b.recv() => status,
+                Some(status) = c.recv() => status,
+            };
+            if status == "8" {
+                return;
+            }
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "the stall never took the slots"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    })
+    .await
+    .expect("the stall takes every slot and the rest are refused");
+    let shed = statements
+        .get_statement(pb::GetStatementRequest {
+            id: "s00001".into(),
+        })
+        .await;
+    assert_eq!(
+        shed.map_err(|status| status.code()).err(),
+        Some(tonic::Code::ResourceExhausted)
+    );
+    // ...but not the write-token holder's write.
     write_succeeds(&mut statements, "during-stalled-bodies").await;
     recovered(&server, &url, "stalled bodies").await;
     drop(stalled);
@@ -148,22 +147,7 @@ async fn high_findings_under_a_memory_cap() {
 /// and a check afterwards is answered.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deadlines_bound_the_work_left_behind() {
-    let dir = tempfile::tempdir().unwrap();
-    let token = dir.path().join("write.token");
-    std::fs::write(&token, WRITE).unwrap();
-    let db = dir.path().join("db");
-    let (server, address, _log) = spawn_server(
-        &[
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--db",
-            db.to_str().unwrap(),
-            "--write-token-file",
-            token.to_str().unwrap(),
-        ],
-        &[],
-    );
+    let (_dir, server, address) = serve_binary(&[]);
     let url = format!("http://{address}");
     let mut statements = StatementServiceClient::connect(url.clone()).await.unwrap();
     load_library(&mut statements).await;
@@ -205,6 +189,33 @@ async fn deadlines_bound_the_work_left_behind() {
     eprintln!("1,000 listings with a 20 ms deadline: {codes:?}; at most {most_threads} threads");
     assert!(most_threads < 120, "{most_threads} threads");
     recovered(&server, &url, "expired listings").await;
+}
+
+/// The real binary on a new database with the write token set and `extra`
+/// flags; the directory lives as long as the returned guard.
+fn serve_binary(extra: &[&str]) -> (tempfile::TempDir, ServerProcess, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("write.token");
+    std::fs::write(&token, WRITE).unwrap();
+    let db = dir.path().join("db");
+    let mut args = vec![
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--db",
+        db.to_str().unwrap(),
+        "--write-token-file",
+        token.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let (server, address, _log) = spawn_server(
+        &args,
+        &[(
+            "GLIBC_TUNABLES",
+            "glibc.malloc.mmap_threshold=131072:glibc.malloc.arena_max=2",
+        )],
+    );
+    (dir, server, address)
 }
 
 /// 10,000 statements of about 1.2 KB, so a 1,000-statement page is a
@@ -325,30 +336,17 @@ async fn unary(address: SocketAddr, path: &str, message: Vec<u8>, compress: bool
     } else {
         (0u8, message)
     };
-    let mut frame = vec![flag];
-    frame.extend_from_slice(&(payload.len() as u32).to_be_bytes());
-    frame.extend_from_slice(&payload);
     let mut sender = crate::harness::raw_http2(address).await;
-    let request = hyper::Request::post(format!("http://{address}/{path}"))
-        .header("content-type", "application/grpc")
-        .header("grpc-encoding", "gzip")
-        .header("te", "trailers")
-        .body(Full::new(Bytes::from(frame)))
-        .unwrap();
-    let response = sender.send_request(request).await.unwrap();
-    let headers = response.headers().clone();
-    let trailers = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .trailers()
-        .cloned();
-    headers
-        .get("grpc-status")
-        .or_else(|| trailers.as_ref().and_then(|t| t.get("grpc-status")))
-        .map(|value| value.to_str().unwrap().to_owned())
-        .unwrap_or_default()
+    let frame = crate::harness::grpc_frame(&payload, flag == 1);
+    crate::harness::raw_unary(
+        &mut sender,
+        address,
+        path,
+        frame,
+        &[("grpc-encoding", "gzip")],
+    )
+    .await
+    .unwrap_or_default()
 }
 
 /// `count` ListStatements calls (page size 1,000) on one connection whose
@@ -393,31 +391,6 @@ async fn unread_listings(address: SocketAddr, count: usize) -> Vec<impl Send> {
         responses.push(tokio::time::timeout(Duration::from_secs(10), response).await);
     }
     vec![Box::new((sender, connection, responses))]
-}
-
-/// `count` CheckClaim streams on one connection that send headers and
-/// never a body.
-async fn stalled_streams(address: SocketAddr, count: usize) -> Vec<impl Send> {
-    type Frames = Result<Frame<Bytes>, std::convert::Infallible>;
-    let sender = crate::harness::raw_http2(address).await;
-    let mut held = Vec::new();
-    for _ in 0..count {
-        let (keep_open, frames) = tokio::sync::mpsc::channel::<Frames>(1);
-        let body = StreamBody::new(tokio_stream::wrappers::ReceiverStream::new(frames));
-        let request = hyper::Request::post(format!(
-            "http://{address}/factdesk.v1.ClaimService/CheckClaim"
-        ))
-        .header("content-type", "application/grpc")
-        .header("te", "trailers")
-        .body(body)
-        .unwrap();
-        let mut sender = sender.clone();
-        tokio::spawn(async move {
-            let _ = sender.send_request(request).await;
-        });
-        held.push(keep_open);
-    }
-    held
 }
 
 /// A field of `/proc/PID/status`, in KiB.

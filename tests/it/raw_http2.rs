@@ -35,8 +35,6 @@ fn create(id: &str) -> pb::CreateStatementRequest {
 /// INTERNAL (hardening II, low findings).
 #[tokio::test]
 async fn malformed_messages_are_invalid_arguments() {
-    use http_body_util::{BodyExt, Full};
-
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::builder(dir.path()).demo().start().await;
     let mut sender = crate::harness::raw_http2(server.address).await;
@@ -68,28 +66,8 @@ async fn malformed_messages_are_invalid_arguments() {
         ("nested 300 deep", import, too_deep),
         ("8,000,000 empty statements", bulk, empty_statements),
     ] {
-        let mut frame = vec![0u8];
-        frame.extend_from_slice(&(message.len() as u32).to_be_bytes());
-        frame.extend_from_slice(&message);
-        let request = hyper::Request::post(format!("http://{}/{path}", server.address))
-            .header("content-type", "application/grpc")
-            .header("te", "trailers")
-            .body(Full::new(bytes::Bytes::from(frame)))
-            .unwrap();
-        let response = sender.send_request(request).await.unwrap();
-        let headers = response.headers().clone();
-        let trailers = response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .trailers()
-            .cloned()
-            .unwrap_or_default();
-        let status = headers
-            .get("grpc-status")
-            .or_else(|| trailers.get("grpc-status"))
-            .map(|value| value.to_str().unwrap().to_owned());
+        let frame = crate::harness::grpc_frame(&message, false);
+        let status = crate::harness::raw_unary(&mut sender, server.address, path, frame, &[]).await;
         assert_eq!(status.as_deref(), Some("3"), "{name}: INVALID_ARGUMENT");
     }
     assert!(server.serving().await);
@@ -99,7 +77,7 @@ async fn malformed_messages_are_invalid_arguments() {
 /// Opens `count` CheckClaim streams on one new HTTP/2 connection that send
 /// headers and never a body; returns the statuses of those the server
 /// refused at once, as they come (the others stay open until the test ends).
-async fn stalled_streams(
+pub async fn stalled_streams(
     address: std::net::SocketAddr,
     count: usize,
 ) -> (tokio::sync::mpsc::Receiver<String>, Vec<impl Send>) {
@@ -208,8 +186,6 @@ async fn stalled_streams_cannot_lock_out_others_or_the_write_token_holder() {
 /// server enforces the 1 µs `grpc-timeout`.
 #[tokio::test]
 async fn a_create_past_its_deadline_is_not_stored() {
-    use http_body_util::{BodyExt, Full};
-
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::builder(dir.path()).start().await;
     let mut sender = crate::harness::raw_http2(server.address).await;
@@ -217,31 +193,14 @@ async fn a_create_past_its_deadline_is_not_stored() {
     for n in 0..20 {
         let id = format!("late-{n}");
         let message = prost::Message::encode_to_vec(&create(&id));
-        let mut frame = vec![0u8];
-        frame.extend_from_slice(&(message.len() as u32).to_be_bytes());
-        frame.extend_from_slice(&message);
-        let request = hyper::Request::post(format!(
-            "http://{}/factdesk.v1.StatementService/CreateStatement",
-            server.address
-        ))
-        .header("content-type", "application/grpc")
-        .header("te", "trailers")
-        .header("grpc-timeout", "1u")
-        .body(Full::new(bytes::Bytes::from(frame)))
-        .unwrap();
-        let response = sender.send_request(request).await.unwrap();
-        let headers = response.headers().clone();
-        let trailers = response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .trailers()
-            .cloned();
-        let status = headers
-            .get("grpc-status")
-            .or_else(|| trailers.as_ref().and_then(|t| t.get("grpc-status")))
-            .map(|value| value.to_str().unwrap().to_owned());
+        let status = crate::harness::raw_unary(
+            &mut sender,
+            server.address,
+            "factdesk.v1.StatementService/CreateStatement",
+            crate::harness::grpc_frame(&message, false),
+            &[("grpc-timeout", "1u")],
+        )
+        .await;
         let stored = statements
             .get_statement(pb::GetStatementRequest { id: id.clone() })
             .await

@@ -1,5 +1,5 @@
 //! The codec every factdesk RPC decodes with: prost, after a walk over the
-//! bytes ([`walk`]) that refuses output-only fields and too many repeated
+//! bytes (`walk.rs`) that refuses output-only fields and too many repeated
 //! elements before anything is allocated for them. Bytes that do not decode
 //! answer `INVALID_ARGUMENT` (the caller's fault), not tonic's `INTERNAL`.
 

@@ -92,3 +92,45 @@ pub fn strip_create_times(jsonl: &str) -> Vec<serde_json::Value> {
         })
         .collect()
 }
+
+/// One gRPC message framed for the wire: the compression flag, the length
+/// (big-endian u32), the bytes.
+pub fn grpc_frame(message: &[u8], compressed: bool) -> bytes::Bytes {
+    let mut frame = vec![u8::from(compressed)];
+    frame.extend_from_slice(&(message.len() as u32).to_be_bytes());
+    frame.extend_from_slice(message);
+    bytes::Bytes::from(frame)
+}
+
+/// Sends one framed unary request to `path` on a raw HTTP/2 connection,
+/// with `headers` beside gRPC's own; returns the `grpc-status` from the
+/// headers or the trailers.
+pub async fn raw_unary(
+    sender: &mut hyper::client::conn::http2::SendRequest<http_body_util::Full<bytes::Bytes>>,
+    address: std::net::SocketAddr,
+    path: &str,
+    frame: bytes::Bytes,
+    headers: &[(&str, &str)],
+) -> Option<String> {
+    use http_body_util::BodyExt;
+    let mut request = hyper::Request::post(format!("http://{address}/{path}"))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let request = request.body(http_body_util::Full::new(frame)).unwrap();
+    let response = sender.send_request(request).await.unwrap();
+    let headers = response.headers().clone();
+    let trailers = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .trailers()
+        .cloned();
+    headers
+        .get("grpc-status")
+        .or_else(|| trailers.as_ref().and_then(|t| t.get("grpc-status")))
+        .map(|value| value.to_str().unwrap().to_owned())
+}
