@@ -72,3 +72,65 @@ async fn idle_sockets_are_closed_and_the_cap_holds() {
     assert!(checked.is_ok(), "{checked:?}");
     server.stop().await;
 }
+
+/// The descriptor half of finding 4: under `ulimit -n 256` (prlimit), the
+/// server lowers its connection cap to leave room for its database and
+/// logs, so 300 idle sockets cannot take the descriptors a real client and
+/// the store need (1,100 idle sockets under a 1,024 limit timed out health
+/// and checks, and the accept loop spun).
+#[tokio::test]
+async fn idle_sockets_cannot_exhaust_descriptors() {
+    use crate::harness::process::spawn_server_command;
+    let mut command = std::process::Command::new("prlimit");
+    command
+        .args(["--nofile=256:256", "--"])
+        .arg(env!("CARGO_BIN_EXE_factdesk"))
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .env("FACTDESK_LOG", "info");
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("FACTDESK_") && name != "FACTDESK_LOG" {
+            command.env_remove(name);
+        }
+    }
+    if std::process::Command::new("prlimit")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIP idle_sockets_cannot_exhaust_descriptors: prlimit not found");
+        return;
+    }
+    let (_server, address, _log) = spawn_server_command(command);
+    let address: std::net::SocketAddr = address.parse().unwrap();
+    let mut idle = Vec::new();
+    for _ in 0..300 {
+        if let Ok(socket) = tokio::net::TcpStream::connect(address).await {
+            idle.push(socket);
+        }
+    }
+    // The server still opens its own files and answers a real client.
+    let mut claims = factdesk::pb::claim_service_client::ClaimServiceClient::connect(format!(
+        "http://{address}"
+    ))
+    .await;
+    // The cap may refuse the client's connection while idle sockets hold
+    // every place: they are closed after the handshake timeout (10 s).
+    let started = std::time::Instant::now();
+    loop {
+        if let Ok(client) = claims.as_mut() {
+            if client.check_claim(claim_request(DEMO_CLAIM)).await.is_ok() {
+                break;
+            }
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "a real client is answered once idle sockets are closed"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        claims = factdesk::pb::claim_service_client::ClaimServiceClient::connect(format!(
+            "http://{address}"
+        ))
+        .await;
+    }
+    drop(idle);
+}
