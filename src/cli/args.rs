@@ -263,6 +263,11 @@ pub struct ServeArgs {
     /// more are closed as soon as they are accepted.
     #[arg(long, env = "FACTDESK_MAX_CONNECTIONS", default_value_t = crate::server::DEFAULT_MAX_CONNECTIONS as u32, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_connections: u32,
+    /// Seconds calls in flight may run on after SIGINT or SIGTERM (a second
+    /// signal stops at once); then connections close and the database is
+    /// flushed.
+    #[arg(long, env = "FACTDESK_SHUTDOWN_GRACE_SECS", default_value_t = crate::server::DEFAULT_SHUTDOWN_GRACE_SECS, value_parser = clap::value_parser!(u64).range(0..=3_600))]
+    pub shutdown_grace_secs: u64,
     #[command(flatten)]
     pub security: SecurityArgs,
     #[command(flatten)]

@@ -13,6 +13,14 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
     super::allocator::tune();
     let access = args.security.access_policy(args.demo)?;
     let tls = tls_identity(&args.security)?;
+    // The port first: a taken port fails in milliseconds, before the
+    // database is opened and the index built.
+    let listener = std::net::TcpListener::bind(args.listen)
+        .and_then(|listener| listener.set_nonblocking(true).map(|()| listener))
+        .map_err(|source| CliError::Listen {
+            address: args.listen,
+            source,
+        })?;
     // Without --db: the default directory, or a throwaway one for --demo.
     let db = args
         .db
@@ -32,6 +40,7 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
         max_in_flight: args.max_concurrent_requests as usize,
         request_body_timeout: Duration::from_secs(args.request_body_timeout_secs),
         max_connections: args.max_connections as usize,
+        shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
         access,
         tls,
         ranking: args.ranking.params(),
@@ -49,21 +58,25 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
         .max_blocking_threads(blocking_threads)
         .build()
         .map_err(CliError::Runtime)?;
-    runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(args.listen)
-            .await
-            .map_err(|source| CliError::Listen {
+    let served = runtime.block_on(async move {
+        let listener =
+            tokio::net::TcpListener::from_std(listener).map_err(|source| CliError::Listen {
                 address: args.listen,
                 source,
             })?;
-        match server::run(listener, library, options, server::shutdown_signal()).await {
+        let (shutdown, force) = server::signals();
+        match server::run(listener, library, options, shutdown, force).await {
             Err(error @ server::ServerError::Tls(_)) => Err(CliError::config(
                 "TLS setup failed; check --tls-cert and --tls-key",
                 error,
             )),
             other => Ok(other?),
         }
-    })
+    });
+    // Calls cut off at the end of the grace period may still run on worker
+    // threads; the database is flushed, so they are not waited for.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    served
 }
 
 /// The TLS identity from `--tls-cert` and `--tls-key`, if given.

@@ -2,7 +2,8 @@
 //! when the process's descriptor limit leaves less room), refused ones
 //! closed at once rather than left in the backlog; a connection that sends
 //! nothing (no HTTP/2 preface, no TLS hello) within the handshake timeout is
-//! closed; accept errors back off instead of spinning.
+//! closed; accept errors back off instead of spinning; when shutdown
+//! begins the listener is closed.
 
 use std::io;
 use std::pin::Pin;
@@ -46,6 +47,7 @@ pub fn incoming(
     max_connections: usize,
     handshake_timeout: Duration,
     keepalive: Duration,
+    mut stopping: tokio::sync::watch::Receiver<bool>,
 ) -> ReceiverStream<io::Result<Admitted>> {
     let (sender, receiver) = mpsc::channel(16);
     let slots = Arc::new(Semaphore::new(max_connections));
@@ -64,6 +66,10 @@ pub fn incoming(
                     }
                 },
                 () = sender.closed() => return,
+                // Shutdown: the listener closes, new connections are refused.
+                () = async {
+                    let _ = stopping.wait_for(|stopping| *stopping).await;
+                } => return,
             };
             let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
                 refused += 1;

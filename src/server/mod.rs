@@ -5,6 +5,7 @@
 
 mod accept;
 mod guard;
+mod lifecycle;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use tonic::transport::server::ServerTlsConfig;
 use tonic::transport::{Identity, Server};
 
 pub use guard::grpc_timeout;
+pub use lifecycle::{shutdown_signal, signals};
 /// A PEM certificate chain and key (`TlsIdentity::from_pem(cert, key)`).
 pub use tonic::transport::Identity as TlsIdentity;
 
@@ -55,6 +57,9 @@ pub struct ServerOptions {
     /// A connection that sends nothing (no HTTP/2 preface, no TLS hello)
     /// for this long after it is accepted is closed.
     pub handshake_timeout: Duration,
+    /// How long calls in flight may run on after shutdown begins; then the
+    /// connections are closed and the database flushed.
+    pub shutdown_grace: Duration,
 }
 
 /// Default of [`ServerOptions::max_in_flight`] (`--max-concurrent-requests`).
@@ -64,6 +69,9 @@ pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
 /// Default of [`ServerOptions::request_timeout`], in seconds
 /// (`--request-timeout-secs`).
 pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
+/// Default of [`ServerOptions::shutdown_grace`], in seconds
+/// (`--shutdown-grace-secs`).
+pub const DEFAULT_SHUTDOWN_GRACE_SECS: u64 = 10;
 /// Default of [`ServerOptions::max_connections`] (`--max-connections`).
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 /// Default of [`ServerOptions::handshake_timeout`]; TLS handshakes get the
@@ -89,6 +97,7 @@ impl Default for ServerOptions {
             ranking: RankingParams::default(),
             max_connections: DEFAULT_MAX_CONNECTIONS,
             handshake_timeout: HANDSHAKE_TIMEOUT,
+            shutdown_grace: Duration::from_secs(DEFAULT_SHUTDOWN_GRACE_SECS),
         }
     }
 }
@@ -111,8 +120,11 @@ pub enum ServerError {
     StorageFailed(String),
 }
 
-/// Serves on `listener` until `shutdown` completes, then lets in-flight calls
-/// finish, flushes the database and closes it.
+/// Serves on `listener` until `shutdown` completes: health turns
+/// NOT_SERVING, health `Watch` and reflection streams end, no connection is
+/// accepted any more, and calls in flight get `options.shutdown_grace` to
+/// finish (less if `force` completes first); then the database is flushed
+/// and closed.
 ///
 /// When `run` returns, the library has been dropped and its database closed,
 /// so the directory can be opened again at once (a restart, a test). Work a
@@ -124,9 +136,18 @@ pub async fn run(
     mut library: Library,
     options: ServerOptions,
     shutdown: impl Future<Output = ()> + Send,
+    force: impl Future<Output = ()> + Send,
 ) -> Result<(), ServerError> {
     let closed = library.close_notice();
-    run_shared(listener, Arc::new(library), closed, options, shutdown).await
+    run_shared(
+        listener,
+        Arc::new(library),
+        closed,
+        options,
+        shutdown,
+        force,
+    )
+    .await
 }
 
 /// [`run`] over a library the caller also holds (a test that audits it
@@ -138,8 +159,12 @@ pub async fn run_shared(
     closed: tokio::sync::oneshot::Receiver<()>,
     options: ServerOptions,
     shutdown: impl Future<Output = ()> + Send,
+    force: impl Future<Output = ()> + Send,
 ) -> Result<(), ServerError> {
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
+    // Turns true when shutdown begins: open-ended streams end, the accept
+    // loop stops.
+    let (stopping, stopping_seen) = tokio::sync::watch::channel(false);
     let statements = StatementServiceServer::new(StatementApi::new(Arc::clone(&library)))
         .max_decoding_message_size(options.max_message_bytes)
         .max_encoding_message_size(options.max_message_bytes)
@@ -203,6 +228,7 @@ pub async fn run_shared(
         health_reporter
             .set_service_status("", tonic_health::ServingStatus::NotServing)
             .await;
+        stopping.send_replace(true);
     };
     let max_connections = accept::connection_cap(options.max_connections);
     if max_connections < options.max_connections {
@@ -217,6 +243,7 @@ pub async fn run_shared(
         max_connections,
         options.handshake_timeout,
         options.keepalive_interval,
+        stopping_seen.clone(),
     );
     let mut builder = Server::builder();
     if let Some(identity) = options.tls.clone() {
@@ -225,8 +252,8 @@ pub async fn run_shared(
             .timeout(options.handshake_timeout);
         builder = builder.tls_config(tls).map_err(ServerError::Tls)?;
     }
-    let guard = guard::GuardLayer::new(&options);
-    builder
+    let guard = guard::GuardLayer::new(&options, stopping_seen.clone());
+    let serve = builder
         .http2_keepalive_interval(Some(options.keepalive_interval))
         .http2_keepalive_timeout(Some(options.keepalive_timeout))
         .http2_max_header_list_size(MAX_HEADER_LIST_BYTES)
@@ -237,8 +264,27 @@ pub async fn run_shared(
         .add_service(reflection_v1alpha)
         .add_service(statements)
         .add_service(claims)
-        .serve_with_incoming_shutdown(incoming, shutdown)
-        .await?;
+        .serve_with_incoming_shutdown(incoming, shutdown);
+    // Once shutdown has begun, calls get the grace period; a second signal
+    // (`force`) ends it at once. Dropping `serve` closes every connection.
+    let mut begun = stopping_seen;
+    let cut_short = async move {
+        let _ = begun.wait_for(|stopping| *stopping).await;
+        tokio::select! {
+            () = tokio::time::sleep(options.shutdown_grace) => tracing::warn!(
+                grace_ms = options.shutdown_grace.as_millis() as u64,
+                "grace period over: closing connections with calls still in flight"
+            ),
+            () = force => {}
+        }
+    };
+    let cut = tokio::select! {
+        served = serve => {
+            served?;
+            false
+        }
+        () = cut_short => true,
+    };
     if let Some(reason) = library.failed() {
         // Nothing to flush: sled refuses writes after an I/O error.
         return Err(ServerError::StorageFailed(reason.to_owned()));
@@ -248,6 +294,12 @@ pub async fn run_shared(
         .await
         .expect("flush task does not panic")?;
     drop(library);
+    if cut {
+        // The cut-off calls' tasks still hold the library; the process is
+        // exiting, and sled has flushed.
+        tracing::info!("stopped; database flushed; calls still in flight were cut off");
+        return Ok(());
+    }
     match tokio::time::timeout(options.request_timeout, closed).await {
         Ok(_) => tracing::info!("stopped; database flushed and closed"),
         Err(_) => tracing::warn!(
@@ -269,32 +321,4 @@ fn reflection_builder() -> tonic_reflection::server::Builder<'static> {
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         // google.rpc error details, so grpcurl can print BadRequest details.
         .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
-}
-
-/// Completes on SIGINT (Ctrl-C) or SIGTERM.
-pub async fn shutdown_signal() {
-    let interrupt = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::error!(%error, "cannot listen for SIGINT");
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(error) => {
-                tracing::error!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => tracing::info!(signal = "SIGINT", "shutting down"),
-        () = terminate => tracing::info!(signal = "SIGTERM", "shutting down"),
-    }
 }

@@ -20,6 +20,7 @@ mod exhaustion;
 mod grpcurl;
 mod harness;
 mod hostile;
+mod lifecycle;
 mod limits_doc;
 mod logsink;
 mod paraphrase;

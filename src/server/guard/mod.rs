@@ -20,13 +20,14 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use tokio::sync::{oneshot, Semaphore};
+use tokio::sync::{oneshot, watch, Semaphore};
 use tonic::body::Body;
 use tonic::codegen::http::{Request, Response};
 use tonic::Status;
 use tower_layer::Layer;
 use tower_service::Service;
 
+use super::lifecycle::UntilShutdown;
 use crate::auth::{Access, AccessPolicy};
 use crate::model::limits::{MAX_CHECK_REQUEST_BYTES, MAX_READ_REQUEST_BYTES};
 use bodies::{Fault, Incoming, Intake, Outgoing};
@@ -53,6 +54,8 @@ struct State {
     /// Longest wait for the next bytes of a unary request.
     request_body_timeout: Duration,
     shed: ShedReport,
+    /// Turns true when shutdown begins; open-ended streams then end.
+    stopping: watch::Receiver<bool>,
 }
 
 /// Builds [`Guard`] services; see the module docs.
@@ -62,7 +65,7 @@ pub struct GuardLayer {
 }
 
 impl GuardLayer {
-    pub fn new(options: &super::ServerOptions) -> Self {
+    pub fn new(options: &super::ServerOptions, stopping: watch::Receiver<bool>) -> Self {
         let max_in_flight = options.max_in_flight;
         GuardLayer {
             state: Arc::new(State {
@@ -75,6 +78,7 @@ impl GuardLayer {
                 request_timeout: options.request_timeout,
                 request_body_timeout: options.request_body_timeout,
                 shed: ShedReport::default(),
+                stopping,
             }),
         }
     }
@@ -123,7 +127,13 @@ where
         let path = request.uri().path();
         let access = Access::of_path(path);
         if access == Access::Open {
-            return Box::pin(inner.call(request.map(Body::new)));
+            // Health Watch and reflection streams end when shutdown begins.
+            let stopping = self.state.stopping.clone();
+            let call = inner.call(request.map(Body::new));
+            return Box::pin(async move {
+                let response = call.await?;
+                Ok(response.map(|body| Body::new(UntilShutdown::new(body, stopping))))
+            });
         }
         let state = &self.state;
         let method = logged_path(path);

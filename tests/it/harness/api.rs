@@ -36,9 +36,16 @@ pub async fn serve(
     options: ServerOptions,
     shutdown: impl Future<Output = ()> + Send,
 ) {
-    server::run_shared(listener, library, closed, options, shutdown)
-        .await
-        .expect("server runs");
+    server::run_shared(
+        listener,
+        library,
+        closed,
+        options,
+        shutdown,
+        std::future::pending(),
+    )
+    .await
+    .expect("server runs");
 }
 
 /// Imports the JSONL statement file at `path` into `library`, as
