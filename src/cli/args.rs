@@ -18,6 +18,18 @@ pub const DEFAULT_DB_DIR: &str = "factdesk-data";
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Log line format on stderr: `text` (for people) or `json` (one object
+    /// per line, for log collectors). The level comes from FACTDESK_LOG
+    /// (default `info`; e.g. `factdesk=debug`).
+    #[arg(long, global = true, env = "FACTDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// See [`Cli::log_format`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

@@ -21,7 +21,7 @@ use crate::library::Library;
 use crate::store::Store;
 use args::ModelArgs;
 
-pub use args::{Cli, Command};
+pub use args::{Cli, Command, LogFormat};
 pub use error::{CliError, EXIT_CONFIG, EXIT_DATABASE, EXIT_FAILURE};
 pub use import::{import_file, ImportSummary};
 

@@ -22,6 +22,7 @@ mod harness;
 mod hostile;
 mod lifecycle;
 mod limits_doc;
+mod logs;
 mod logsink;
 mod paraphrase;
 mod raw_http2;

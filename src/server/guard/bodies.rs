@@ -137,6 +137,8 @@ struct Pending {
     /// Data taken from `body` not yet handed to hyper.
     rest: Bytes,
     _held: Held,
+    /// Written when the response is done (this is dropped).
+    log: Arc<super::access::AccessLog>,
 }
 
 /// A response body that releases the call's slots when it has been sent or
@@ -155,6 +157,7 @@ impl Outgoing {
     pub(super) fn new(
         body: Body,
         held: Held,
+        log: Arc<super::access::AccessLog>,
         deadline: Instant,
         on_expiry: impl FnOnce() + Send + 'static,
     ) -> Self {
@@ -162,6 +165,7 @@ impl Outgoing {
             body,
             rest: Bytes::new(),
             _held: held,
+            log,
         })));
         let weak = Arc::downgrade(&pending);
         let timer = tokio::spawn(async move {
@@ -232,7 +236,12 @@ impl HttpBody for Outgoing {
                     owed.rest = data;
                     Poll::Ready(Some(Ok(Frame::data(next_piece(&mut owed.rest)))))
                 }
-                Err(frame) => Poll::Ready(Some(Ok(frame))),
+                Err(frame) => {
+                    if let Some(trailers) = frame.trailers_ref() {
+                        owed.log.status_from(trailers);
+                    }
+                    Poll::Ready(Some(Ok(frame)))
+                }
             },
             Poll::Ready(None) => {
                 // Sent: the slots go back now, not when hyper drops the body.

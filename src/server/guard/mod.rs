@@ -9,6 +9,7 @@
 //! held until its response has been sent. Health and reflection pass
 //! straight through.
 
+mod access;
 mod bodies;
 mod slots;
 mod timeout;
@@ -30,9 +31,11 @@ use tower_service::Service;
 use super::lifecycle::UntilShutdown;
 use crate::auth::{Access, AccessPolicy};
 use crate::model::limits::{MAX_CHECK_REQUEST_BYTES, MAX_READ_REQUEST_BYTES};
+use access::AccessLog;
 use bodies::{Fault, Incoming, Intake, Outgoing};
 use slots::{remote_addr, ConnectionSlot, Connections, Shed, ShedReport};
 use timeout::logged_path;
+use tracing::Instrument;
 
 pub use timeout::grpc_timeout;
 
@@ -138,6 +141,7 @@ where
         let state = &self.state;
         let method = logged_path(path);
         let peer = remote_addr(&request);
+        let request_id = access::request_id(request.headers());
         let authorization = request
             .headers()
             .get(tonic::codegen::http::header::AUTHORIZATION)
@@ -146,20 +150,24 @@ where
             tracing::warn!(
                 method,
                 peer = peer.map(|peer| peer.to_string()),
+                request_id,
                 code = ?status.code(),
                 "call refused"
             );
-            return refuse(status);
+            return refuse(status, &request_id);
         }
         let connection = match ConnectionSlot::take(&state.connections, peer, state.per_connection)
         {
             Ok(slot) => slot,
             Err(in_flight) => {
                 state.shed.record(Shed::ConnectionFull, &method, peer);
-                return refuse(Status::resource_exhausted(format!(
-                    "this connection already has {in_flight} calls in flight; open another \
-                     connection or retry with backoff"
-                )));
+                return refuse(
+                    Status::resource_exhausted(format!(
+                        "this connection already has {in_flight} calls in flight; open another \
+                         connection or retry with backoff"
+                    )),
+                    &request_id,
+                );
             }
         };
         let permit = Arc::clone(&state.permits).try_acquire_owned().or_else(|_| {
@@ -171,10 +179,13 @@ where
         });
         let Ok(permit) = permit else {
             state.shed.record(Shed::ServerBusy, &method, peer);
-            return refuse(Status::resource_exhausted(format!(
-                "server busy: {} calls already in flight; retry with backoff",
-                state.max_in_flight
-            )));
+            return refuse(
+                Status::resource_exhausted(format!(
+                    "server busy: {} calls already in flight; retry with backoff",
+                    state.max_in_flight
+                )),
+                &request_id,
+            );
         };
         let client_deadline = grpc_timeout(request.headers());
         let deadline = client_deadline.map_or(state.request_timeout, |client| {
@@ -191,7 +202,9 @@ where
             deadline: expires.into_std(),
         });
         let state = Arc::clone(state);
-        Box::pin(async move {
+        let span = tracing::info_span!("call", request_id = %request_id, method = %method);
+        let log = Arc::new(AccessLog::new(method.clone(), peer, request_id.clone()));
+        let call = async move {
             let fault = async {
                 match fault.await {
                     Ok(fault) => fault,
@@ -211,29 +224,35 @@ where
                         ))),
                     };
                     state.shed.record(shed, &method, peer);
-                    return Ok(status.into_http());
+                    return Ok(answered(status, &request_id, &log));
                 }
                 response = call => response,
             };
             let Ok(response) = response else {
-                return Ok(Status::deadline_exceeded(format!(
-                    "deadline of {} ms exceeded ({})",
-                    deadline.as_millis(),
-                    if client_deadline == Some(deadline) {
-                        "the client's grpc-timeout"
-                    } else {
-                        "the server's request timeout"
-                    }
-                ))
-                .into_http());
+                return Ok(answered(
+                    Status::deadline_exceeded(format!(
+                        "deadline of {} ms exceeded ({})",
+                        deadline.as_millis(),
+                        if client_deadline == Some(deadline) {
+                            "the client's grpc-timeout"
+                        } else {
+                            "the server's request timeout"
+                        }
+                    )),
+                    &request_id,
+                    &log,
+                ));
             };
-            let response = response?;
+            let mut response = response?;
+            access::echo(response.headers_mut(), &request_id);
+            log.status_from(response.headers());
             Ok(response.map(|body| {
-                Body::new(Outgoing::new(body, held, expires, move || {
+                Body::new(Outgoing::new(body, held, log, expires, move || {
                     state.shed.record(Shed::ResponseUnread, &method, peer);
                 }))
             }))
-        })
+        };
+        Box::pin(call.instrument(span))
     }
 }
 
@@ -251,9 +270,19 @@ fn intake_of(path: &str, idle: Duration) -> Intake {
     Intake { max_bytes, idle }
 }
 
-fn refuse<E>(status: Status) -> BoxFuture<Result<Response<Body>, E>>
+/// The guard's own answer to an admitted call, logged and with its id.
+fn answered(status: Status, request_id: &str, log: &AccessLog) -> Response<Body> {
+    let mut response = status.into_http();
+    access::echo(response.headers_mut(), request_id);
+    log.status_from(response.headers());
+    response
+}
+
+fn refuse<E>(status: Status, request_id: &str) -> BoxFuture<Result<Response<Body>, E>>
 where
     E: Send + 'static,
 {
-    Box::pin(std::future::ready(Ok(status.into_http())))
+    let mut response = status.into_http();
+    access::echo(response.headers_mut(), request_id);
+    Box::pin(std::future::ready(Ok(response)))
 }

@@ -83,8 +83,14 @@ pub fn spawn_server_command(
     }
 }
 
-/// The address in the server's `serving` log line.
+/// The address in the server's `serving` log line (text or JSON format).
 pub fn serving_address(line: &str) -> Option<String> {
-    let rest = line.split("address=").nth(1)?;
-    Some(rest.split_whitespace().next()?.to_owned())
+    if let Some(rest) = line.split("address=").nth(1) {
+        return Some(rest.split_whitespace().next()?.to_owned());
+    }
+    let value: serde_json::Value = serde_json::from_str(line).ok()?;
+    let fields = value.get("fields")?;
+    (fields.get("message")?.as_str()? == "serving")
+        .then(|| fields.get("address")?.as_str().map(str::to_owned))
+        .flatten()
 }
