@@ -256,7 +256,7 @@ pub struct ServeArgs {
     #[arg(long, env = "FACTDESK_LISTEN", default_value = "127.0.0.1:50051")]
     pub listen: SocketAddr,
     /// Load the built-in demo library (Alibaba cloud restructuring).
-    #[arg(long, env = "FACTDESK_DEMO")]
+    #[arg(long, env = "FACTDESK_DEMO", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0, default_missing_value = "true")]
     pub demo: bool,
     /// Per-request timeout, in seconds.
     #[arg(long, env = "FACTDESK_REQUEST_TIMEOUT_SECS", default_value_t = crate::server::DEFAULT_REQUEST_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..=86_400))]
@@ -301,7 +301,7 @@ pub struct SecurityArgs {
     pub read_token_file: Option<PathBuf>,
     /// Serve without a write token: anyone who can connect may change the
     /// library. `--demo` implies it when no token is set.
-    #[arg(long, env = "FACTDESK_INSECURE_OPEN_WRITES")]
+    #[arg(long, env = "FACTDESK_INSECURE_OPEN_WRITES", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0, default_missing_value = "true")]
     pub insecure_open_writes: bool,
     /// PEM certificate chain: serve TLS (needs --tls-key).
     #[arg(long, env = "FACTDESK_TLS_CERT", requires = "tls_key")]
@@ -353,6 +353,10 @@ pub struct ImportArgs {
     /// order.
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     pub format: Format,
+    /// Exit 0 even when records were rejected (they are still reported);
+    /// without it, rejected records make the exit code 1.
+    #[arg(long)]
+    pub allow_rejects: bool,
     #[command(flatten)]
     pub db: DbArgs,
     #[command(flatten)]

@@ -47,6 +47,8 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{rejected} records were rejected (reported above; the others are stored); pass --allow-rejects to exit 0 anyway")]
+    Rejected { rejected: u64 },
     #[error("the demo library conflicts with statements in the database: {0}")]
     DemoConflict(String),
     #[error("cannot write the output: {0}")]
@@ -82,6 +84,7 @@ impl CliError {
             | CliError::Bench(_)
             | CliError::Listen { .. }
             | CliError::DemoConflict(_)
+            | CliError::Rejected { .. }
             | CliError::Output(_)
             | CliError::Runtime(_) => EXIT_FAILURE,
         }

@@ -72,6 +72,11 @@ pub fn run(args: ImportArgs) -> Result<(), CliError> {
         total.rejected,
         library.len()
     );
+    if total.rejected > 0 && !args.allow_rejects {
+        return Err(CliError::Rejected {
+            rejected: total.rejected,
+        });
+    }
     Ok(())
 }
 

@@ -152,7 +152,11 @@ impl Library {
         let mut report = ImportReport::default();
         let mut accepted = Vec::with_capacity(batch.len());
         let mut positions = Vec::with_capacity(batch.len());
-        for (index, statement) in batch {
+        for (index, mut statement) in batch {
+            if statement.id.is_empty() {
+                // Importing the same record again then changes nothing.
+                statement.id = content_id(&statement);
+            }
             let id = statement.id.clone();
             match prepare(statement) {
                 Ok((prepared, unrecognised)) => {
@@ -333,6 +337,19 @@ fn build_index(store: &Store) -> Result<Index, Error> {
 /// time, and completes the reviews (a first-release `rating` becomes one;
 /// each gets its normalised rating). Also returns how many review ratings
 /// were not recognised.
+/// factdesk's namespace for the name-based (v5) UUIDs of imported records
+/// that came without an id.
+const CONTENT_ID_NAMESPACE: uuid::Uuid =
+    uuid::Uuid::from_u128(0x9d1c_52a4_7f0e_4b8e_a3c1_6b2f_0d48_e915);
+
+/// The id of an imported statement that has none: a UUID derived from its
+/// content (every field as JSON; it has no id or create time yet), so the
+/// same record imported twice is one statement.
+fn content_id(statement: &Statement) -> String {
+    let content = serde_json::to_vec(statement).unwrap_or_default();
+    uuid::Uuid::new_v5(&CONTENT_ID_NAMESPACE, &content).to_string()
+}
+
 fn prepare(mut statement: Statement) -> Result<(Statement, usize), FieldError> {
     if statement.id.is_empty() {
         statement.id = uuid::Uuid::new_v4().to_string();

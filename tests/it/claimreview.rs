@@ -112,7 +112,25 @@ fn malformed_claim_review_file_reports_each_bad_record_and_keeps_the_good() {
     let db = dir.path().join("db");
     let input = fixture("malformed.json");
     let name = input.display().to_string();
-    let (_, stderr) = import_claim_reviews(&name, db.to_str().unwrap());
+    // Rejected records make the exit code 1 unless --allow-rejects.
+    let refused = run_factdesk(&[
+        "import",
+        "--format",
+        "claimreview",
+        &name,
+        "--db",
+        dir.path().join("refused").to_str().unwrap(),
+    ]);
+    assert_eq!(refused.status.code(), Some(1));
+    let (_, stderr) = factdesk(&[
+        "import",
+        "--format",
+        "claimreview",
+        &name,
+        "--db",
+        db.to_str().unwrap(),
+        "--allow-rejects",
+    ]);
     for expected in [
         "record 2: claimReviewed: is required",
         "record 3: reviewRating.ratingValue: \"three\" is not a number",

@@ -12,6 +12,33 @@ const LINES: &str = r#"{"id": "a-1", "text": "Unemployment fell to 4 percent.", 
 {"id": "a-5", "text": "Taxes rose twice.", "context": "a debate"}
 "#;
 
+/// Lines without ids get ids derived from their content: importing the
+/// file again changes nothing (it used to double them).
+#[test]
+fn lines_without_ids_import_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("noid.jsonl");
+    std::fs::write(
+        &input,
+        "{\"text\": \"The quay lamp was lit at dusk.\"}\n{\"text\": \"The ferry left at dawn.\"}\n",
+    )
+    .unwrap();
+    let db = dir.path().join("db");
+    for expected in ["2 created, 0 unchanged", "0 created, 2 unchanged"] {
+        let output = factdesk(&[
+            "import",
+            input.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+    let exported = factdesk(&["export", "--db", db.to_str().unwrap()]);
+    assert_eq!(String::from_utf8_lossy(&exported.stdout).lines().count(), 2);
+}
+
 #[test]
 fn import_reports_bad_lines_and_export_round_trips() {
     let dir = tempfile::tempdir().unwrap();
@@ -25,7 +52,12 @@ fn import_reports_bad_lines_and_export_round_trips() {
         first_db.to_str().unwrap(),
     ]);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "rejected lines: exit 1; {stderr}"
+    );
+    assert!(stderr.contains("pass --allow-rejects"), "{stderr}");
     assert!(stderr.contains("in.jsonl:2: bad JSON"), "{stderr}");
     assert!(
         stderr.contains("in.jsonl:3: text: must not be empty"),
@@ -46,7 +78,9 @@ fn import_reports_bad_lines_and_export_round_trips() {
         input.to_str().unwrap(),
         "--db",
         first_db.to_str().unwrap(),
+        "--allow-rejects",
     ]);
+    assert!(again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("0 created, 2 unchanged"));
 
     let exported = factdesk(&["export", "--db", first_db.to_str().unwrap()]);
@@ -367,4 +401,31 @@ fn an_unfinished_snapshot_file_does_not_make_a_database_damaged() {
     assert!(!refused.status.success());
     assert!(db.join("snap.FFFFFFFFFFFFFFFE.generating").exists());
     drop(open);
+}
+
+/// Boolean variables take the usual spellings (FACTDESK_DEMO=1 was
+/// refused: only true/false). Without a write token `serve` starts only in
+/// demo mode, so serving at all shows the variable was read as true.
+#[test]
+fn boolean_variables_accept_1_yes_on() {
+    for value in ["1", "yes", "on"] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db");
+        let (server, _address, _log) = crate::harness::process::spawn_server(
+            &[
+                "serve",
+                "--db",
+                db.to_str().unwrap(),
+                "--listen",
+                "127.0.0.1:0",
+            ],
+            &[("FACTDESK_DEMO", value)],
+        );
+        drop(server);
+    }
+    let refused = factdesk_command(&["serve", "--listen", "127.0.0.1:0", "--db", "nowhere"])
+        .env("FACTDESK_DEMO", "maybe")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2), "not a boolean");
 }
