@@ -12,7 +12,7 @@ use crate::store::Store;
 
 /// Writes the database of `args` to stdout.
 pub fn run(args: ExportArgs) -> Result<(), CliError> {
-    let store = Store::open(&args.db.db)?;
+    let store = Store::open_existing(&args.db.db)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match args.format {

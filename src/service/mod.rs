@@ -48,6 +48,8 @@ impl From<Error> for Status {
                         Status::data_loss("stored data is damaged; see the server log")
                     }
                     StoreError::Open { .. }
+                    | StoreError::Locked { .. }
+                    | StoreError::Missing { .. }
                     | StoreError::Foreign { .. }
                     | StoreError::UnsupportedSchema { .. }
                     | StoreError::Engine(_) => {

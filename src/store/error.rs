@@ -15,6 +15,17 @@ pub enum StoreError {
         #[source]
         source: EngineError,
     },
+    /// Another process (a running server, an import) has the database open.
+    #[error(
+        "database at {} is locked by a running server or another factdesk command; stop it \
+         first (a server's statements can be exported while it runs only through the server)",
+        path.display()
+    )]
+    Locked { path: PathBuf },
+    /// There is no database at the path (only commands that create one
+    /// accept that).
+    #[error("no database at {}: check --db (nothing was created)", path.display())]
+    Missing { path: PathBuf },
     /// The directory holds something other than a factdesk database.
     #[error("{} is not a factdesk database ({reason})", path.display())]
     Foreign { path: PathBuf, reason: String },

@@ -86,6 +86,15 @@ impl Store {
                         reason: source.to_string(),
                         source: Some(source.into()),
                     },
+                    // sled's file lock is held by another process.
+                    sled::Error::Io(ref io)
+                        if io.kind() == std::io::ErrorKind::WouldBlock
+                            || io.to_string().contains("could not acquire lock") =>
+                    {
+                        StoreError::Locked {
+                            path: path.to_owned(),
+                        }
+                    }
                     source => StoreError::Open {
                         path: path.to_owned(),
                         source: source.into(),
@@ -93,6 +102,18 @@ impl Store {
                 })?;
             Store::init(db, path, true)
         })
+    }
+
+    /// Like [`Store::open`], but a path with nothing there is an error
+    /// rather than a new empty database (`export`: a typo must not print
+    /// "exported 0 statements").
+    pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Missing {
+                path: path.to_owned(),
+            });
+        }
+        Store::open(path)
     }
 
     /// A database that lives in a temporary directory and is removed on drop.

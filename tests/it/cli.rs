@@ -429,3 +429,34 @@ fn boolean_variables_accept_1_yes_on() {
         .unwrap();
     assert_eq!(refused.status.code(), Some(2), "not a boolean");
 }
+
+/// `export --db` with a typo used to create an empty database and print
+/// "exported 0 statements" with exit 0; a database a server holds gave
+/// sled's raw lock error. Both are now plain errors with exit code 3.
+#[test]
+fn export_refuses_a_missing_or_locked_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo");
+    let output = factdesk(&["export", "--db", missing.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no database at"));
+    assert!(!missing.exists(), "nothing was created");
+
+    let db = dir.path().join("db");
+    let (server, _address, _log) = crate::harness::process::spawn_server(
+        &[
+            "serve",
+            "--demo",
+            "--db",
+            db.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ],
+        &[],
+    );
+    let output = factdesk(&["export", "--db", db.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("locked by a running server"), "{stderr}");
+    drop(server);
+}
