@@ -17,6 +17,7 @@
 //! - [`library`]: store and index kept in step; what handlers call.
 //! - [`service`]: tonic handlers and proto ⇄ domain conversion.
 //! - [`auth`]: bearer tokens: who may read, who may write.
+//! - [`metrics`]: the Prometheus metrics, by name.
 //! - [`server`]: the tonic server with health, reflection, TLS, access
 //!   control, limits, load shedding, deadlines, shutdown.
 //! - [`cli`]: the command line: clap types, one module per command, the
@@ -36,6 +37,7 @@ pub mod error;
 pub mod eval;
 pub mod index;
 pub mod library;
+pub mod metrics;
 pub mod model;
 pub mod server;
 pub mod service;

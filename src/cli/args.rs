@@ -275,6 +275,10 @@ pub struct ServeArgs {
     /// more are closed as soon as they are accepted.
     #[arg(long, env = "FACTDESK_MAX_CONNECTIONS", default_value_t = crate::server::DEFAULT_MAX_CONNECTIONS as u32, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_connections: u32,
+    /// Serve Prometheus metrics (text format) on this address, e.g.
+    /// 127.0.0.1:9464; off when not given.
+    #[arg(long, env = "FACTDESK_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
     /// Seconds calls in flight may run on after SIGINT or SIGTERM (a second
     /// signal stops at once); then connections close and the database is
     /// flushed.

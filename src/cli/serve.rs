@@ -21,6 +21,26 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
             address: args.listen,
             source,
         })?;
+    // Blocking work (storage calls) holds its call's slot until it ends, so
+    // no more than the in-flight limit and the writers' reserve ever run at
+    // once; the pool is sized to that (tokio's default is 512 threads).
+    let max_in_flight = args.max_concurrent_requests as usize;
+    let blocking_threads = max_in_flight + max_in_flight / 8 + 8;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(blocking_threads)
+        .build()
+        .map_err(CliError::Runtime)?;
+    // Metrics before the library, so its index build time is recorded.
+    if let Some(address) = args.metrics_listen {
+        runtime
+            .block_on(async { crate::metrics::install(address) })
+            .map_err(|reason| CliError::Listen {
+                address,
+                source: std::io::Error::other(reason),
+            })?;
+        tracing::info!(%address, "metrics at http://{address}/metrics");
+    }
     // Without --db: the default directory, or a throwaway one for --demo.
     let db = args
         .db
@@ -49,15 +69,6 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
     if !options.access.writes_protected() {
         tracing::warn!("writes are open: anyone who can connect may change the library");
     }
-    // Blocking work (storage calls) holds its call's slot until it ends, so
-    // no more than the in-flight limit and the writers' reserve ever run at
-    // once; the pool is sized to that (tokio's default is 512 threads).
-    let blocking_threads = options.max_in_flight + options.max_in_flight / 8 + 8;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .max_blocking_threads(blocking_threads)
-        .build()
-        .map_err(CliError::Runtime)?;
     let served = runtime.block_on(async move {
         let listener =
             tokio::net::TcpListener::from_std(listener).map_err(|source| CliError::Listen {

@@ -94,6 +94,8 @@ impl Library {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "index built"
         );
+        crate::metrics::index_built(started.elapsed());
+        crate::metrics::statements(index.len());
         Ok(Library {
             store,
             index: RwLock::new(index),
@@ -136,7 +138,9 @@ impl Library {
             InsertOutcome::Created(stored) => {
                 let mut doc = AnalysedDoc::from_statement(&stored);
                 doc.vector = vector;
-                self.write_index().insert_analysed(doc);
+                let mut index = self.write_index();
+                index.insert_analysed(doc);
+                crate::metrics::statements(index.len());
                 Ok((stored, true))
             }
             InsertOutcome::Unchanged(stored) => Ok((stored, false)),
@@ -198,6 +202,7 @@ impl Library {
         for doc in created {
             index.insert_analysed(doc);
         }
+        crate::metrics::statements(index.len());
         report.rejected.sort_by_key(|rejection| rejection.index);
         Ok(report)
     }
@@ -219,7 +224,9 @@ impl Library {
         if !self.written(self.store.remove(id))? {
             return Err(Error::NotFound { id: id.to_owned() });
         }
-        self.write_index().remove(id);
+        let mut index = self.write_index();
+        index.remove(id);
+        crate::metrics::statements(index.len());
         Ok(())
     }
 
@@ -261,7 +268,12 @@ impl Library {
         options: &CheckOptions,
     ) -> Result<Option<Vec<f32>>, Error> {
         match &self.embedder {
-            Some(embedder) if options.use_embeddings => Ok(Some(embedder.embed(&claim.text)?)),
+            Some(embedder) if options.use_embeddings => {
+                let started = Instant::now();
+                let vector = embedder.embed(&claim.text)?;
+                crate::metrics::embedded(started.elapsed());
+                Ok(Some(vector))
+            }
             _ => Ok(None),
         }
     }
@@ -273,10 +285,10 @@ impl Library {
             return Ok(vec![None; statements.len()]);
         };
         let texts: Vec<&str> = statements.iter().map(|s| s.text.as_str()).collect();
-        Ok(semantic::embed_all(embedder, &texts)?
-            .into_iter()
-            .map(Some)
-            .collect())
+        let started = Instant::now();
+        let vectors = semantic::embed_all(embedder, &texts)?;
+        crate::metrics::embedded(started.elapsed());
+        Ok(vectors.into_iter().map(Some).collect())
     }
 
     /// The candidate stage alone (for evaluation): the best `limit` hits.

@@ -53,6 +53,7 @@ impl ClaimService for ClaimApi {
         let span = tracing::Span::current();
         span.record("matches", result.matches.len());
         span.record("verdict", format!("{:?}", result.verdict));
+        crate::metrics::checked(&format!("{:?}", result.verdict));
         span.record("elapsed_us", started.elapsed().as_micros() as u64);
         tracing::info!("claim checked");
         let proto_claim = pb::Claim {

@@ -24,6 +24,7 @@ mod lifecycle;
 mod limits_doc;
 mod logs;
 mod logsink;
+mod metrics;
 mod paraphrase;
 mod raw_http2;
 mod reviews;

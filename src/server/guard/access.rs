@@ -78,6 +78,7 @@ impl Drop for AccessLog {
         } else {
             format!("{:?}", tonic::Code::from_i32(code))
         };
+        crate::metrics::call(&self.method, &status, self.started.elapsed());
         tracing::info!(
             method = %self.method,
             peer = self.peer.map(|peer| peer.to_string()),

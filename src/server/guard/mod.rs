@@ -195,7 +195,7 @@ where
         let (fault_sender, fault) = oneshot::channel();
         let intake = intake_of(path, state.request_body_timeout);
         let mut request = request.map(|body| Body::new(Incoming::new(body, intake, fault_sender)));
-        let held: bodies::Held = Arc::new((permit, connection));
+        let held: bodies::Held = Arc::new((permit, connection, InFlight::new()));
         // Work the handler hands to other threads keeps the slots too.
         request.extensions_mut().insert(crate::service::CallToken {
             held: Arc::clone(&held),
@@ -268,6 +268,22 @@ fn intake_of(path: &str, idle: Duration) -> Intake {
     };
     let idle = (method != "ImportStatements").then_some(idle);
     Intake { max_bytes, idle }
+}
+
+/// Counts a call in the in-flight gauge while it holds its slot.
+struct InFlight;
+
+impl InFlight {
+    fn new() -> InFlight {
+        crate::metrics::in_flight(1.0);
+        InFlight
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        crate::metrics::in_flight(-1.0);
+    }
 }
 
 /// The guard's own answer to an admitted call, logged and with its id.

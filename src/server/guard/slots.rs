@@ -108,6 +108,13 @@ impl Default for ShedReport {
 
 impl ShedReport {
     pub(super) fn record(&self, shed: Shed, method: &str, peer: Option<SocketAddr>) {
+        crate::metrics::shed(match shed {
+            Shed::ConnectionFull => "connection_full",
+            Shed::ServerBusy => "server_busy",
+            Shed::BodyStalled => "request_stalled",
+            Shed::BodyTooLarge => "request_too_large",
+            Shed::ResponseUnread => "response_unread",
+        });
         let mut counts = lock(&self.counts);
         counts.1[shed as usize] += 1;
         let due = counts.0.is_none_or(|last| last.elapsed() >= REPORT_EVERY);

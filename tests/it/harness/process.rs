@@ -85,7 +85,7 @@ pub fn spawn_server_command(
 
 /// The address in the server's `serving` log line (text or JSON format).
 pub fn serving_address(line: &str) -> Option<String> {
-    if let Some(rest) = line.split("address=").nth(1) {
+    if let Some(rest) = line.split(" serving address=").nth(1) {
         return Some(rest.split_whitespace().next()?.to_owned());
     }
     let value: serde_json::Value = serde_json::from_str(line).ok()?;
