@@ -15,10 +15,11 @@ pub const MAX_TOKEN_BYTES: usize = 1024;
 
 /// RPCs that only read. Any other path needs the write token (fail closed:
 /// a new RPC is a write until it is listed here).
-const READ_METHODS: [&str; 3] = [
+const READ_METHODS: [&str; 4] = [
     "/factdesk.v1.ClaimService/CheckClaim",
     "/factdesk.v1.StatementService/GetStatement",
     "/factdesk.v1.StatementService/ListStatements",
+    "/factdesk.v1.StatementService/ExportStatements",
 ];
 
 /// A secret bearer token. `Debug` prints a redaction, never the value.

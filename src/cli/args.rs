@@ -341,6 +341,19 @@ pub enum Format {
 pub struct ExportArgs {
     #[command(flatten)]
     pub db: DbArgs,
+    /// Export from a running server instead of a database directory (an
+    /// online backup, e.g. http://127.0.0.1:50051): a consistent snapshot
+    /// taken while the server serves. `--db` is then not read.
+    #[arg(long, env = "FACTDESK_SERVER")]
+    pub server: Option<String>,
+    /// File holding the token the server wants for reads (its read token,
+    /// or its write token); or set the token itself in FACTDESK_TOKEN.
+    #[arg(long, env = "FACTDESK_TOKEN_FILE", requires = "server")]
+    pub token_file: Option<PathBuf>,
+    /// PEM certificate of the CA that signed the server's certificate, for
+    /// an https:// server.
+    #[arg(long, requires = "server")]
+    pub ca_cert: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     pub format: Format,

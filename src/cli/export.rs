@@ -12,6 +12,19 @@ use crate::store::Store;
 
 /// Writes the database of `args` to stdout.
 pub fn run(args: ExportArgs) -> Result<(), CliError> {
+    if let Some(server) = &args.server {
+        if args.format != Format::Jsonl {
+            return Err(CliError::config(
+                "--server exports JSONL only",
+                std::io::Error::other("--format claimreview needs --db"),
+            ));
+        }
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        let count = super::export_online::export(server, &args, &mut out)?;
+        eprintln!("exported {count} statements from {server}");
+        return Ok(());
+    }
     let store = Store::open_existing(&args.db.db)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

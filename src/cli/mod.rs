@@ -9,6 +9,7 @@ pub mod bench;
 mod error;
 pub mod eval;
 pub mod export;
+mod export_online;
 pub mod grow;
 pub mod import;
 pub mod serve;

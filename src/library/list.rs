@@ -87,3 +87,39 @@ impl Library {
         })
     }
 }
+
+impl Library {
+    /// Every stored statement as of one moment, for an online backup: the
+    /// raw records are gathered under the write-order lock (no write lands
+    /// halfway through), then decoded lazily by the caller.
+    pub fn snapshot(&self) -> Result<Snapshot, Error> {
+        self.usable()?;
+        let _ordered = self.write_order();
+        Ok(Snapshot {
+            records: self.store.raw_records()?,
+        })
+    }
+}
+
+/// What [`Library::snapshot`] took: records in id order, decoded one by one.
+#[derive(Debug)]
+pub struct Snapshot {
+    records: Vec<(String, crate::store::Record)>,
+}
+
+impl Snapshot {
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The statements, decoded as they are taken.
+    pub fn statements(self) -> impl Iterator<Item = Result<Statement, Error>> {
+        self.records
+            .into_iter()
+            .map(|(id, record)| Ok(crate::store::decode_record(&id, &record)?))
+    }
+}

@@ -12,7 +12,7 @@ mod list;
 pub(crate) mod semantic;
 
 pub use audit::Audit;
-pub use list::{ListPage, ListRequest};
+pub use list::{ListPage, ListRequest, Snapshot};
 
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Instant;

@@ -1,4 +1,5 @@
-//! `factdesk.v1.StatementService`: create, import, get, list, delete.
+//! `factdesk.v1.StatementService`: create, import, get, list, delete, and
+//! the online export.
 
 use std::sync::Arc;
 
@@ -27,8 +28,42 @@ impl StatementApi {
     }
 }
 
+/// The statements of an online export, as they are decoded.
+pub type ExportStream =
+    std::pin::Pin<Box<dyn tokio_stream::Stream<Item = Result<pb::Statement, Status>> + Send>>;
+
+/// Statements an export decodes ahead of a slow reader.
+const EXPORT_AHEAD: usize = 64;
+
 #[tonic::async_trait]
 impl StatementService for StatementApi {
+    type ExportStatementsStream = ExportStream;
+
+    #[instrument(skip_all, fields(statements))]
+    async fn export_statements(
+        &self,
+        request: Request<pb::ExportStatementsRequest>,
+    ) -> Result<Response<ExportStream>, Status> {
+        let token = super::CallToken::of(&request);
+        let snapshot = blocking(&self.library, token.clone(), |library| library.snapshot()).await?;
+        tracing::Span::current().record("statements", snapshot.len());
+        tracing::info!("export started");
+        let (sender, receiver) = tokio::sync::mpsc::channel(EXPORT_AHEAD);
+        tokio::task::spawn_blocking(move || {
+            // The call keeps its slot while its statements are streamed.
+            let _token = token;
+            for statement in snapshot.statements() {
+                let item = statement.map(statement_to_proto).map_err(Status::from);
+                if sender.blocking_send(item).is_err() {
+                    break; // The client went away.
+                }
+            }
+        });
+        Ok(Response::new(Box::pin(
+            tokio_stream::wrappers::ReceiverStream::new(receiver),
+        )))
+    }
+
     #[instrument(skip_all, fields(id))]
     async fn create_statement(
         &self,

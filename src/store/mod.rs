@@ -26,6 +26,15 @@ mod upgrade;
 
 pub use error::{EngineError, StoreError};
 
+/// One stored statement record, not yet decoded ([`decode_record`]).
+#[derive(Debug, Clone)]
+pub struct Record(sled::IVec);
+
+/// The statement a [`Record`] holds.
+pub fn decode_record(id: &str, record: &Record) -> Result<Statement, StoreError> {
+    decode(id, &record.0)
+}
+
 use std::path::Path;
 
 use sled::transaction::{ConflictableTransactionError, TransactionError};
@@ -333,6 +342,18 @@ impl Store {
             let (key, value) = entry?;
             decode(&String::from_utf8_lossy(&key), &value)
         })
+    }
+
+    /// Every stored record with its id, in id order, undecoded: cheap
+    /// handles on sled's buffers, taken in one pass (an online backup).
+    pub fn raw_records(&self) -> Result<Vec<(String, Record)>, StoreError> {
+        self.statements
+            .iter()
+            .map(|entry| {
+                let (key, value) = entry?;
+                Ok((String::from_utf8_lossy(&key).into_owned(), Record(value)))
+            })
+            .collect()
     }
 
     /// Every stored embedding with its statement id.

@@ -24,14 +24,22 @@ fn signal(server: &ServerProcess, name: &str) {
     assert!(sent.success());
 }
 
-/// Waits for the process to exit, at most `within`; its exit status.
-fn exits_within(server: &mut ServerProcess, within: Duration) -> std::process::ExitStatus {
+/// Waits for the process to exit, at most `within`; its exit status. On
+/// failure the server's log so far is in the message.
+fn exits_within(
+    server: &mut ServerProcess,
+    within: Duration,
+    log: &std::sync::mpsc::Receiver<String>,
+) -> std::process::ExitStatus {
     let started = Instant::now();
     loop {
         if let Some(status) = server.0.try_wait().unwrap() {
             return status;
         }
-        assert!(started.elapsed() < within, "still running after {within:?}");
+        if started.elapsed() > within {
+            let lines: Vec<String> = log.try_iter().collect();
+            panic!("still running after {within:?}; log: {lines:#?}");
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -85,7 +93,7 @@ async fn sigterm_ends_health_watch_streams_and_exits() {
     assert_eq!(statuses.last(), Some(&(ServingStatus::NotServing as i32)));
     assert_eq!(ended, tonic::Code::Unavailable);
     // ...and the process exits long before its 30 s grace period.
-    let status = exits_within(&mut server, Duration::from_secs(10));
+    let status = exits_within(&mut server, Duration::from_secs(10), &log);
     assert!(status.success(), "{status:?}");
     let rest: Vec<String> = log.try_iter().collect();
     assert!(
@@ -147,7 +155,7 @@ async fn a_second_signal_stops_at_once_with_the_database_flushed() {
     assert!(server.0.try_wait().unwrap().is_none(), "waits for the call");
     // ...until a second signal, which stops it at once.
     signal(&server, "-INT");
-    let status = exits_within(&mut server, Duration::from_secs(10));
+    let status = exits_within(&mut server, Duration::from_secs(10), &log);
     assert!(status.success(), "{status:?}");
     let rest: Vec<String> = log.try_iter().collect();
     assert!(

@@ -7,6 +7,7 @@
 //! assumes a fixed port: servers listen on 127.0.0.1:0, and child processes
 //! get exactly the environment a test gives them (`harness::process`).
 
+mod backup;
 mod budgets;
 mod checkthat;
 mod claimreview;

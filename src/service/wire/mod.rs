@@ -95,6 +95,7 @@ impl WireLimits for () {}
 impl WireLimits for pb::GetStatementRequest {}
 impl WireLimits for pb::ListStatementsRequest {}
 impl WireLimits for pb::DeleteStatementRequest {}
+impl WireLimits for pb::ExportStatementsRequest {}
 impl WireLimits for pb::Statement {}
 impl WireLimits for pb::CheckClaimResponse {}
 impl WireLimits for pb::ImportStatementsResponse {}
