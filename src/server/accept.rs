@@ -48,6 +48,7 @@ pub fn incoming(
     handshake_timeout: Duration,
     keepalive: Duration,
     mut stopping: tokio::sync::watch::Receiver<bool>,
+    closing: tokio::sync::watch::Receiver<bool>,
 ) -> ReceiverStream<io::Result<Admitted>> {
     let (sender, receiver) = mpsc::channel(16);
     let slots = Arc::new(Semaphore::new(max_connections));
@@ -95,6 +96,7 @@ pub fn incoming(
                 stream,
                 _slot: slot,
                 handshake: Some(Box::pin(tokio::time::sleep(handshake_timeout))),
+                closing: closed_when(closing.clone()),
             };
             if sender.send(Ok(admitted)).await.is_err() {
                 return;
@@ -104,14 +106,33 @@ pub fn incoming(
     ReceiverStream::new(receiver)
 }
 
+/// Completes once `closing` turns true.
+fn closed_when(
+    mut closing: tokio::sync::watch::Receiver<bool>,
+) -> Pin<Box<dyn Future<Output = ()> + Send + Sync>> {
+    Box::pin(async move {
+        let _ = closing.wait_for(|closing| *closing).await;
+    })
+}
+
 /// An accepted connection: holds its place under the cap, and fails its
 /// reads if the client sends nothing within the handshake timeout.
-#[derive(Debug)]
 pub struct Admitted {
     stream: TcpStream,
     _slot: OwnedSemaphorePermit,
+    /// Completes when the server closes every connection (shutdown, once
+    /// no call is left in flight): reads then see the end of the stream.
+    closing: Pin<Box<dyn Future<Output = ()> + Send + Sync>>,
     /// Running until the first bytes arrive.
     handshake: Option<Pin<Box<Sleep>>>,
+}
+
+impl std::fmt::Debug for Admitted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Admitted")
+            .field("stream", &self.stream)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Connected for Admitted {
@@ -128,6 +149,10 @@ impl AsyncRead for Admitted {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
+        if self.closing.as_mut().poll(cx).is_ready() {
+            // End of stream: hyper ends the connection.
+            return Poll::Ready(Ok(()));
+        }
         let before = buf.filled().len();
         let polled = Pin::new(&mut self.stream).poll_read(cx, buf);
         match &polled {

@@ -6,6 +6,8 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
@@ -80,6 +82,8 @@ pub async fn shutdown_signal() {
 /// `stopping` turns true and the body has nothing ready to send.
 pub(super) struct UntilShutdown {
     inner: Body,
+    /// Counted while the stream is open (shutdown waits for it to end).
+    _open: OpenStream,
     stopping: watch::Receiver<bool>,
     /// `stopping.changed()`, kept across polls so its waker stays registered.
     changed: Pin<Box<dyn Future<Output = ()> + Send>>,
@@ -87,16 +91,31 @@ pub(super) struct UntilShutdown {
 }
 
 impl UntilShutdown {
-    pub(super) fn new(inner: Body, stopping: watch::Receiver<bool>) -> Self {
+    pub(super) fn new(
+        inner: Body,
+        stopping: watch::Receiver<bool>,
+        open: &Arc<AtomicUsize>,
+    ) -> Self {
         let mut waiter = stopping.clone();
+        open.fetch_add(1, Ordering::SeqCst);
         UntilShutdown {
             inner,
+            _open: OpenStream(Arc::clone(open)),
             stopping,
             changed: Box::pin(async move {
                 let _ = waiter.wait_for(|stopping| *stopping).await;
             }),
             ended: false,
         }
+    }
+}
+
+/// One open stream in the count, taken off when dropped.
+struct OpenStream(Arc<AtomicUsize>);
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

@@ -165,6 +165,9 @@ pub async fn run_shared(
     // Turns true when shutdown begins: open-ended streams end, the accept
     // loop stops.
     let (stopping, stopping_seen) = tokio::sync::watch::channel(false);
+    // Turns true when every connection is to be closed: shutdown has begun
+    // and no call is left in flight (or the grace period is over).
+    let (closing, closing_seen) = tokio::sync::watch::channel(false);
     let statements = StatementServiceServer::new(StatementApi::new(Arc::clone(&library)))
         .max_decoding_message_size(options.max_message_bytes)
         .max_encoding_message_size(options.max_message_bytes)
@@ -244,6 +247,7 @@ pub async fn run_shared(
         options.handshake_timeout,
         options.keepalive_interval,
         stopping_seen.clone(),
+        closing_seen,
     );
     let mut builder = Server::builder();
     if let Some(identity) = options.tls.clone() {
@@ -253,6 +257,7 @@ pub async fn run_shared(
         builder = builder.tls_config(tls).map_err(ServerError::Tls)?;
     }
     let guard = guard::GuardLayer::new(&options, stopping_seen.clone());
+    let calls_done = guard.calls_done();
     let serve = builder
         .http2_keepalive_interval(Some(options.keepalive_interval))
         .http2_keepalive_timeout(Some(options.keepalive_timeout))
@@ -265,25 +270,43 @@ pub async fn run_shared(
         .add_service(statements)
         .add_service(claims)
         .serve_with_incoming_shutdown(incoming, shutdown);
-    // Once shutdown has begun, calls get the grace period; a second signal
-    // (`force`) ends it at once. Dropping `serve` closes every connection.
+    // Once shutdown has begun, calls get the grace period (a second signal,
+    // `force`, ends it at once); then every connection is closed, idle ones
+    // included (clients keep channels open), and `serve` returns.
     let mut begun = stopping_seen;
-    let cut_short = async move {
+    let closing_time = async move {
         let _ = begun.wait_for(|stopping| *stopping).await;
-        tokio::select! {
-            () = tokio::time::sleep(options.shutdown_grace) => tracing::warn!(
-                grace_ms = options.shutdown_grace.as_millis() as u64,
-                "grace period over: closing connections with calls still in flight"
-            ),
-            () = force => {}
-        }
+        let cut = tokio::select! {
+            () = calls_done => false,
+            () = tokio::time::sleep(options.shutdown_grace) => {
+                tracing::warn!(
+                    grace_ms = options.shutdown_grace.as_millis() as u64,
+                    "grace period over: closing connections with calls still in flight"
+                );
+                true
+            }
+            () = force => true,
+        };
+        closing.send_replace(true);
+        cut
     };
+    tokio::pin!(serve);
+    tokio::pin!(closing_time);
     let cut = tokio::select! {
-        served = serve => {
+        served = &mut serve => {
             served?;
             false
         }
-        () = cut_short => true,
+        cut = &mut closing_time => {
+            // Connections now read the end of their stream and finish.
+            match tokio::time::timeout(CLOSE_WAIT, &mut serve).await {
+                Ok(served) => {
+                    served?;
+                    cut
+                }
+                Err(_) => true,
+            }
+        }
     };
     if let Some(reason) = library.failed() {
         // Nothing to flush: sled refuses writes after an I/O error.
@@ -310,6 +333,8 @@ pub async fn run_shared(
     Ok(())
 }
 
+/// How long closed connections get to finish once shutdown closes them.
+const CLOSE_WAIT: Duration = Duration::from_secs(2);
 /// Largest header block a client may send (tokens, deadlines, metadata).
 const MAX_HEADER_LIST_BYTES: u32 = 16 * 1024;
 /// Most concurrent calls on one HTTP/2 connection.

@@ -54,7 +54,15 @@ async fn json_lines_carry_the_request_id_of_their_call() {
         .unwrap()
         .to_owned();
     assert_eq!(generated.len(), 32, "{generated}");
-    drop(server);
+    // A graceful stop, so every line is written (the access line follows
+    // the response, and SIGKILL could beat it).
+    let mut server = server;
+    let stopped = std::process::Command::new("kill")
+        .args(["-TERM", &server.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    assert!(server.0.wait().unwrap().success());
 
     let lines: Vec<String> =
         std::iter::from_fn(|| log.recv_timeout(Duration::from_secs(5)).ok()).collect();

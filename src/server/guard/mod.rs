@@ -59,6 +59,8 @@ struct State {
     shed: ShedReport,
     /// Turns true when shutdown begins; open-ended streams then end.
     stopping: watch::Receiver<bool>,
+    /// Health and reflection responses still being sent.
+    open_streams: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// Builds [`Guard`] services; see the module docs.
@@ -82,7 +84,28 @@ impl GuardLayer {
                 request_body_timeout: options.request_body_timeout,
                 shed: ShedReport::default(),
                 stopping,
+                open_streams: Arc::default(),
             }),
+        }
+    }
+}
+
+impl GuardLayer {
+    /// Completes when no factdesk call holds a slot and every health or
+    /// reflection stream has ended (checked every 20 ms), and 50 ms more
+    /// for their last frames to reach the socket: during shutdown, the
+    /// moment idle connections can be closed.
+    pub fn calls_done(&self) -> impl Future<Output = ()> + Send + 'static {
+        let state = Arc::clone(&self.state);
+        let reserve = state.reserve.available_permits();
+        async move {
+            while state.permits.available_permits() < state.max_in_flight
+                || state.reserve.available_permits() < reserve
+                || state.open_streams.load(std::sync::atomic::Ordering::SeqCst) > 0
+            {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 }
@@ -132,10 +155,11 @@ where
         if access == Access::Open {
             // Health Watch and reflection streams end when shutdown begins.
             let stopping = self.state.stopping.clone();
+            let open = Arc::clone(&self.state.open_streams);
             let call = inner.call(request.map(Body::new));
             return Box::pin(async move {
                 let response = call.await?;
-                Ok(response.map(|body| Body::new(UntilShutdown::new(body, stopping))))
+                Ok(response.map(|body| Body::new(UntilShutdown::new(body, stopping, &open))))
             });
         }
         let state = &self.state;
