@@ -443,17 +443,7 @@ fn export_refuses_a_missing_or_locked_database() {
     assert!(!missing.exists(), "nothing was created");
 
     let db = dir.path().join("db");
-    let (server, _address, _log) = crate::harness::process::spawn_server(
-        &[
-            "serve",
-            "--demo",
-            "--db",
-            db.to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-        ],
-        &[],
-    );
+    let (server, _address, _log) = crate::harness::process::spawn_demo_server(&db, &[]);
     let output = factdesk(&["export", "--db", db.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&output.stderr);

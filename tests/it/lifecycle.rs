@@ -48,19 +48,8 @@ fn exits_within(
 async fn sigterm_ends_health_watch_streams_and_exits() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
-    let (mut server, address, log) = spawn_server(
-        &[
-            "serve",
-            "--demo",
-            "--db",
-            db.to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-            "--shutdown-grace-secs",
-            "30",
-        ],
-        &[],
-    );
+    let (mut server, address, log) =
+        crate::harness::process::spawn_demo_server(&db, &["--shutdown-grace-secs", "30"]);
     let channel = tonic::transport::Endpoint::from_shared(format!("http://{address}"))
         .unwrap()
         .connect()

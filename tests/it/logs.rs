@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use crate::harness::claim_request;
-use crate::harness::process::{run_factdesk, spawn_server};
+use crate::harness::process::run_factdesk;
 use factdesk::pb::claim_service_client::ClaimServiceClient;
 
 const CLAIM: &str = "Half of Chinese generative AI start-ups run on Alibaba Cloud";
@@ -17,19 +17,8 @@ const CLAIM: &str = "Half of Chinese generative AI start-ups run on Alibaba Clou
 async fn json_lines_carry_the_request_id_of_their_call() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
-    let (server, address, log) = spawn_server(
-        &[
-            "serve",
-            "--demo",
-            "--db",
-            db.to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-            "--log-format",
-            "json",
-        ],
-        &[],
-    );
+    let (server, address, log) =
+        crate::harness::process::spawn_demo_server(&db, &["--log-format", "json"]);
     let mut claims = ClaimServiceClient::connect(format!("http://{address}"))
         .await
         .unwrap();

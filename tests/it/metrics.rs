@@ -4,7 +4,6 @@
 use std::io::{Read, Write};
 
 use crate::harness::claim_request;
-use crate::harness::process::spawn_server;
 use factdesk::pb;
 use factdesk::pb::claim_service_client::ClaimServiceClient;
 use factdesk::pb::statement_service_client::StatementServiceClient;
@@ -38,19 +37,8 @@ async fn metrics_are_scraped_and_move_with_calls() {
     drop(free);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
-    let (_server, address, _log) = spawn_server(
-        &[
-            "serve",
-            "--demo",
-            "--db",
-            db.to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-            "--metrics-listen",
-            &metrics_address,
-        ],
-        &[],
-    );
+    let (_server, address, _log) =
+        crate::harness::process::spawn_demo_server(&db, &["--metrics-listen", &metrics_address]);
     let mut claims = ClaimServiceClient::connect(format!("http://{address}"))
         .await
         .unwrap();

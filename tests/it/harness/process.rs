@@ -53,6 +53,18 @@ pub fn spawn_server(
     spawn_server_command(command)
 }
 
+/// `factdesk serve --demo` on a database in `db` (created), on 127.0.0.1:0,
+/// with `extra` flags; as [`spawn_server`].
+pub fn spawn_demo_server(
+    db: &std::path::Path,
+    extra: &[&str],
+) -> (ServerProcess, String, mpsc::Receiver<String>) {
+    let db = db.to_str().expect("UTF-8 path");
+    let mut args = vec!["serve", "--demo", "--db", db, "--listen", "127.0.0.1:0"];
+    args.extend_from_slice(extra);
+    spawn_server(&args, &[])
+}
+
 /// Like [`spawn_server`], for a command that runs factdesk indirectly (a
 /// shell in a namespace of its own) and passes its stderr through.
 pub fn spawn_server_command(
