@@ -44,6 +44,21 @@ fn exits_within(
     }
 }
 
+/// The process exits 0 within `within` and has logged its flush.
+fn exits_flushed_within(
+    server: &mut ServerProcess,
+    within: Duration,
+    log: &std::sync::mpsc::Receiver<String>,
+) {
+    let status = exits_within(server, within, log);
+    assert!(status.success(), "{status:?}");
+    let rest: Vec<String> = log.try_iter().collect();
+    assert!(
+        rest.iter().any(|l| l.contains("database flushed")),
+        "{rest:?}"
+    );
+}
+
 #[tokio::test]
 async fn sigterm_ends_health_watch_streams_and_exits() {
     let dir = tempfile::tempdir().unwrap();
@@ -82,13 +97,7 @@ async fn sigterm_ends_health_watch_streams_and_exits() {
     assert_eq!(statuses.last(), Some(&(ServingStatus::NotServing as i32)));
     assert_eq!(ended, tonic::Code::Unavailable);
     // ...and the process exits long before its 30 s grace period.
-    let status = exits_within(&mut server, Duration::from_secs(10), &log);
-    assert!(status.success(), "{status:?}");
-    let rest: Vec<String> = log.try_iter().collect();
-    assert!(
-        rest.iter().any(|l| l.contains("database flushed")),
-        "{rest:?}"
-    );
+    exits_flushed_within(&mut server, Duration::from_secs(10), &log);
 }
 
 #[tokio::test]
@@ -144,13 +153,7 @@ async fn a_second_signal_stops_at_once_with_the_database_flushed() {
     assert!(server.0.try_wait().unwrap().is_none(), "waits for the call");
     // ...until a second signal, which stops it at once.
     signal(&server, "-INT");
-    let status = exits_within(&mut server, Duration::from_secs(10), &log);
-    assert!(status.success(), "{status:?}");
-    let rest: Vec<String> = log.try_iter().collect();
-    assert!(
-        rest.iter().any(|l| l.contains("database flushed")),
-        "{rest:?}"
-    );
+    exits_flushed_within(&mut server, Duration::from_secs(10), &log);
 
     let exported = run_factdesk(&["export", "--db", db]);
     assert!(exported.status.success());

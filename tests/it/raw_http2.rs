@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{claim_request, statement, with_token, TestServer};
+use crate::harness::{claim_request, create_request, with_token, TestServer};
 use factdesk::auth::{AccessPolicy, Token};
 use factdesk::pb;
 use factdesk::server::ServerOptions;
@@ -18,16 +18,6 @@ fn code<T>(result: Result<T, tonic::Status>) -> Code {
 
 fn writers_only() -> AccessPolicy {
     AccessPolicy::new(Some(Token::new(WRITE, "test").unwrap()), None, false).unwrap()
-}
-
-fn create(id: &str) -> pb::CreateStatementRequest {
-    pb::CreateStatementRequest {
-        statement: Some(statement(
-            id,
-            "The harbour handled 4 million containers in 2023.",
-        )),
-        ..Default::default()
-    }
 }
 
 /// Bytes that are not a valid request message (truncated, or a string
@@ -168,7 +158,7 @@ async fn stalled_streams_cannot_lock_out_others_or_the_write_token_holder() {
     assert_eq!(code(shed), Code::ResourceExhausted);
     let mut statements = server.statements().await;
     let created = statements
-        .create_statement(with_token(create("reserved-slot"), WRITE))
+        .create_statement(with_token(create_request("reserved-slot"), WRITE))
         .await;
     assert_eq!(
         code(created),
@@ -192,7 +182,7 @@ async fn a_create_past_its_deadline_is_not_stored() {
     let mut statements = server.statements().await;
     for n in 0..20 {
         let id = format!("late-{n}");
-        let message = prost::Message::encode_to_vec(&create(&id));
+        let message = prost::Message::encode_to_vec(&create_request(&id));
         let status = crate::harness::raw_unary(
             &mut sender,
             server.address,

@@ -2,7 +2,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::harness::{claim_request, generated_certificates, statement, with_token, TestServer};
+use crate::harness::{
+    claim_request, create_request, generated_certificates, statement, with_token, TestServer,
+};
 use factdesk::auth::{AccessPolicy, Token};
 use factdesk::pb;
 use factdesk::pb::claim_service_client::ClaimServiceClient;
@@ -22,16 +24,6 @@ fn policy(read: bool) -> AccessPolicy {
 
 fn code<T>(result: Result<T, tonic::Status>) -> Code {
     result.err().map_or(Code::Ok, |status| status.code())
-}
-
-fn create(id: &str) -> pb::CreateStatementRequest {
-    pb::CreateStatementRequest {
-        statement: Some(statement(
-            id,
-            "The harbour handled 4 million containers in 2023.",
-        )),
-        ..Default::default()
-    }
 }
 
 fn import(id: &str) -> tokio_stream::Iter<std::vec::IntoIter<pb::ImportStatementsRequest>> {
@@ -56,10 +48,10 @@ async fn writes_need_the_write_token_and_reads_stay_open() {
     let mut claims = server.claims().await;
 
     assert_eq!(
-        code(statements.create_statement(create("a")).await),
+        code(statements.create_statement(create_request("a")).await),
         Code::Unauthenticated
     );
-    let wrong = with_token(create("a"), "not-the-token-0123456789");
+    let wrong = with_token(create_request("a"), "not-the-token-0123456789");
     assert_eq!(
         code(statements.create_statement(wrong).await),
         Code::Unauthenticated
@@ -99,7 +91,7 @@ async fn writes_need_the_write_token_and_reads_stay_open() {
 
     // The write token writes.
     let created = statements
-        .create_statement(with_token(create("a"), WRITE))
+        .create_statement(with_token(create_request("a"), WRITE))
         .await;
     assert_eq!(created.unwrap().into_inner().id, "a");
     let imported = statements
@@ -155,7 +147,7 @@ async fn a_read_token_guards_reads_and_cannot_write() {
     );
 
     let by_reader = statements
-        .create_statement(with_token(create("r"), READ))
+        .create_statement(with_token(create_request("r"), READ))
         .await;
     assert_eq!(code(by_reader), Code::PermissionDenied);
     let by_reader = statements
@@ -163,7 +155,7 @@ async fn a_read_token_guards_reads_and_cannot_write() {
         .await;
     assert_eq!(code(by_reader), Code::PermissionDenied);
     let by_writer = statements
-        .create_statement(with_token(create("w"), WRITE))
+        .create_statement(with_token(create_request("w"), WRITE))
         .await;
     assert_eq!(code(by_writer), Code::Ok);
 

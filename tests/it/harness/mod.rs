@@ -22,8 +22,8 @@ use tonic::transport::Channel;
 pub use api::{import_file, proto_statement, temporary_library};
 pub use inputs::{embedding_model, grpcurl, shared_data};
 pub use requests::{
-    claim_request, generated_certificates, grpc_frame, raw_http2, raw_unary, statement,
-    strip_create_times, violated_field, with_token,
+    claim_request, create_request, generated_certificates, grpc_frame, raw_http2, raw_unary,
+    statement, strip_create_times, violated_field, with_token,
 };
 
 /// A running server; stop it with [`TestServer::stop`].

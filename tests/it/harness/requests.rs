@@ -23,6 +23,17 @@ pub fn statement(id: &str, text: &str) -> pb::Statement {
     }
 }
 
+/// A create of `id` with a one-line harbour statement.
+pub fn create_request(id: &str) -> pb::CreateStatementRequest {
+    pb::CreateStatementRequest {
+        statement: Some(statement(
+            id,
+            "The harbour handled 4 million containers in 2023.",
+        )),
+        ..Default::default()
+    }
+}
+
 /// The field named in a status's google.rpc.BadRequest details.
 pub fn violated_field(status: &tonic::Status) -> String {
     use tonic_types::StatusExt;
