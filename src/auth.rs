@@ -258,10 +258,11 @@ mod tests {
 
     /// RPCs that change the library: every path not open or listed in
     /// `READ_METHODS` is treated as one of these.
-    const WRITE_METHODS: [&str; 4] = [
+    const WRITE_METHODS: [&str; 5] = [
         "/factdesk.v1.StatementService/CreateStatement",
         "/factdesk.v1.StatementService/ImportStatements",
         "/factdesk.v1.StatementService/ImportClaimReviews",
+        "/factdesk.v1.StatementService/UpdateStatement",
         "/factdesk.v1.StatementService/DeleteStatement",
     ];
 

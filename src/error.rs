@@ -18,6 +18,13 @@ pub enum Error {
     /// The id is taken by a statement with different content.
     #[error("statement {id:?} already exists with different content")]
     AlreadyExists { id: String },
+    /// The statement changed since the caller read it (its etag differs).
+    #[error("statement {id:?} has changed since it was read (etag {expected:?}, now {current:?})")]
+    Aborted {
+        id: String,
+        expected: String,
+        current: String,
+    },
     /// The store failed a write earlier; the library answers nothing more
     /// until the server restarts.
     #[error("storage failed ({reason}); the server is stopping for a restart")]

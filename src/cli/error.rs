@@ -112,6 +112,7 @@ fn library_exit_code(error: &Error) -> u8 {
         Error::InvalidArgument(_)
         | Error::NotFound { .. }
         | Error::AlreadyExists { .. }
+        | Error::Aborted { .. }
         | Error::Embed(_) => EXIT_FAILURE,
     }
 }

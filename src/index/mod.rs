@@ -276,6 +276,21 @@ impl Index {
             .is_ok()
     }
 
+    /// True when the indexed entry of `doc`'s statement is `doc`: the same
+    /// attributes, field lengths and terms (the audit's check that an
+    /// update reached the index).
+    pub fn describes(&self, doc: &AnalysedDoc) -> bool {
+        let Some(&number) = self.by_id.get(&doc.meta.id) else {
+            return false;
+        };
+        self.doc_meta(&doc.meta.id) == Some(&doc.meta)
+            && self.lengths[number as usize] == doc.lengths
+            && doc
+                .term_frequencies
+                .keys()
+                .all(|term| self.has_term(&doc.meta.id, term))
+    }
+
     /// Inverse document frequency of a term (BM25's, always positive).
     fn idf(&self, document_frequency: usize) -> f32 {
         let n = self.len() as f32;

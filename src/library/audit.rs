@@ -1,13 +1,15 @@
 //! A full comparison of the store with the index and its vectors, taken
 //! under the write lock: the statements stored and the statements indexed
 //! must be the same ids, and with embeddings every indexed statement must
-//! carry exactly its stored vector. Tests call it after concurrent writes;
+//! carry exactly its stored vector, and every indexed statement must be
+//! indexed from the version stored. Tests call it after concurrent writes;
 //! it costs a scan of the store, so the server never does.
 
 use std::collections::BTreeSet;
 
 use super::Library;
 use crate::error::Error;
+use crate::index::AnalysedDoc;
 
 /// Where store and index disagree; empty lists when they agree.
 #[derive(Debug, Default, PartialEq)]
@@ -16,6 +18,9 @@ pub struct Audit {
     pub only_stored: Vec<String>,
     /// Indexed (a check can return them), but not stored.
     pub only_indexed: Vec<String>,
+    /// Indexed from another version of the statement than the one stored
+    /// (an update that did not reach the index).
+    pub stale: Vec<String>,
     /// With embeddings: indexed without a vector, or with one that is not
     /// the stored one.
     pub vector_mismatch: Vec<String>,
@@ -33,16 +38,23 @@ impl Library {
     /// Compares store, index and vectors; see the module docs.
     pub fn audit(&self) -> Result<Audit, Error> {
         let _writes = self.writes.lock().unwrap_or_else(|p| p.into_inner());
-        let stored: BTreeSet<String> = self
-            .store
-            .scan_after(None)
-            .map(|statement| statement.map(|statement| statement.id))
-            .collect::<Result<_, _>>()?;
         let index = self.index.read().unwrap_or_else(|p| p.into_inner());
+        let mut stored = BTreeSet::new();
+        let mut stale = Vec::new();
+        for statement in self.store.scan_after(None) {
+            let statement = statement?;
+            if index.doc_meta(&statement.id).is_some()
+                && !index.describes(&AnalysedDoc::from_statement(&statement))
+            {
+                stale.push(statement.id.clone());
+            }
+            stored.insert(statement.id);
+        }
         let indexed: BTreeSet<String> = index.ids().map(str::to_owned).collect();
         let mut audit = Audit {
             only_stored: stored.difference(&indexed).cloned().collect(),
             only_indexed: indexed.difference(&stored).cloned().collect(),
+            stale,
             ..Audit::default()
         };
         if self.embedder.is_some() {
@@ -92,7 +104,16 @@ mod tests {
             index.remove("unindexed");
             index.insert(&statement("ghost", "Never stored"));
         }
+        library
+            .create(statement("edited", "The tide came in early"))
+            .unwrap();
+        library
+            .index
+            .write()
+            .unwrap()
+            .insert(&statement("edited", "The tide went out late"));
         let audit = library.audit().unwrap();
+        assert_eq!(audit.stale, ["edited"]);
         assert_eq!(audit.only_stored, ["unindexed"]);
         assert_eq!(audit.only_indexed, ["ghost"]);
         assert!(!audit.agrees());

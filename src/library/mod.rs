@@ -10,9 +10,11 @@ mod audit;
 mod failure;
 mod list;
 pub(crate) mod semantic;
+mod update;
 
 pub use audit::Audit;
 pub use list::{ListPage, ListRequest, Snapshot};
+pub use update::Update;
 
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Instant;
@@ -373,5 +375,6 @@ fn prepare(mut statement: Statement) -> Result<(Statement, usize), FieldError> {
     }
     let unrecognised = statement.complete_reviews();
     statement.create_time = Some(Utc::now());
+    statement.update_time = None;
     Ok((statement, unrecognised))
 }

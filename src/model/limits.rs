@@ -33,6 +33,8 @@ pub const DEFAULT_PAGE_SIZE: usize = 50;
 pub const MAX_IMPORT_BATCH: usize = 1000;
 /// Most ClaimReview records one `ImportClaimReviews` request may carry.
 pub const MAX_CLAIM_REVIEW_RECORDS: usize = 1000;
+/// Most paths one UpdateStatement mask may name (18 fields can change).
+pub const MAX_MASK_PATHS: usize = 64;
 /// Most rejected records listed in one import response.
 pub const MAX_IMPORT_ERRORS_LISTED: usize = 1000;
 

@@ -11,11 +11,13 @@ use crate::text::quantity::{Agreement, Quantity};
 use crate::text::CharSpan;
 
 pub mod limits;
+mod mask;
 pub mod rating;
 mod reason;
 mod review;
 mod validate;
 
+pub use mask::UpdateMask;
 pub use rating::NormalizedRating;
 pub use reason::StanceReason;
 pub use review::Review;
@@ -54,6 +56,13 @@ pub struct Statement {
     /// statement on record that nobody rated.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reviews: Vec<Review>,
+    /// Set when the statement is changed after it was created.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "update_time"
+    )]
+    pub update_time: Option<DateTime<Utc>>,
 }
 
 /// Who said a statement, where it was published and when.
@@ -161,13 +170,26 @@ impl Statement {
     }
 
     /// True when both carry the same content, ignoring the output-only
-    /// `create_time`.
+    /// `create_time` and `update_time`.
     pub fn same_content(&self, other: &Statement) -> bool {
         let strip = |statement: &Statement| Statement {
             create_time: None,
+            update_time: None,
             ..statement.clone()
         };
         strip(self) == strip(other)
+    }
+
+    /// A checksum of the statement as stored (its JSON line, times
+    /// included), for optimistic concurrency (AIP-154): any change to any
+    /// field, or an update that rewrote it, gives another etag.
+    pub fn etag(&self) -> String {
+        let digest = sha1_smol::Sha1::from(self.to_json_line()).digest().bytes();
+        // 96 bits: no two versions of one statement will share it.
+        digest[..12]
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
     }
 
     /// Reads a first-release `rating` as one review when there are no

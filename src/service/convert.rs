@@ -38,7 +38,8 @@ pub fn time_to_proto(time: Option<DateTime<Utc>>) -> Option<Timestamp> {
     })
 }
 
-/// A proto statement in domain form (create_time is output only: dropped).
+/// A proto statement in domain form (create_time, update_time and etag are
+/// output only or request metadata: dropped).
 pub fn statement_from_proto(statement: pb::Statement) -> Result<model::Statement, FieldError> {
     let attribution = statement.attribution.unwrap_or_default();
     let source = attribution
@@ -80,11 +81,13 @@ pub fn statement_from_proto(statement: pb::Statement) -> Result<model::Statement
         }),
         create_time: None,
         reviews: reviews_from_proto(statement.reviews)?,
+        update_time: None,
     })
 }
 
 /// A domain statement in proto form.
 pub fn statement_to_proto(statement: model::Statement) -> pb::Statement {
+    let etag = statement.etag();
     let attribution = statement.attribution;
     pb::Statement {
         id: statement.id,
@@ -113,6 +116,8 @@ pub fn statement_to_proto(statement: model::Statement) -> pb::Statement {
         }),
         create_time: time_to_proto(statement.create_time),
         reviews: statement.reviews.into_iter().map(review_to_proto).collect(),
+        update_time: time_to_proto(statement.update_time.or(statement.create_time)),
+        etag,
     }
 }
 
@@ -183,20 +188,20 @@ fn match_to_proto(found: model::Match) -> pb::Match {
 fn quantity_to_proto(mention: &model::QuantityMention) -> pb::Quantity {
     let quantity = &mention.quantity;
     let (unit, currency) = match &quantity.unit {
-        Unit::Percent => (pb::QuantityUnit::Percent, String::new()),
-        Unit::Money(code) => (pb::QuantityUnit::Money, code.clone()),
-        Unit::Multiple => (pb::QuantityUnit::Multiple, String::new()),
-        Unit::Duration => (pb::QuantityUnit::Duration, String::new()),
-        Unit::Year => (pb::QuantityUnit::Year, String::new()),
-        Unit::Count => (pb::QuantityUnit::Count, String::new()),
+        Unit::Percent => (pb::quantity::Unit::Percent, String::new()),
+        Unit::Money(code) => (pb::quantity::Unit::Money, code.clone()),
+        Unit::Multiple => (pb::quantity::Unit::Multiple, String::new()),
+        Unit::Duration => (pb::quantity::Unit::Duration, String::new()),
+        Unit::Year => (pb::quantity::Unit::Year, String::new()),
+        Unit::Count => (pb::quantity::Unit::Count, String::new()),
     };
     let bound = match quantity.bound {
-        Bound::Exact => pb::QuantityBound::Exact,
-        Bound::Approximate => pb::QuantityBound::Approximate,
-        Bound::MoreThan => pb::QuantityBound::MoreThan,
-        Bound::AtLeast => pb::QuantityBound::AtLeast,
-        Bound::LessThan => pb::QuantityBound::LessThan,
-        Bound::AtMost => pb::QuantityBound::AtMost,
+        Bound::Exact => pb::quantity::Bound::Exact,
+        Bound::Approximate => pb::quantity::Bound::Approximate,
+        Bound::MoreThan => pb::quantity::Bound::MoreThan,
+        Bound::AtLeast => pb::quantity::Bound::AtLeast,
+        Bound::LessThan => pb::quantity::Bound::LessThan,
+        Bound::AtMost => pb::quantity::Bound::AtMost,
     };
     pb::Quantity {
         text: mention.text.clone(),
@@ -212,11 +217,11 @@ fn quantity_to_proto(mention: &model::QuantityMention) -> pb::Quantity {
     }
 }
 
-fn agreement_to_proto(agreement: Agreement) -> pb::Agreement {
+fn agreement_to_proto(agreement: Agreement) -> pb::quantity_comparison::Agreement {
     match agreement {
-        Agreement::Agree => pb::Agreement::Agrees,
-        Agreement::Conflict => pb::Agreement::Conflicts,
-        Agreement::NotComparable => pb::Agreement::NotComparable,
+        Agreement::Agree => pb::quantity_comparison::Agreement::Agrees,
+        Agreement::Conflict => pb::quantity_comparison::Agreement::Conflicts,
+        Agreement::NotComparable => pb::quantity_comparison::Agreement::NotComparable,
     }
 }
 
@@ -225,22 +230,22 @@ fn offset(value: CharOffset) -> i32 {
     i32::try_from(value.get()).unwrap_or(i32::MAX)
 }
 
-fn stance_to_proto(stance: model::Stance) -> pb::Stance {
+fn stance_to_proto(stance: model::Stance) -> pb::r#match::Stance {
     match stance {
-        model::Stance::Supports => pb::Stance::Supports,
-        model::Stance::Contradicts => pb::Stance::Contradicts,
-        model::Stance::Related => pb::Stance::Related,
+        model::Stance::Supports => pb::r#match::Stance::Supports,
+        model::Stance::Contradicts => pb::r#match::Stance::Contradicts,
+        model::Stance::Related => pb::r#match::Stance::Related,
     }
 }
 
-fn verdict_to_proto(verdict: model::Verdict) -> pb::Verdict {
+fn verdict_to_proto(verdict: model::Verdict) -> pb::check_claim_response::Verdict {
     match verdict {
-        model::Verdict::Supported => pb::Verdict::Supported,
-        model::Verdict::Contradicted => pb::Verdict::Contradicted,
-        model::Verdict::Disputed => pb::Verdict::Disputed,
-        model::Verdict::Unverified => pb::Verdict::Unverified,
-        model::Verdict::Refuted => pb::Verdict::Refuted,
-        model::Verdict::Attributed => pb::Verdict::Attributed,
-        model::Verdict::Mixed => pb::Verdict::Mixed,
+        model::Verdict::Supported => pb::check_claim_response::Verdict::Supported,
+        model::Verdict::Contradicted => pb::check_claim_response::Verdict::Contradicted,
+        model::Verdict::Disputed => pb::check_claim_response::Verdict::Disputed,
+        model::Verdict::Unverified => pb::check_claim_response::Verdict::Unverified,
+        model::Verdict::Refuted => pb::check_claim_response::Verdict::Refuted,
+        model::Verdict::Attributed => pb::check_claim_response::Verdict::Attributed,
+        model::Verdict::Mixed => pb::check_claim_response::Verdict::Mixed,
     }
 }

@@ -41,6 +41,14 @@ impl From<Error> for Status {
             Error::AlreadyExists { id } => Status::already_exists(format!(
                 "statement {id:?} already exists with different content"
             )),
+            Error::Aborted {
+                id,
+                expected,
+                current,
+            } => Status::aborted(format!(
+                "statement {id:?} has changed since it was read: etag {expected:?} is not the \
+                 current {current:?}; get it again, reapply the change and retry"
+            )),
             Error::Store(store_error) => {
                 tracing::error!(error = %store_error, "storage failure");
                 match store_error {

@@ -1,5 +1,5 @@
-//! `factdesk.v1.StatementService`: create, import, get, list, delete, and
-//! the online export.
+//! `factdesk.v1.StatementService`: create, import, get, list, update,
+//! delete, and the online export.
 
 use std::sync::Arc;
 
@@ -9,10 +9,10 @@ use tracing::instrument;
 use super::convert::{statement_from_proto, statement_to_proto};
 use super::{blocking, invalid_argument};
 use crate::error::Error;
-use crate::library::{ImportRejection, Library, ListRequest};
+use crate::library::{ImportRejection, Library, ListRequest, Update};
 use crate::model::limits::MAX_FIELD_BYTES;
 use crate::model::limits::{MAX_IMPORT_BATCH, MAX_IMPORT_ERRORS_LISTED};
-use crate::model::{check_len, FieldError};
+use crate::model::{check_len, FieldError, UpdateMask};
 use crate::pb;
 use crate::pb::statement_service_server::StatementService;
 
@@ -27,6 +27,10 @@ impl StatementApi {
         StatementApi { library }
     }
 }
+
+/// Longest etag accepted: the server's are 24 characters; a longer one was
+/// not issued here and is not echoed back in an error.
+const MAX_ETAG_BYTES: usize = 64;
 
 /// The statements of an online export, as they are decoded.
 pub type ExportStream =
@@ -226,6 +230,54 @@ impl StatementService for StatementApi {
                 .collect(),
             next_page_token: page.next_page_token,
         }))
+    }
+
+    #[instrument(skip_all, fields(id))]
+    async fn update_statement(
+        &self,
+        request: Request<pb::UpdateStatementRequest>,
+    ) -> Result<Response<pb::Statement>, Status> {
+        let token = super::CallToken::of(&request);
+        let request = request.into_inner();
+        let proto = request
+            .statement
+            .ok_or_else(|| invalid_argument(FieldError::new("statement", "is required")))?;
+        tracing::Span::current().record("id", proto.id.as_str());
+        if proto.id.is_empty() {
+            return Err(invalid_argument(FieldError::new(
+                "statement.id",
+                "is required: it names the statement to change",
+            )));
+        }
+        let etag = match proto.etag.as_str() {
+            "" => None,
+            etag if etag.len() > MAX_ETAG_BYTES => {
+                return Err(invalid_argument(FieldError::new(
+                    "statement.etag",
+                    "is not an etag this server issued (too long)",
+                )))
+            }
+            etag => Some(etag.to_owned()),
+        };
+        let values = statement_from_proto(proto)
+            .map_err(|error| invalid_argument(error.within("statement")))?;
+        let mask = match request.update_mask {
+            Some(mask) => UpdateMask::parse(&mask.paths),
+            None => UpdateMask::implied(&values),
+        }
+        .map_err(invalid_argument)?;
+        let update = Update {
+            id: values.id.clone(),
+            values,
+            mask,
+            etag,
+        };
+        let stored = blocking(&self.library, token.clone(), move |library| {
+            library.update(update)
+        })
+        .await?;
+        tracing::info!("statement updated");
+        Ok(Response::new(statement_to_proto(stored)))
     }
 
     #[instrument(skip_all, fields(id = %request.get_ref().id))]

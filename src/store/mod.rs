@@ -22,9 +22,11 @@ mod error;
 mod generation;
 pub mod keys;
 mod preflight;
+mod replace;
 mod upgrade;
 
 pub use error::{EngineError, StoreError};
+pub use replace::{ReplaceOutcome, VectorChange};
 
 /// One stored statement record, not yet decoded ([`decode_record`]).
 #[derive(Debug, Clone)]

@@ -241,7 +241,11 @@ async fn claim_reviews_over_grpc_decide_the_verdict() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(result.verdict(), pb::Verdict::Supported, "{result:?}");
+    assert_eq!(
+        result.verdict(),
+        pb::check_claim_response::Verdict::Supported,
+        "{result:?}"
+    );
     let top = &result.matches[0];
     assert_eq!(top.reviews[0].publisher, "Example Fact Check");
     assert_eq!(top.normalized_rating(), pb::NormalizedRating::True);
@@ -251,7 +255,11 @@ async fn claim_reviews_over_grpc_decide_the_verdict() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(result.verdict(), pb::Verdict::Refuted, "{result:?}");
+    assert_eq!(
+        result.verdict(),
+        pb::check_claim_response::Verdict::Refuted,
+        "{result:?}"
+    );
     assert!(
         result
             .verdict_explanation

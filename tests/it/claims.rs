@@ -43,9 +43,12 @@ async fn demo_tsai_claim_returns_tsai_first_attributed() {
         .citation
         .starts_with("Joseph Tsai, Chairman, Alibaba Group"));
     assert!(top.score > 0.9 && top.score <= 1.0, "{}", top.score);
-    assert_eq!(top.stance(), pb::Stance::Supports);
+    assert_eq!(top.stance(), pb::r#match::Stance::Supports);
     assert!(!top.highlights.is_empty() && !top.explanation.is_empty());
-    assert_eq!(response.verdict(), pb::Verdict::Attributed);
+    assert_eq!(
+        response.verdict(),
+        pb::check_claim_response::Verdict::Attributed
+    );
     assert!(
         response
             .verdict_explanation
@@ -87,7 +90,10 @@ async fn filters_and_unverified() {
         .unwrap()
         .into_inner();
     assert!(unrelated.matches.is_empty());
-    assert_eq!(unrelated.verdict(), pb::Verdict::Unverified);
+    assert_eq!(
+        unrelated.verdict(),
+        pb::check_claim_response::Verdict::Unverified
+    );
 
     let chinese = claims
         .check_claim(claim_request("阿里巴巴不再推进阿里云分拆"))
@@ -294,16 +300,22 @@ async fn number_aware_stance_on_the_demo() {
         }
     };
     let half = ask(TSAI_CLAIM).await;
-    assert_eq!(half.verdict(), pb::Verdict::Attributed);
+    assert_eq!(
+        half.verdict(),
+        pb::check_claim_response::Verdict::Attributed
+    );
 
     let eighty = ask("Alibaba Cloud hosts 80% of China's generative AI firms").await;
-    assert_eq!(eighty.verdict(), pb::Verdict::Contradicted);
+    assert_eq!(
+        eighty.verdict(),
+        pb::check_claim_response::Verdict::Contradicted
+    );
     let top = &eighty.matches[0];
     assert_eq!(top.statement.as_ref().unwrap().id, "demo-tsai-cloud-share");
     let conflict = top
         .quantities
         .iter()
-        .find(|q| q.agreement() == pb::Agreement::Conflicts)
+        .find(|q| q.agreement() == pb::quantity_comparison::Agreement::Conflicts)
         .expect("a conflicting figure");
     let claim_figure = conflict.claim.as_ref().unwrap();
     let statement_figure = conflict.statement.as_ref().unwrap();
@@ -315,7 +327,7 @@ async fn number_aware_stance_on_the_demo() {
         (statement_figure.text.as_str(), statement_figure.value),
         ("half", 50.0)
     );
-    assert_eq!(statement_figure.unit(), pb::QuantityUnit::Percent);
+    assert_eq!(statement_figure.unit(), pb::quantity::Unit::Percent);
     assert!(
         top.explanation.contains("Joseph Tsai said half (50%)"),
         "{}",
@@ -325,14 +337,20 @@ async fn number_aware_stance_on_the_demo() {
     assert_eq!(analysis.quantities[0].display, "80%");
 
     let negated = ask("Alibaba Cloud does not host any Chinese AI start-ups").await;
-    assert_eq!(negated.verdict(), pb::Verdict::Contradicted);
+    assert_eq!(
+        negated.verdict(),
+        pb::check_claim_response::Verdict::Contradicted
+    );
 
     let tencent = ask("Tencent Cloud hosts half of China's generative AI firms").await;
-    assert_ne!(tencent.verdict(), pb::Verdict::Supported);
+    assert_ne!(
+        tencent.verdict(),
+        pb::check_claim_response::Verdict::Supported
+    );
     assert!(tencent
         .matches
         .iter()
-        .all(|m| m.stance() != pb::Stance::Supports));
+        .all(|m| m.stance() != pb::r#match::Stance::Supports));
 
     let mut strict = claim_request(TSAI_CLAIM);
     strict.verdict_threshold = Some(1.01);
@@ -382,7 +400,10 @@ async fn demo_review_refutes_and_the_record_only_attributes() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(refuted.verdict(), pb::Verdict::Refuted);
+    assert_eq!(
+        refuted.verdict(),
+        pb::check_claim_response::Verdict::Refuted
+    );
     let top = &refuted.matches[0];
     assert_eq!(top.normalized_rating(), pb::NormalizedRating::False);
     assert_eq!(top.reviews[0].textual_rating, "False");
@@ -398,7 +419,10 @@ async fn demo_review_refutes_and_the_record_only_attributes() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(attributed.verdict(), pb::Verdict::Attributed);
+    assert_eq!(
+        attributed.verdict(),
+        pb::check_claim_response::Verdict::Attributed
+    );
     assert!(attributed.matches[0].reviews.is_empty());
     server.stop().await;
 }

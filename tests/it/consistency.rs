@@ -105,18 +105,34 @@ fn text_of(id: &str) -> String {
     format!("The {word} lantern was lit over the quay at dusk")
 }
 
-/// For every id: (GetStatement finds it, a check of its text finds it).
+/// The text an update gives `id` (words its own text does not have).
+fn corrected_text_of(id: &str) -> String {
+    let word = id.trim_start_matches("p-");
+    format!("The {word} beacon was dimmed beneath the pier before dawn")
+}
+
+/// For every id: (GetStatement finds it, a check of its stored text, or
+/// of its own text when it is not stored, finds it).
 async fn views(server: &TestServer) -> Vec<(bool, bool)> {
     let mut seen = Vec::new();
+    let mut statements = server.statements().await;
     for id in IDS {
-        seen.push(agreement(server, id, &text_of(id)).await);
+        let text = match statements
+            .get_statement(pb::GetStatementRequest { id: id.into() })
+            .await
+        {
+            Ok(stored) => stored.into_inner().text,
+            Err(_) => text_of(id),
+        };
+        seen.push(agreement(server, id, &text).await);
     }
     seen
 }
 
-/// Creates, deletes, imports and checks from several clients at once on a
-/// few ids (fixed seeds), then: store and index agree on every id, and
-/// again after a restart, with the same statements stored.
+/// Creates, updates, deletes, imports and checks from several clients at
+/// once on a few ids (fixed seeds), then: store and index agree on every id
+/// (and index the stored version), and again after a restart, with the same
+/// statements stored.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_writes_and_checks_leave_store_and_index_agreed_across_a_restart() {
     concurrent_writes_then_audit(None, PROPERTY_ROUNDS).await;
@@ -161,7 +177,7 @@ async fn concurrent_writes_then_audit(
                 let mut rng = fastrand::Rng::with_seed(0x5eed + round * 100 + client);
                 for _ in 0..OPERATIONS {
                     let id = IDS[rng.usize(..IDS.len())];
-                    match rng.u8(..5) {
+                    match rng.u8(..6) {
                         0 => {
                             let _ = statements
                                 .create_statement(pb::CreateStatementRequest {
@@ -185,6 +201,21 @@ async fn concurrent_writes_then_audit(
                             };
                             let _ = statements
                                 .import_statements(tokio_stream::iter(vec![batch]))
+                                .await;
+                        }
+                        5 => {
+                            let text = if rng.bool() {
+                                corrected_text_of(id)
+                            } else {
+                                text_of(id)
+                            };
+                            let _ = statements
+                                .update_statement(pb::UpdateStatementRequest {
+                                    statement: Some(statement(id, &text)),
+                                    update_mask: Some(prost_types::FieldMask {
+                                        paths: vec!["text".into()],
+                                    }),
+                                })
                                 .await;
                         }
                         _ => {

@@ -116,6 +116,32 @@ fn grpcurl_list_describe_check_then_sigterm() {
     let checked: serde_json::Value = serde_json::from_str(&checked).unwrap();
     assert_eq!(checked["verdict"], "REFUTED", "{checked}");
 
+    // A correction in JSON form. grpcurl 1.8 reads a FieldMask only as an
+    // object (`{"paths": [...]}`), not as the JSON mapping's string.
+    let correction = serde_json::json!({
+        "statement": {"id": "demo-tsai-cloud-share",
+                      "attribution": {"speaker": {"title": "Former Chairman"}}},
+        "updateMask": {"paths": ["attribution.speaker.title"]}
+    });
+    let updated = run_grpcurl(
+        &grpcurl,
+        &[
+            "-plaintext",
+            "-d",
+            &correction.to_string(),
+            &address,
+            "factdesk.v1.StatementService/UpdateStatement",
+        ],
+    );
+    let updated: serde_json::Value = serde_json::from_str(&updated).unwrap();
+    let speaker = &updated["attribution"]["speaker"];
+    assert_eq!(speaker["title"], "Former Chairman", "{updated}");
+    assert_eq!(speaker["name"], "Joseph Tsai", "{updated}");
+    assert!(updated["etag"]
+        .as_str()
+        .is_some_and(|etag| etag.len() == 24));
+    assert!(updated["updateTime"].is_string(), "{updated}");
+
     let health = run_grpcurl(
         &grpcurl,
         &["-plaintext", &address, "grpc.health.v1.Health/Check"],

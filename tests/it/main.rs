@@ -33,4 +33,5 @@ mod security;
 mod semantic;
 mod stance;
 mod statements;
+mod updates;
 mod verdicts;

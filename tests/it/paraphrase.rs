@@ -100,7 +100,7 @@ async fn opposite_states_of_the_record_contradict() {
         assert_eq!(top.statement.as_ref().unwrap().id, statement, "{claim}");
         assert_eq!(
             top.stance(),
-            pb::Stance::Contradicts,
+            pb::r#match::Stance::Contradicts,
             "{claim}: {}",
             top.explanation
         );
@@ -111,7 +111,7 @@ async fn opposite_states_of_the_record_contradict() {
         );
         assert_eq!(
             response.verdict(),
-            pb::Verdict::Contradicted,
+            pb::check_claim_response::Verdict::Contradicted,
             "{claim}: {}",
             response.verdict_explanation
         );

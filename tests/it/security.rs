@@ -60,6 +60,16 @@ async fn writes_need_the_write_token_and_reads_stay_open() {
         code(statements.import_statements(import("b")).await),
         Code::Unauthenticated
     );
+    let update = pb::UpdateStatementRequest {
+        statement: Some(statement("demo-tsai-cloud-share", "Changed")),
+        update_mask: Some(prost_types::FieldMask {
+            paths: vec!["text".into()],
+        }),
+    };
+    assert_eq!(
+        code(statements.update_statement(update.clone()).await),
+        Code::Unauthenticated
+    );
     let delete = pb::DeleteStatementRequest {
         id: "demo-tsai-cloud-share".into(),
     };
@@ -78,10 +88,12 @@ async fn writes_need_the_write_token_and_reads_stay_open() {
         code(statements.get_statement(get("b")).await),
         Code::NotFound
     );
-    assert_eq!(
-        code(statements.get_statement(get("demo-tsai-cloud-share")).await),
-        Code::Ok
-    );
+    let demo = statements
+        .get_statement(get("demo-tsai-cloud-share"))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_ne!(demo.text, "Changed", "the refused update changed nothing");
 
     // Reads need no token.
     let checked = claims.check_claim(claim_request(DEMO_CLAIM)).await;
@@ -100,6 +112,11 @@ async fn writes_need_the_write_token_and_reads_stay_open() {
         .unwrap()
         .into_inner();
     assert_eq!(imported.created_count, 1);
+    let updated = statements
+        .update_statement(with_token(update, WRITE))
+        .await
+        .unwrap();
+    assert_eq!(updated.into_inner().text, "Changed");
     assert_eq!(
         code(statements.delete_statement(with_token(delete, WRITE)).await),
         Code::Ok

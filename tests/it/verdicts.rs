@@ -22,12 +22,12 @@ async fn politifact_ratings_decide_the_verdict() {
     let server = TestServer::over(library, ServerOptions::default()).await;
     let mut claims = server.claims().await;
     let ratings = [
-        ("true", pb::Verdict::Supported),
-        ("mostly-true", pb::Verdict::Supported),
-        ("half-true", pb::Verdict::Mixed),
-        ("barely-true", pb::Verdict::Refuted),
-        ("false", pb::Verdict::Refuted),
-        ("pants-fire", pb::Verdict::Refuted),
+        ("true", pb::check_claim_response::Verdict::Supported),
+        ("mostly-true", pb::check_claim_response::Verdict::Supported),
+        ("half-true", pb::check_claim_response::Verdict::Mixed),
+        ("barely-true", pb::check_claim_response::Verdict::Refuted),
+        ("false", pb::check_claim_response::Verdict::Refuted),
+        ("pants-fire", pb::check_claim_response::Verdict::Refuted),
     ];
     let lines = std::fs::read_to_string(&file).unwrap();
     let statements: Vec<serde_json::Value> = lines
@@ -55,7 +55,11 @@ async fn politifact_ratings_decide_the_verdict() {
             let verdict = response.verdict();
             let why = &response.verdict_explanation;
             if matches!(rating, "false" | "pants-fire" | "barely-true") {
-                assert_ne!(verdict, pb::Verdict::Supported, "{rating}: {why}");
+                assert_ne!(
+                    verdict,
+                    pb::check_claim_response::Verdict::Supported,
+                    "{rating}: {why}"
+                );
             }
             assert_eq!(verdict, expected, "{rating} {}: {why}", statement["id"]);
             let top = &response.matches[0];
@@ -68,12 +72,16 @@ async fn politifact_ratings_decide_the_verdict() {
 
 /// Whether a verdict has the polarity a verdict-dev case asks for (as
 /// `factdesk eval-verdict` scores it).
-fn agrees(polarity: &str, verdict: pb::Verdict) -> bool {
-    let negative = matches!(verdict, pb::Verdict::Refuted | pb::Verdict::Contradicted);
+fn agrees(polarity: &str, verdict: pb::check_claim_response::Verdict) -> bool {
+    let negative = matches!(
+        verdict,
+        pb::check_claim_response::Verdict::Refuted
+            | pb::check_claim_response::Verdict::Contradicted
+    );
     match polarity {
-        "+" => verdict == pb::Verdict::Supported,
+        "+" => verdict == pb::check_claim_response::Verdict::Supported,
         "-" => negative,
-        "±" => verdict == pb::Verdict::Mixed,
+        "±" => verdict == pb::check_claim_response::Verdict::Mixed,
         "not-" => !negative,
         other => panic!("unknown polarity {other:?}"),
     }
@@ -111,7 +119,7 @@ async fn verdict_dev_follows_the_fact_checkers() {
         if case.polarity == "-" {
             assert_ne!(
                 verdict,
-                pb::Verdict::Supported,
+                pb::check_claim_response::Verdict::Supported,
                 "{}: {:?}",
                 case.claim,
                 response.verdict_explanation

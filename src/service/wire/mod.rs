@@ -15,7 +15,8 @@ use tonic::Status;
 use tonic_prost::ProstEncoder;
 
 use crate::model::limits::{
-    MAX_CLAIM_REVIEW_RECORDS, MAX_FILTER_VALUES, MAX_IMPORT_BATCH, MAX_REVIEWS, MAX_TOPICS,
+    MAX_CLAIM_REVIEW_RECORDS, MAX_FILTER_VALUES, MAX_IMPORT_BATCH, MAX_MASK_PATHS, MAX_REVIEWS,
+    MAX_TOPICS,
 };
 use crate::model::FieldError;
 use crate::pb;
@@ -107,6 +108,9 @@ impl WireLimits for pb::CheckClaimRequest {
 impl WireLimits for pb::CreateStatementRequest {
     const SPEC: Option<&'static Spec> = Some(&CREATE_STATEMENT);
 }
+impl WireLimits for pb::UpdateStatementRequest {
+    const SPEC: Option<&'static Spec> = Some(&UPDATE_STATEMENT);
+}
 impl WireLimits for pb::ImportStatementsRequest {
     const SPEC: Option<&'static Spec> = Some(&IMPORT_STATEMENTS);
 }
@@ -158,6 +162,15 @@ static CHECK_FILTER: Spec = Spec {
 };
 static CREATE_STATEMENT: Spec = Spec {
     fields: &[message(1, "statement", ONE, &STATEMENT)],
+};
+static UPDATE_STATEMENT: Spec = Spec {
+    fields: &[
+        message(1, "statement", ONE, &STATEMENT),
+        message(2, "update_mask", ONE, &FIELD_MASK),
+    ],
+};
+static FIELD_MASK: Spec = Spec {
+    fields: &[repeated(1, "paths", MAX_MASK_PATHS)],
 };
 static IMPORT_STATEMENTS: Spec = Spec {
     fields: &[message(1, "statements", MAX_IMPORT_BATCH, &STATEMENT)],
