@@ -295,8 +295,9 @@ pub struct ServeArgs {
 /// Tokens and TLS of `serve` (see SECURITY.md).
 #[derive(Debug, Args)]
 pub struct SecurityArgs {
-    /// File holding the bearer token that create, import and delete need
-    /// (or set the token itself in FACTDESK_WRITE_TOKEN).
+    /// File holding the bearer token that every write (create, import,
+    /// update, delete) needs (or set the token itself in
+    /// FACTDESK_WRITE_TOKEN).
     #[arg(long, env = "FACTDESK_WRITE_TOKEN_FILE")]
     pub write_token_file: Option<PathBuf>,
     /// File holding the bearer token that checks and reads need; without it
