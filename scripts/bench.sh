@@ -21,7 +21,7 @@ for name in 27k 100k 1m; do
   echo "== $name"
   rm -rf "$out/offline-$name" "$out/grpc-$name"
   start=$(date +%s.%N)
-  "$bin" import "$out/$name.jsonl" --db "$out/offline-$name" 2>&1 | tail -n 1
+  "$bin" import "$out/$name.jsonl" --db "$out/offline-$name" --create 2>&1 | tail -n 1
   end=$(date +%s.%N)
   lines=$(wc -l < "$out/$name.jsonl")
   awk -v n="$lines" -v s="$start" -v e="$end" \

@@ -241,7 +241,7 @@ pub struct ModelArgs {
 /// Where the database lives.
 #[derive(Debug, Args)]
 pub struct DbArgs {
-    /// Database directory (created if absent).
+    /// Database directory.
     #[arg(long, env = "FACTDESK_DB", default_value = DEFAULT_DB_DIR)]
     pub db: PathBuf,
 }
@@ -375,6 +375,11 @@ pub struct ImportArgs {
     /// without it, rejected records make the exit code 1.
     #[arg(long)]
     pub allow_rejects: bool,
+    /// Create the database when `--db` does not exist (a first load, a
+    /// restore). Without it a missing `--db` is an error (exit 3), so a
+    /// mistyped path cannot start a new, empty library.
+    #[arg(long)]
+    pub create: bool,
     #[command(flatten)]
     pub db: DbArgs,
     #[command(flatten)]

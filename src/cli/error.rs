@@ -49,6 +49,11 @@ pub enum CliError {
     },
     #[error("{rejected} records were rejected (reported above; the others are stored); pass --allow-rejects to exit 0 anyway")]
     Rejected { rejected: u64 },
+    #[error(
+        "no database at {}: check --db, or pass --create to make a new one (nothing was created)",
+        path.display()
+    )]
+    NoDatabase { path: std::path::PathBuf },
     #[error("the demo library conflicts with statements in the database: {0}")]
     DemoConflict(String),
     #[error("cannot write the output: {0}")]
@@ -73,7 +78,7 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Config { .. } => EXIT_CONFIG,
-            CliError::Store(_) => EXIT_DATABASE,
+            CliError::Store(_) | CliError::NoDatabase { .. } => EXIT_DATABASE,
             CliError::Library(error) => library_exit_code(error),
             CliError::Server(ServerError::Tls(_)) => EXIT_CONFIG,
             CliError::Server(ServerError::Flush(error)) => library_exit_code(error),

@@ -41,6 +41,11 @@ impl std::ops::AddAssign for ImportSummary {
 
 /// Imports every file of `args`, printing a line per file and the totals.
 pub fn run(args: ImportArgs) -> Result<(), CliError> {
+    if !args.create && !args.db.db.exists() {
+        return Err(CliError::NoDatabase {
+            path: args.db.db.clone(),
+        });
+    }
     let library = super::open_library(Some(&args.db.db), &args.model)?;
     let mut stderr = std::io::stderr();
     let mut total = ImportSummary::default();

@@ -117,6 +117,7 @@ async fn online_export_while_writing_is_a_consistent_snapshot() {
     let restored = dir.path().join("restored");
     let imported = run_factdesk(&[
         "import",
+        "--create",
         backup.to_str().unwrap(),
         "--db",
         restored.to_str().unwrap(),

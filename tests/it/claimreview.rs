@@ -33,7 +33,15 @@ fn factdesk(args: &[&str]) -> (String, String) {
 
 /// `factdesk import --format claimreview FILE --db DB`: (stdout, stderr).
 fn import_claim_reviews(file: &str, db: &str) -> (String, String) {
-    factdesk(&["import", "--format", "claimreview", file, "--db", db])
+    factdesk(&[
+        "import",
+        "--create",
+        "--format",
+        "claimreview",
+        file,
+        "--db",
+        db,
+    ])
 }
 
 /// `factdesk export --format claimreview --db DB`: (stdout, stderr).
@@ -115,6 +123,7 @@ fn malformed_claim_review_file_reports_each_bad_record_and_keeps_the_good() {
     // Rejected records make the exit code 1 unless --allow-rejects.
     let refused = run_factdesk(&[
         "import",
+        "--create",
         "--format",
         "claimreview",
         &name,
@@ -124,6 +133,7 @@ fn malformed_claim_review_file_reports_each_bad_record_and_keeps_the_good() {
     assert_eq!(refused.status.code(), Some(1));
     let (_, stderr) = factdesk(&[
         "import",
+        "--create",
         "--format",
         "claimreview",
         &name,

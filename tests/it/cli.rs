@@ -27,6 +27,7 @@ fn lines_without_ids_import_once() {
     for expected in ["2 created, 0 unchanged", "0 created, 2 unchanged"] {
         let output = factdesk(&[
             "import",
+            "--create",
             input.to_str().unwrap(),
             "--db",
             db.to_str().unwrap(),
@@ -47,6 +48,7 @@ fn import_reports_bad_lines_and_export_round_trips() {
     let first_db = dir.path().join("first");
     let output = factdesk(&[
         "import",
+        "--create",
         input.to_str().unwrap(),
         "--db",
         first_db.to_str().unwrap(),
@@ -75,6 +77,7 @@ fn import_reports_bad_lines_and_export_round_trips() {
     // Importing the same file again changes nothing.
     let again = factdesk(&[
         "import",
+        "--create",
         input.to_str().unwrap(),
         "--db",
         first_db.to_str().unwrap(),
@@ -97,6 +100,7 @@ fn import_reports_bad_lines_and_export_round_trips() {
     let second_db = dir.path().join("second");
     let imported = factdesk(&[
         "import",
+        "--create",
         round_trip.to_str().unwrap(),
         "--db",
         second_db.to_str().unwrap(),
@@ -116,7 +120,7 @@ fn env_variable_sets_the_database() {
     let input = dir.path().join("one.jsonl");
     std::fs::write(&input, "{\"id\":\"x\",\"text\":\"hello\"}\n").unwrap();
     let db = dir.path().join("db");
-    let status = factdesk_command(&["import", input.to_str().unwrap()])
+    let status = factdesk_command(&["import", "--create", input.to_str().unwrap()])
         .env("FACTDESK_DB", &db)
         .output()
         .unwrap();
@@ -208,6 +212,7 @@ fn damaged_databases_are_refused_with_exit_code_3() {
     let good = dir.path().join("good");
     let output = factdesk(&[
         "import",
+        "--create",
         input.to_str().unwrap(),
         "--db",
         good.to_str().unwrap(),
@@ -381,6 +386,7 @@ fn an_unfinished_snapshot_file_does_not_make_a_database_damaged() {
     .unwrap();
     let imported = factdesk(&[
         "import",
+        "--create",
         file.to_str().unwrap(),
         "--db",
         db.to_str().unwrap(),
@@ -432,15 +438,35 @@ fn boolean_variables_accept_1_yes_on() {
 
 /// `export --db` with a typo used to create an empty database and print
 /// "exported 0 statements" with exit 0; a database a server holds gave
-/// sled's raw lock error. Both are now plain errors with exit code 3.
+/// sled's raw lock error. Both are now plain errors with exit code 3, and
+/// `import` makes a database only when told to (`--create`).
 #[test]
-fn export_refuses_a_missing_or_locked_database() {
+fn export_and_import_refuse_a_missing_or_locked_database() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("typo");
     let output = factdesk(&["export", "--db", missing.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no database at"));
     assert!(!missing.exists(), "nothing was created");
+    let input = dir.path().join("one.jsonl");
+    std::fs::write(&input, "{\"text\": \"The quay was rebuilt in 1990.\"}\n").unwrap();
+    let import = |extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            input.to_str().unwrap(),
+            "--db",
+            missing.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        factdesk(&args)
+    };
+    let output = import(&[]);
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("pass --create"), "{stderr}");
+    assert!(!missing.exists(), "nothing was created");
+    assert!(import(&["--create"]).status.success());
+    assert!(import(&[]).status.success(), "it exists now");
 
     let db = dir.path().join("db");
     let (server, _address, _log) = crate::harness::process::spawn_demo_server(&db, &[]);

@@ -69,6 +69,7 @@ async fn schema_1_database_is_upgraded_and_answers_with_reviews() {
     let second = dir.path().join("second");
     factdesk(&[
         "import",
+        "--create",
         file.to_str().unwrap(),
         "--db",
         second.to_str().unwrap(),

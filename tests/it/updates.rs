@@ -112,10 +112,7 @@ async fn a_stale_etag_is_aborted_and_the_right_one_changes_what_checks_return() 
     assert_eq!(updated.attribution, created.attribution);
     assert_eq!(updated.create_time, created.create_time);
     assert_ne!(updated.etag, created.etag);
-    let (created_at, updated_at) = (
-        created.update_time.unwrap(),
-        updated.update_time.unwrap(),
-    );
+    let (created_at, updated_at) = (created.update_time.unwrap(), updated.update_time.unwrap());
     assert!(
         (updated_at.seconds, updated_at.nanos) > (created_at.seconds, created_at.nanos),
         "update_time moves on"
