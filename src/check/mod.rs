@@ -11,12 +11,14 @@
 
 mod explain;
 mod facts;
+mod post;
 mod rank;
 pub mod stance;
 pub mod verdict;
 
 pub use explain::MAX_HIGHLIGHTS;
 pub use facts::{MAX_CLAIM_FIGURES, MAX_FIGURES};
+pub use post::as_checked;
 
 use crate::index::{Hit, Index};
 use crate::model::{
@@ -102,6 +104,7 @@ impl<'a> AnalysedClaim<'a> {
                 .map(|(w, _)| w.clone())
                 .collect(),
             entities: self.facts.entities.iter().map(|(w, _)| w.clone()).collect(),
+            post: Default::default(),
         }
     }
 }

@@ -55,7 +55,9 @@ pub fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>,
 }
 
 /// Reads `queries.tsv` (`id<TAB>tweet`) and `qrels.tsv` (`id 0 statement 1`);
-/// queries without a relevant statement are left out.
+/// queries without a relevant statement are left out. Each tweet is the
+/// claim text exactly as written: nothing is cleaned here (the check path
+/// reads links, handles and signatures, as it does for the server).
 pub fn read_queries(queries: &Path, qrels: &Path) -> Result<Vec<EvalQuery>, FileError> {
     let read = |path: &Path| std::fs::read_to_string(path).map_err(|e| FileError::read(path, e));
     let mut relevant: HashMap<String, HashSet<String>> = HashMap::new();
@@ -76,9 +78,14 @@ pub fn read_queries(queries: &Path, qrels: &Path) -> Result<Vec<EvalQuery>, File
             continue;
         };
         if let Some(relevant) = relevant.remove(id) {
+            // The tweet as a client receives it: links, handles and the
+            // signature are read by the check path, as in the server.
             out.push(EvalQuery {
                 id: id.to_owned(),
-                claim: tweet::claim_from_tweet(text),
+                claim: Claim {
+                    text: text.to_owned(),
+                    ..Claim::default()
+                },
                 relevant,
             });
         }
@@ -88,8 +95,8 @@ pub fn read_queries(queries: &Path, qrels: &Path) -> Result<Vec<EvalQuery>, File
 
 /// Runs every query; latency is timed on `options` as given (use the
 /// server's defaults), metrics on a ranking [`RANKING_DEPTH`] deep.
-/// `with_context` keeps the claimant and claim time,
-/// otherwise they are cleared.
+/// `with_context` keeps the claimant and claim time (a tweet's signature
+/// gives them), otherwise the signature is cut off and both are cleared.
 pub fn evaluate(
     library: &Library,
     queries: &[EvalQuery],
@@ -107,6 +114,9 @@ pub fn evaluate(
     for query in queries {
         let mut claim = query.claim.clone();
         if !with_context {
+            // Text only: no claimant or time, from the request or from a
+            // signature.
+            claim.text = crate::text::post::without_signature(&claim.text).to_owned();
             claim.claimant.clear();
             claim.claim_time = None;
         }

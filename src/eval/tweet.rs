@@ -1,6 +1,9 @@
 //! Turning a CheckThat! tweet into a claim, as a client holding the tweet's
 //! metadata would: links removed, the trailing `— Name (@handle) Month D,
-//! YYYY` signature split into claimant and claim time.
+//! YYYY` signature split into claimant and claim time. The reference the
+//! server's own reading of raw posts (`text::post`) is measured against:
+//! `factdesk eval` sends raw tweets; the CheckThat! integration test
+//! compares the two.
 
 use chrono::{DateTime, NaiveDate, Utc};
 

@@ -237,19 +237,22 @@ impl Library {
         self.embedder.is_some()
     }
 
-    /// Checks a claim (already validated) against the library: the claim is
-    /// embedded (when a model is loaded and `options.use_embeddings`) before
+    /// Checks a claim (already validated) against the library: a pasted
+    /// post is read as [`check::as_checked`] says, the claim is embedded (when a model is loaded and `options.use_embeddings`) before
     /// the index lock is taken; the ranked statements are fetched from the
     /// store once and judged by the pure [`check`] core.
     pub fn check(&self, claim: &Claim, options: &CheckOptions) -> Result<CheckResult, Error> {
         self.usable()?;
-        let claim_vector = self.embed_claim(claim, options)?;
-        let analysed = check::AnalysedClaim::new(claim);
+        let (claim, post) = check::as_checked(claim);
+        let claim_vector = self.embed_claim(&claim, options)?;
+        let analysed = check::AnalysedClaim::new(&claim);
         let index = self.read_index();
         let depth = check::judged_depth(options, claim_vector.is_some());
         let hits = check::rank(&index, &analysed, options, claim_vector.as_deref(), depth);
         let candidates = self.fetch(hits)?;
-        Ok(check::judge(&analysed, candidates, &index, options))
+        let mut result = check::judge(&analysed, candidates, &index, options);
+        result.analysis.post = post;
+        Ok(result)
     }
 
     /// The statements of `hits`, in order; one deleted since the search is
@@ -295,8 +298,9 @@ impl Library {
 
     /// The candidate stage alone (for evaluation): the best `limit` hits.
     pub fn candidates(&self, claim: &Claim, options: &CheckOptions, limit: usize) -> Vec<Hit> {
-        let claim_vector = self.embed_claim(claim, options).ok().flatten();
-        let analysed = check::AnalysedClaim::new(claim);
+        let (claim, _) = check::as_checked(claim);
+        let claim_vector = self.embed_claim(&claim, options).ok().flatten();
+        let analysed = check::AnalysedClaim::new(&claim);
         let index = self.read_index();
         check::rank(&index, &analysed, options, claim_vector.as_deref(), limit)
     }

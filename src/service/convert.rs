@@ -136,6 +136,9 @@ pub fn check_result_to_proto(
                 quantities: analysis.quantities.iter().map(quantity_to_proto).collect(),
                 directions: analysis.directions,
                 entities: analysis.entities,
+                checked_text: analysis.post.checked_text,
+                claimant_from_post: analysis.post.claimant,
+                claim_time_from_post: time_to_proto(analysis.post.claim_time),
             }),
             ..claim
         }),

@@ -6,7 +6,9 @@
 //! the original text, for highlights.
 
 pub mod lexicon;
+pub mod post;
 pub mod quantity;
+pub mod sentences;
 mod script;
 mod span;
 mod stopwords;

@@ -27,6 +27,7 @@ mod logs;
 mod logsink;
 mod metrics;
 mod paraphrase;
+mod posts;
 mod raw_http2;
 mod reviews;
 mod security;

@@ -111,6 +111,11 @@ impl TestServer {
         }
     }
 
+    /// The served library, for in-process checks beside the served ones.
+    pub fn library(&self) -> Arc<Library> {
+        self.library.upgrade().expect("the server is running")
+    }
+
     /// Compares the served library's store, index and vectors
     /// ([`Library::audit`]) under its write lock.
     pub async fn audit(&self) -> factdesk::library::Audit {
