@@ -15,8 +15,10 @@ pub const MAX_TOKEN_BYTES: usize = 1024;
 
 /// RPCs that only read. Any other path needs the write token (fail closed:
 /// a new RPC is a write until it is listed here).
-const READ_METHODS: [&str; 4] = [
+const READ_METHODS: [&str; 6] = [
     "/factdesk.v1.ClaimService/CheckClaim",
+    "/factdesk.v1.ClaimService/CheckTranscript",
+    "/factdesk.v1.ClaimService/CheckArticle",
     "/factdesk.v1.StatementService/GetStatement",
     "/factdesk.v1.StatementService/ListStatements",
     "/factdesk.v1.StatementService/ExportStatements",

@@ -29,6 +29,7 @@
 pub mod auth;
 pub mod bench;
 pub mod check;
+pub mod checkworthy;
 pub mod claimreview;
 pub mod cli;
 pub mod demo;

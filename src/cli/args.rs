@@ -57,6 +57,38 @@ pub enum Command {
     /// Grow statement files to a larger corpus for benchmarks (seeded,
     /// deterministic), written as JSONL to stdout.
     Grow(GrowArgs),
+    /// Train the check-worthiness model on DIR/train.tsv, pick its
+    /// hyper-parameters and threshold on DIR/dev.tsv, write the model file;
+    /// prints P/R/F1 on dev and dev-test.
+    TrainCheckworthiness(TrainCheckworthinessArgs),
+    /// Score the built-in check-worthiness model (positive-class P/R/F1) on
+    /// DIR/dev.tsv, DIR/dev-test.tsv, DIR/test.tsv when present, and FILES.
+    EvalCheckworthiness(EvalCheckworthinessArgs),
+}
+
+/// Where the CheckThat! 2024 task 1 English files are when no `--data` is
+/// given.
+pub const DEFAULT_CHECKWORTHY_DATA: &str = "../shared/data/checkworthy2024";
+
+#[derive(Debug, Args)]
+pub struct TrainCheckworthinessArgs {
+    /// Folder holding train.tsv, dev.tsv and dev-test.tsv.
+    #[arg(long, env = "FACTDESK_CHECKWORTHY_DATA", default_value = DEFAULT_CHECKWORTHY_DATA)]
+    pub data: PathBuf,
+    /// Model file to write [default: the shipped src/checkworthy/model.tsv
+    /// of this source tree].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalCheckworthinessArgs {
+    /// Folder holding dev.tsv and dev-test.tsv (and test.tsv, scored when
+    /// present).
+    #[arg(long, env = "FACTDESK_CHECKWORTHY_DATA", default_value = DEFAULT_CHECKWORTHY_DATA)]
+    pub data: PathBuf,
+    /// More labelled TSV files (Sentence_id, Text, class_label) to score.
+    pub files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@
 mod allocator;
 pub mod args;
 pub mod bench;
+mod checkworthy;
 mod error;
 pub mod eval;
 pub mod export;
@@ -37,6 +38,8 @@ pub fn run(command: Command) -> Result<(), CliError> {
         Command::EvalVerdict(args) => eval::run_verdict(args),
         Command::Bench(args) => bench::run(args),
         Command::Grow(args) => grow::run(args),
+        Command::TrainCheckworthiness(args) => checkworthy::run_train(args),
+        Command::EvalCheckworthiness(args) => checkworthy::run_eval(args),
     }
 }
 

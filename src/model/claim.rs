@@ -38,7 +38,7 @@ pub struct CheckFilter {
 /// sets nothing but the claim gets.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckOptions {
-    /// Most matches returned (1 to [`limits::MAX_MATCHES`]).
+    /// Most matches returned (1 to [`super::limits::MAX_MATCHES`]).
     pub max_matches: usize,
     /// Matches scoring below this are left out.
     pub min_score: f32,

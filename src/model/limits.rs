@@ -46,6 +46,23 @@ pub const MAX_IMPORT_ERRORS_LISTED: usize = 1000;
 /// the server allocate for it.
 pub const MAX_CHECK_REQUEST_BYTES: usize = 1 << 20;
 
+/// Longest article text (CheckArticle), in bytes.
+pub const MAX_ARTICLE_BYTES: usize = 256 * 1024;
+/// Largest CheckArticle request read: the article, an author, and options
+/// as large as a CheckClaim request's.
+pub const MAX_ARTICLE_REQUEST_BYTES: usize = MAX_ARTICLE_BYTES + MAX_CHECK_REQUEST_BYTES;
+/// Longest transcript chunk (CheckTranscript), in bytes.
+pub const MAX_CHUNK_BYTES: usize = 16 * 1024;
+/// Most chunks one transcript stream may send.
+pub const MAX_TRANSCRIPT_CHUNKS: usize = 50_000;
+/// Most text one transcript stream may send, in bytes.
+pub const MAX_TRANSCRIPT_BYTES: usize = 8 * 1024 * 1024;
+/// Longest sentence of a transcript or article, in characters: a claim's
+/// limit. A run of text this long without an end is refused.
+pub const MAX_SENTENCE_CHARS: usize = MAX_CLAIM_CHARS;
+/// Sentence events a transcript stream computes ahead of a slow reader.
+pub const TRANSCRIPT_EVENTS_AHEAD: usize = 16;
+
 /// Largest GetStatement or ListStatements request read: an id, a page
 /// token and two 2 KiB filter values fit many times over.
 pub const MAX_READ_REQUEST_BYTES: usize = 64 * 1024;

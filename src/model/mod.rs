@@ -23,7 +23,9 @@ pub use mask::UpdateMask;
 pub use rating::NormalizedRating;
 pub use reason::StanceReason;
 pub use review::Review;
-pub use validate::{check_len, validate_claim, validate_id, validate_statement, FieldError};
+pub use validate::{
+    check_controls, check_len, validate_claim, validate_id, validate_statement, FieldError,
+};
 
 /// Something someone said or published, with who, where and when.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

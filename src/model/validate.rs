@@ -128,7 +128,7 @@ pub fn check_len(field: &str, value: &str, max_bytes: usize) -> Result<(), Field
 /// or claim, and would reach terminals that act on them. C1 controls
 /// (U+0080-U+009F) stay allowed: mis-decoded text in real fact-check data
 /// holds them.
-fn check_controls(field: &str, value: &str) -> Result<(), FieldError> {
+pub fn check_controls(field: &str, value: &str) -> Result<(), FieldError> {
     let is_control = |ch: char| ch.is_ascii_control() && !matches!(ch, '\t' | '\n' | '\r');
     match value.chars().position(is_control) {
         Some(position) => {

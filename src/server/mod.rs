@@ -60,7 +60,38 @@ pub struct ServerOptions {
     /// How long calls in flight may run on after shutdown begins; then the
     /// connections are closed and the database flushed.
     pub shutdown_grace: Duration,
+    /// Live transcript streams (`CheckTranscript`): how many may be open at
+    /// once (their own slots, so they never starve unary calls), how long
+    /// one may go without a chunk, and how long one may last in all.
+    pub transcripts: TranscriptLimits,
 }
+
+/// Limits of live transcript streams; see [`ServerOptions::transcripts`].
+#[derive(Clone, Debug)]
+pub struct TranscriptLimits {
+    pub max_streams: usize,
+    pub idle: Duration,
+    pub max_duration: Duration,
+}
+
+impl Default for TranscriptLimits {
+    fn default() -> Self {
+        TranscriptLimits {
+            max_streams: DEFAULT_MAX_TRANSCRIPT_STREAMS,
+            idle: Duration::from_secs(DEFAULT_TRANSCRIPT_IDLE_SECS),
+            max_duration: Duration::from_secs(DEFAULT_TRANSCRIPT_MAX_SECS),
+        }
+    }
+}
+
+/// Default of [`TranscriptLimits::max_streams`] (`--max-transcript-streams`).
+pub const DEFAULT_MAX_TRANSCRIPT_STREAMS: usize = 16;
+/// Default of [`TranscriptLimits::idle`], in seconds (`--transcript-idle-secs`):
+/// a break in a debate.
+pub const DEFAULT_TRANSCRIPT_IDLE_SECS: u64 = 300;
+/// Default of [`TranscriptLimits::max_duration`], in seconds
+/// (`--transcript-max-secs`): the longest live event.
+pub const DEFAULT_TRANSCRIPT_MAX_SECS: u64 = 6 * 3600;
 
 /// Default of [`ServerOptions::max_in_flight`] (`--max-concurrent-requests`).
 pub const DEFAULT_MAX_IN_FLIGHT: u32 = 64;
@@ -98,6 +129,7 @@ impl Default for ServerOptions {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             handshake_timeout: HANDSHAKE_TIMEOUT,
             shutdown_grace: Duration::from_secs(DEFAULT_SHUTDOWN_GRACE_SECS),
+            transcripts: TranscriptLimits::default(),
         }
     }
 }

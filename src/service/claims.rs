@@ -1,4 +1,5 @@
-//! `factdesk.v1.ClaimService`: CheckClaim.
+//! `factdesk.v1.ClaimService`: CheckClaim, and the entry points of
+//! CheckTranscript and CheckArticle (`transcripts.rs`).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -62,6 +63,27 @@ impl ClaimService for ClaimApi {
         };
         Ok(Response::new(check_result_to_proto(proto_claim, result)))
     }
+
+    type CheckTranscriptStream = super::transcripts::TranscriptStream;
+
+    #[instrument(skip_all, fields(sentences, checked))]
+    async fn check_transcript(
+        &self,
+        request: Request<tonic::Streaming<pb::CheckTranscriptRequest>>,
+    ) -> Result<Response<Self::CheckTranscriptStream>, Status> {
+        let stream =
+            super::transcripts::start(Arc::clone(&self.library), self.ranking.clone(), request);
+        Ok(Response::new(stream))
+    }
+
+    #[instrument(skip_all, fields(sentences, checked))]
+    async fn check_article(
+        &self,
+        request: Request<pb::CheckArticleRequest>,
+    ) -> Result<Response<pb::CheckArticleResponse>, Status> {
+        let response = super::transcripts::article(&self.library, &self.ranking, request).await?;
+        Ok(Response::new(response))
+    }
 }
 
 /// Validates a check request and converts it to the domain.
@@ -74,7 +96,24 @@ fn check_request(request: pb::CheckClaimRequest) -> Result<(Claim, CheckOptions)
         language: proto_claim.language,
     };
     validate_claim(&claim)?;
-    let max_matches = match request.max_matches {
+    let options = check_options(
+        request.max_matches,
+        request.min_score,
+        request.verdict_threshold,
+        request.filter,
+    )?;
+    Ok((claim, options))
+}
+
+/// The options of a check from a request's fields (CheckClaim's, or a
+/// transcript's or article's sentence options).
+pub(super) fn check_options(
+    max_matches: i32,
+    min_score: Option<f32>,
+    verdict_threshold: Option<f32>,
+    filter: Option<pb::CheckFilter>,
+) -> Result<CheckOptions, FieldError> {
+    let max_matches = match max_matches {
         0 => CheckOptions::DEFAULT_MAX_MATCHES,
         n if (1..=MAX_MATCHES as i32).contains(&n) => n as usize,
         _ => {
@@ -87,30 +126,25 @@ fn check_request(request: pb::CheckClaimRequest) -> Result<(Claim, CheckOptions)
             ))
         }
     };
-    let min_score = request.min_score.unwrap_or(CheckOptions::DEFAULT_MIN_SCORE);
+    let min_score = min_score.unwrap_or(CheckOptions::DEFAULT_MIN_SCORE);
     if !(0.0..=1.0).contains(&min_score) {
         return Err(FieldError::new("min_score", "must be between 0 and 1"));
     }
-    let verdict_threshold = request
-        .verdict_threshold
-        .unwrap_or(CheckOptions::DEFAULT_VERDICT_THRESHOLD);
+    let verdict_threshold = verdict_threshold.unwrap_or(CheckOptions::DEFAULT_VERDICT_THRESHOLD);
     if !(0.0..=1.0).contains(&verdict_threshold) {
         return Err(FieldError::new(
             "verdict_threshold",
             "must be between 0 and 1",
         ));
     }
-    let filter = check_filter(request.filter.unwrap_or_default())?;
-    Ok((
-        claim,
-        CheckOptions {
-            max_matches,
-            min_score,
-            filter,
-            verdict_threshold,
-            ..CheckOptions::default()
-        },
-    ))
+    let filter = check_filter(filter.unwrap_or_default())?;
+    Ok(CheckOptions {
+        max_matches,
+        min_score,
+        filter,
+        verdict_threshold,
+        ..CheckOptions::default()
+    })
 }
 
 fn check_filter(filter: pb::CheckFilter) -> Result<CheckFilter, FieldError> {

@@ -5,7 +5,9 @@ mod claim_reviews;
 mod claims;
 mod convert;
 mod convert_review;
+mod sentences;
 mod statements;
+mod transcripts;
 pub mod wire;
 
 use std::sync::Arc;

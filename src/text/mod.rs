@@ -8,8 +8,8 @@
 pub mod lexicon;
 pub mod post;
 pub mod quantity;
-pub mod sentences;
 mod script;
+pub mod sentences;
 mod span;
 mod stopwords;
 

@@ -34,5 +34,6 @@ mod security;
 mod semantic;
 mod stance;
 mod statements;
+mod transcripts;
 mod updates;
 mod verdicts;

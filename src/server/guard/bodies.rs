@@ -61,18 +61,27 @@ impl<B> Incoming<B> {
     }
 }
 
-impl<B: HttpBody<Data = Bytes> + Unpin> HttpBody for Incoming<B> {
+impl<B> HttpBody for Incoming<B>
+where
+    B: HttpBody<Data = Bytes> + Unpin,
+    B::Error: Into<tonic::codegen::StdError>,
+{
     type Data = Bytes;
-    type Error = B::Error;
+    type Error = Status;
 
     fn poll_frame(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
+    ) -> Poll<Option<Result<Frame<Bytes>, Status>>> {
         let this = self.get_mut();
         if this.fault.is_none() {
-            // Faulted: the guard is ending the call.
-            return Poll::Pending;
+            // Faulted: the guard is ending the call, or the handler has
+            // been told.
+            return if this.finished {
+                Poll::Ready(None)
+            } else {
+                Poll::Pending
+            };
         }
         match Pin::new(&mut this.inner).poll_frame(cx) {
             Poll::Ready(Some(Ok(frame))) => {
@@ -80,8 +89,7 @@ impl<B: HttpBody<Data = Bytes> + Unpin> HttpBody for Incoming<B> {
                     this.received += data.len();
                     if let Some(limit) = this.intake.max_bytes {
                         if this.received > limit {
-                            raise(&mut this.fault, Fault::TooLarge { limit });
-                            return Poll::Pending;
+                            return this.fail(Fault::TooLarge { limit });
                         }
                     }
                     if let (Some(timer), Some(idle)) = (this.timer.as_mut(), this.intake.idle) {
@@ -95,11 +103,13 @@ impl<B: HttpBody<Data = Bytes> + Unpin> HttpBody for Incoming<B> {
                 this.timer = None;
                 Poll::Ready(None)
             }
-            Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(error))),
+            Poll::Ready(Some(Err(error))) => {
+                Poll::Ready(Some(Err(Status::from_error(error.into()))))
+            }
             Poll::Pending => {
                 if let (Some(timer), Some(idle)) = (this.timer.as_mut(), this.intake.idle) {
                     if timer.as_mut().poll(cx).is_ready() {
-                        raise(&mut this.fault, Fault::Stalled { idle });
+                        return this.fail(Fault::Stalled { idle });
                     }
                 }
                 Poll::Pending
@@ -116,9 +126,35 @@ impl<B: HttpBody<Data = Bytes> + Unpin> HttpBody for Incoming<B> {
     }
 }
 
-fn raise(sender: &mut Option<oneshot::Sender<Fault>>, fault: Fault) {
-    if let Some(sender) = sender.take() {
-        let _ = sender.send(fault);
+impl<B> Incoming<B> {
+    /// Tells the guard, which ends the call while it waits for the handler.
+    /// A streaming call's handler has already answered and reads on: it
+    /// gets the fault as its request stream's error instead.
+    fn fail(&mut self, fault: Fault) -> Poll<Option<Result<Frame<Bytes>, Status>>> {
+        let Some(sender) = self.fault.take() else {
+            return Poll::Pending;
+        };
+        let status = fault.status();
+        if sender.send(fault).is_ok() {
+            return Poll::Pending;
+        }
+        self.finished = true;
+        Poll::Ready(Some(Err(status)))
+    }
+}
+
+impl Fault {
+    /// The status the call ends with.
+    pub(super) fn status(&self) -> Status {
+        match self {
+            Fault::TooLarge { limit } => Status::out_of_range(format!(
+                "request larger than {limit} bytes, more than this method can need"
+            )),
+            Fault::Stalled { idle } => Status::deadline_exceeded(format!(
+                "no request bytes for {} s: the request stalled",
+                idle.as_secs_f32()
+            )),
+        }
     }
 }
 

@@ -30,7 +30,9 @@ use tower_service::Service;
 
 use super::lifecycle::UntilShutdown;
 use crate::auth::{Access, AccessPolicy};
-use crate::model::limits::{MAX_CHECK_REQUEST_BYTES, MAX_READ_REQUEST_BYTES};
+use crate::model::limits::{
+    MAX_ARTICLE_REQUEST_BYTES, MAX_CHECK_REQUEST_BYTES, MAX_READ_REQUEST_BYTES,
+};
 use access::AccessLog;
 use bodies::{Fault, Incoming, Intake, Outgoing};
 use slots::{remote_addr, ConnectionSlot, Connections, Shed, ShedReport};
@@ -49,6 +51,9 @@ struct State {
     permits: Arc<Semaphore>,
     /// Kept for write-token holders when `permits` are all taken.
     reserve: Arc<Semaphore>,
+    /// Slots of live transcript streams, apart from `permits`.
+    streams: Arc<Semaphore>,
+    transcripts: super::TranscriptLimits,
     max_in_flight: usize,
     /// Most calls in flight on one connection.
     per_connection: usize,
@@ -77,6 +82,8 @@ impl GuardLayer {
                 policy: options.access.clone(),
                 permits: Arc::new(Semaphore::new(max_in_flight)),
                 reserve: Arc::new(Semaphore::new((max_in_flight / 8).max(1))),
+                streams: Arc::new(Semaphore::new(options.transcripts.max_streams)),
+                transcripts: options.transcripts.clone(),
                 max_in_flight,
                 per_connection: (max_in_flight / 2).max(1),
                 connections: Arc::default(),
@@ -98,9 +105,11 @@ impl GuardLayer {
     pub fn calls_done(&self) -> impl Future<Output = ()> + Send + 'static {
         let state = Arc::clone(&self.state);
         let reserve = state.reserve.available_permits();
+        let streams = state.transcripts.max_streams;
         async move {
             while state.permits.available_permits() < state.max_in_flight
                 || state.reserve.available_permits() < reserve
+                || state.streams.available_permits() < streams
                 || state.open_streams.load(std::sync::atomic::Ordering::SeqCst) > 0
             {
                 tokio::time::sleep(Duration::from_millis(20)).await;
@@ -194,14 +203,29 @@ where
                 );
             }
         };
-        let permit = Arc::clone(&state.permits).try_acquire_owned().or_else(|_| {
-            if state.policy.is_writer(authorization) {
-                Arc::clone(&state.reserve).try_acquire_owned()
-            } else {
-                Err(tokio::sync::TryAcquireError::NoPermits)
-            }
-        });
+        let transcript = path == TRANSCRIPT_PATH;
+        let permit = if transcript {
+            Arc::clone(&state.streams).try_acquire_owned()
+        } else {
+            Arc::clone(&state.permits).try_acquire_owned().or_else(|_| {
+                if state.policy.is_writer(authorization) {
+                    Arc::clone(&state.reserve).try_acquire_owned()
+                } else {
+                    Err(tokio::sync::TryAcquireError::NoPermits)
+                }
+            })
+        };
         let Ok(permit) = permit else {
+            if transcript {
+                state.shed.record(Shed::ServerBusy, &method, peer);
+                return refuse(
+                    Status::resource_exhausted(format!(
+                        "server busy: {} transcript streams already open; retry later",
+                        state.transcripts.max_streams
+                    )),
+                    &request_id,
+                );
+            }
             state.shed.record(Shed::ServerBusy, &method, peer);
             return refuse(
                 Status::resource_exhausted(format!(
@@ -212,12 +236,16 @@ where
             );
         };
         let client_deadline = grpc_timeout(request.headers());
-        let deadline = client_deadline.map_or(state.request_timeout, |client| {
-            client.min(state.request_timeout)
-        });
+        // A live transcript lasts as long as the event, up to its own cap.
+        let server_cap = if transcript {
+            state.transcripts.max_duration
+        } else {
+            state.request_timeout
+        };
+        let deadline = client_deadline.map_or(server_cap, |client| client.min(server_cap));
         let expires = tokio::time::Instant::now() + deadline;
         let (fault_sender, fault) = oneshot::channel();
-        let intake = intake_of(path, state.request_body_timeout);
+        let intake = intake_of(path, state.request_body_timeout, state.transcripts.idle);
         let mut request = request.map(|body| Body::new(Incoming::new(body, intake, fault_sender)));
         let held: bodies::Held = Arc::new((permit, connection, InFlight::new()));
         // Work the handler hands to other threads keeps the slots too.
@@ -239,14 +267,11 @@ where
             let call = tokio::time::timeout_at(expires, inner.call(request));
             let response = tokio::select! {
                 fault = fault => {
-                    let (shed, status) = match fault {
-                        Fault::TooLarge { limit } => (Shed::BodyTooLarge, Status::out_of_range(format!(
-                            "request larger than {limit} bytes, more than this method can need"
-                        ))),
-                        Fault::Stalled { idle } => (Shed::BodyStalled, Status::deadline_exceeded(format!(
-                            "no request bytes for {} s: the request stalled", idle.as_secs()
-                        ))),
+                    let shed = match fault {
+                        Fault::TooLarge { .. } => Shed::BodyTooLarge,
+                        Fault::Stalled { .. } => Shed::BodyStalled,
                     };
+                    let status = fault.status();
                     state.shed.record(shed, &method, peer);
                     return Ok(answered(status, &request_id, &log));
                 }
@@ -280,17 +305,27 @@ where
     }
 }
 
+/// The one method whose calls last as long as a live event.
+const TRANSCRIPT_PATH: &str = "/factdesk.v1.ClaimService/CheckTranscript";
+
 /// What the guard waits for of a request to `path`: reads are small and
-/// unary; CheckClaim may carry three full filter lists; writes are bounded
-/// by the message limit, and an import streams at the client's pace.
-fn intake_of(path: &str, idle: Duration) -> Intake {
+/// unary; CheckClaim may carry three full filter lists, CheckArticle a
+/// document; writes are bounded by the message limit; an import streams at
+/// the client's pace, and a transcript at the speakers' (with pauses up to
+/// `transcript_idle`).
+fn intake_of(path: &str, idle: Duration, transcript_idle: Duration) -> Intake {
     let method = path.rsplit('/').next().unwrap_or_default();
     let max_bytes = match method {
         "CheckClaim" => Some(MAX_CHECK_REQUEST_BYTES + FRAME_HEADER_BYTES),
+        "CheckArticle" => Some(MAX_ARTICLE_REQUEST_BYTES + FRAME_HEADER_BYTES),
         "GetStatement" | "ListStatements" => Some(MAX_READ_REQUEST_BYTES + FRAME_HEADER_BYTES),
         _ => None,
     };
-    let idle = (method != "ImportStatements").then_some(idle);
+    let idle = match method {
+        "ImportStatements" => None,
+        "CheckTranscript" => Some(transcript_idle),
+        _ => Some(idle),
+    };
     Intake { max_bytes, idle }
 }
 

@@ -102,6 +102,14 @@ impl WireLimits for pb::CheckClaimResponse {}
 impl WireLimits for pb::ImportStatementsResponse {}
 impl WireLimits for pb::ListStatementsResponse {}
 
+impl WireLimits for pb::CheckArticleResponse {}
+impl WireLimits for pb::CheckTranscriptResponse {}
+impl WireLimits for pb::CheckTranscriptRequest {
+    const SPEC: Option<&'static Spec> = Some(&CHECK_TRANSCRIPT);
+}
+impl WireLimits for pb::CheckArticleRequest {
+    const SPEC: Option<&'static Spec> = Some(&CHECK_ARTICLE);
+}
 impl WireLimits for pb::CheckClaimRequest {
     const SPEC: Option<&'static Spec> = Some(&CHECK_CLAIM);
 }
@@ -145,6 +153,15 @@ static CHECK_CLAIM: Spec = Spec {
         message(1, "claim", ONE, &CLAIM),
         message(4, "filter", ONE, &CHECK_FILTER),
     ],
+};
+static CHECK_TRANSCRIPT: Spec = Spec {
+    fields: &[message(1, "options", ONE, &SENTENCE_OPTIONS)],
+};
+static CHECK_ARTICLE: Spec = Spec {
+    fields: &[message(3, "options", ONE, &SENTENCE_OPTIONS)],
+};
+static SENTENCE_OPTIONS: Spec = Spec {
+    fields: &[message(5, "filter", ONE, &CHECK_FILTER)],
 };
 static CLAIM: Spec = Spec {
     fields: &[Field {
