@@ -64,6 +64,9 @@ pub enum Command {
     /// Score the built-in check-worthiness model (positive-class P/R/F1) on
     /// DIR/dev.tsv, DIR/dev-test.tsv, DIR/test.tsv when present, and FILES.
     EvalCheckworthiness(EvalCheckworthinessArgs),
+    /// Check a transcript (or, with --article, a document) with a running
+    /// server: each check-worthy sentence with its verdict and sources.
+    CheckTranscript(CheckTranscriptArgs),
 }
 
 /// Where the CheckThat! 2024 task 1 English files are when no `--data` is
@@ -316,6 +319,18 @@ pub struct ServeArgs {
     /// flushed.
     #[arg(long, env = "FACTDESK_SHUTDOWN_GRACE_SECS", default_value_t = crate::server::DEFAULT_SHUTDOWN_GRACE_SECS, value_parser = clap::value_parser!(u64).range(0..=3_600))]
     pub shutdown_grace_secs: u64,
+    /// Most live transcript streams (CheckTranscript) open at once; they
+    /// have their own slots, apart from --max-concurrent-requests.
+    #[arg(long, env = "FACTDESK_MAX_TRANSCRIPT_STREAMS", default_value_t = crate::server::DEFAULT_MAX_TRANSCRIPT_STREAMS as u32, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_transcript_streams: u32,
+    /// A transcript stream that sends no chunk for this many seconds ends
+    /// (DEADLINE_EXCEEDED).
+    #[arg(long, env = "FACTDESK_TRANSCRIPT_IDLE_SECS", default_value_t = crate::server::DEFAULT_TRANSCRIPT_IDLE_SECS, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub transcript_idle_secs: u64,
+    /// Longest a transcript stream may last, in seconds (a client's shorter
+    /// deadline applies too).
+    #[arg(long, env = "FACTDESK_TRANSCRIPT_MAX_SECS", default_value_t = crate::server::DEFAULT_TRANSCRIPT_MAX_SECS, value_parser = clap::value_parser!(u64).range(1..=604_800))]
+    pub transcript_max_secs: u64,
     #[command(flatten)]
     pub security: SecurityArgs,
     #[command(flatten)]
@@ -390,6 +405,53 @@ pub struct ExportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckTranscriptArgs {
+    /// A text file: a transcript (lines may start with a `NAME:` speaker
+    /// label) or, with --article, a document.
+    pub file: PathBuf,
+    /// The server, e.g. http://127.0.0.1:50051.
+    #[arg(long, env = "FACTDESK_SERVER")]
+    pub server: String,
+    /// Send the file as one document (CheckArticle) instead of streaming
+    /// it as a transcript (CheckTranscript).
+    #[arg(long)]
+    pub article: bool,
+    /// One JSON object per sentence on stdout, no progress bar.
+    #[arg(long)]
+    pub json: bool,
+    /// Check sentences scoring at least this (0..1); default: the model's
+    /// tuned threshold.
+    #[arg(long, value_parser = parse_unit)]
+    pub threshold: Option<f32>,
+    /// Also print sentences under the threshold, with their score.
+    #[arg(long)]
+    pub all: bool,
+    /// Speaker (transcript lines without a label) or author (article).
+    #[arg(long)]
+    pub speaker: Option<String>,
+    /// File holding the token the server wants for reads; or set the token
+    /// itself in FACTDESK_TOKEN.
+    #[arg(long, env = "FACTDESK_TOKEN_FILE")]
+    pub token_file: Option<PathBuf>,
+    /// PEM certificate of the CA that signed the server's certificate, for
+    /// an https:// server.
+    #[arg(long)]
+    pub ca_cert: Option<PathBuf>,
+}
+
+/// A number in 0..=1.
+fn parse_unit(value: &str) -> Result<f32, String> {
+    let number: f32 = value
+        .parse()
+        .map_err(|_| format!("{value:?} is not a number"))?;
+    if (0.0..=1.0).contains(&number) {
+        Ok(number)
+    } else {
+        Err(format!("{value} is not between 0 and 1"))
+    }
 }
 
 #[derive(Debug, Args)]

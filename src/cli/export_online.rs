@@ -6,7 +6,6 @@
 use std::io::Write;
 
 use tokio_stream::StreamExt;
-use tonic::transport::{Certificate, ClientTlsConfig, Endpoint};
 
 use super::args::ExportArgs;
 use super::CliError;
@@ -20,35 +19,17 @@ const EXPORT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(24 *
 
 /// Writes every statement of the server at `url` to `out`; the count.
 pub fn export(url: &str, args: &ExportArgs, out: &mut dyn Write) -> Result<u64, CliError> {
-    let token = token(args)?;
+    let token = super::client::token(args.token_file.as_deref())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(CliError::Runtime)?;
     runtime.block_on(async {
-        let mut endpoint = Endpoint::from_shared(url.to_owned())
-            .map_err(|error| CliError::config(format!("--server {url:?} is not a URL"), error))?;
-        if let Some(path) = &args.ca_cert {
-            let pem = std::fs::read(path).map_err(|error| {
-                CliError::config(format!("cannot read {}", path.display()), error)
-            })?;
-            endpoint = endpoint
-                .tls_config(ClientTlsConfig::new().ca_certificate(Certificate::from_pem(pem)))
-                .map_err(|error| CliError::config("TLS setup failed", error))?;
-        }
-        let channel = endpoint
-            .connect()
-            .await
-            .map_err(|error| CliError::config(format!("cannot connect to {url}"), error))?;
+        let channel = super::client::connect(url, args.ca_cert.as_deref()).await?;
         let mut client = StatementServiceClient::new(channel);
         let mut request = tonic::Request::new(pb::ExportStatementsRequest {});
         request.set_timeout(EXPORT_DEADLINE);
-        if let Some(token) = &token {
-            let value = format!("Bearer {token}")
-                .parse()
-                .map_err(|error| CliError::config("the token is not printable ASCII", error))?;
-            request.metadata_mut().insert("authorization", value);
-        }
+        let request = super::client::authorized(request, token.as_deref())?;
         let mut stream = client
             .export_statements(request)
             .await
@@ -67,22 +48,6 @@ pub fn export(url: &str, args: &ExportArgs, out: &mut dyn Write) -> Result<u64, 
     })
 }
 
-/// The token from `--token-file` or FACTDESK_TOKEN, if any.
-fn token(args: &ExportArgs) -> Result<Option<String>, CliError> {
-    if let Some(path) = &args.token_file {
-        let text = std::fs::read_to_string(path)
-            .map_err(|error| CliError::config(format!("cannot read {}", path.display()), error))?;
-        return Ok(Some(text.trim().to_owned()));
-    }
-    Ok(std::env::var("FACTDESK_TOKEN")
-        .ok()
-        .map(|token| token.trim().to_owned())
-        .filter(|token| !token.is_empty()))
-}
-
 fn server_error(url: &str, status: tonic::Status) -> CliError {
-    CliError::config(
-        format!("export from {url} failed: {:?}", status.code()),
-        std::io::Error::other(status.message().to_owned()),
-    )
+    super::client::server_error("export", url, status)
 }

@@ -7,6 +7,7 @@ mod allocator;
 pub mod args;
 pub mod bench;
 mod checkworthy;
+mod client;
 mod error;
 pub mod eval;
 pub mod export;
@@ -14,6 +15,7 @@ mod export_online;
 pub mod grow;
 pub mod import;
 pub mod serve;
+mod transcript;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -38,6 +40,7 @@ pub fn run(command: Command) -> Result<(), CliError> {
         Command::EvalVerdict(args) => eval::run_verdict(args),
         Command::Bench(args) => bench::run(args),
         Command::Grow(args) => grow::run(args),
+        Command::CheckTranscript(args) => transcript::run(args),
         Command::TrainCheckworthiness(args) => checkworthy::run_train(args),
         Command::EvalCheckworthiness(args) => checkworthy::run_eval(args),
     }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::args::{SecurityArgs, ServeArgs, DEFAULT_DB_DIR};
 use super::CliError;
-use crate::server::{self, ServerOptions, TlsIdentity};
+use crate::server::{self, ServerOptions, TlsIdentity, TranscriptLimits};
 
 /// Runs the server described by `args` until a shutdown signal.
 pub fn run(args: ServeArgs) -> Result<(), CliError> {
@@ -61,6 +61,11 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
         request_body_timeout: Duration::from_secs(args.request_body_timeout_secs),
         max_connections: args.max_connections as usize,
         shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
+        transcripts: TranscriptLimits {
+            max_streams: args.max_transcript_streams as usize,
+            idle: Duration::from_secs(args.transcript_idle_secs),
+            max_duration: Duration::from_secs(args.transcript_max_secs),
+        },
         access,
         tls,
         ranking: args.ranking.params(),
