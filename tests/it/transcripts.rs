@@ -400,10 +400,7 @@ fn the_check_transcript_command_reports_each_checked_sentence() {
         String::from_utf8(output.stdout).unwrap()
     };
     let report = run(&["--threshold", "0.2"]);
-    assert!(
-        report.contains(&format!("DANA WHIT — check-worthiness")),
-        "{report}"
-    );
+    assert!(report.contains("DANA WHIT — check-worthiness"), "{report}");
     assert!(report.contains("REFUTED: Demo Fact Check"), "{report}");
     let lines = run(&["--threshold", "0.2", "--json"]);
     let events: Vec<serde_json::Value> = lines
