@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces BENCHMARKS.md: grows the shared statements to 100k and 1M
 # (seeded), then for 27k, 100k and 1M measures the offline import and runs
-# `factdesk bench` (gRPC import, cold start, 1 and 32 clients, peak RSS, disk).
+# `factdesk bench` (gRPC import, cold start, 1 and 32 clients, peak RSS, disk);
+# then live transcripts on 27k (`factdesk bench-transcript`).
 # Usage: bash scripts/bench.sh [OUT_DIR]   (needs ../shared/data; ~2 GB in OUT_DIR)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,3 +32,9 @@ for name in 27k 100k 1m; do
     --concurrency 1,32 --requests 10000 --warmup 500
   rm -rf "$out/grpc-$name"
 done
+echo "== transcripts, 27k"
+rm -rf "$out/transcripts-27k"
+"$bin" import "$out/27k.jsonl" --db "$out/transcripts-27k" --create 2>&1 | tail -n 1
+"$bin" bench-transcript --db "$out/transcripts-27k" \
+  --sentences "$data/checkworthy2024/dev-test.tsv" --count 1000 --streams 1,16
+rm -rf "$out/transcripts-27k"

@@ -5,6 +5,7 @@
 pub mod grow;
 mod load;
 mod process;
+mod transcript;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -20,6 +21,7 @@ use crate::service::statement_to_proto;
 
 pub use load::{run_load, LoadPlan, LoadReport, TABLE_HEADER};
 pub use process::ServerProcess;
+pub use transcript::{run_transcripts, TranscriptReport, TRANSCRIPT_HEADER};
 
 /// What can stop a benchmark.
 #[derive(Debug, thiserror::Error)]

@@ -54,6 +54,10 @@ pub enum Command {
     /// Measure a real server on a database: gRPC import rate, cold start,
     /// check latency and throughput per client count, peak RSS, disk size.
     Bench(BenchArgs),
+    /// Measure live transcripts on a real server: the delay from a
+    /// sentence's last chunk to its event, on 1 and more streams, and the
+    /// wall time of a whole transcript.
+    BenchTranscript(BenchTranscriptArgs),
     /// Grow statement files to a larger corpus for benchmarks (seeded,
     /// deterministic), written as JSONL to stdout.
     Grow(GrowArgs),
@@ -124,6 +128,30 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 1)]
     pub client_threads: usize,
     /// Extra arguments for `factdesk serve` (e.g. --server-arg=--embedding-model=DIR).
+    #[arg(long = "server-arg", allow_hyphen_values = true)]
+    pub server_args: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchTranscriptArgs {
+    /// Database the server runs on (e.g. the 27k shared statements).
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Sentences: a CheckThat! check-worthiness TSV (`Sentence_id`, `Text`,
+    /// `class_label`), read in order.
+    #[arg(long)]
+    pub sentences: PathBuf,
+    /// Sentences per transcript (the file is repeated when shorter).
+    #[arg(long, default_value_t = 1000)]
+    pub count: usize,
+    /// Concurrent streams to measure, one level each (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "1,16")]
+    pub streams: Vec<usize>,
+    /// Milliseconds between one sentence's chunk and the next in the
+    /// delay runs (speech is thousands; the wall-time run sends at once).
+    #[arg(long, default_value_t = 20)]
+    pub pace_ms: u64,
+    /// Extra arguments for `factdesk serve`.
     #[arg(long = "server-arg", allow_hyphen_values = true)]
     pub server_args: Vec<String>,
 }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::args::BenchArgs;
+use super::args::{BenchArgs, BenchTranscriptArgs};
 use super::CliError;
 use crate::bench::{self, BenchError, LoadPlan, ServerProcess, TABLE_HEADER};
 
@@ -84,4 +84,56 @@ fn print_disk_use(args: &BenchArgs) -> Result<(), BenchError> {
     }
     println!();
     Ok(())
+}
+
+/// `factdesk bench-transcript`: see [`crate::bench::run_transcripts`].
+pub fn run_transcript(args: BenchTranscriptArgs) -> Result<(), CliError> {
+    let rows = crate::checkworthy::read_tsv(&args.sentences)?;
+    if rows.is_empty() {
+        return Err(BenchError::NoClaims.into());
+    }
+    let sentences: Vec<String> = rows
+        .iter()
+        .cycle()
+        .take(args.count)
+        .map(|row| row.text.clone())
+        .collect();
+    let sentences = Arc::new(sentences);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(CliError::Runtime)?;
+    Ok(runtime.block_on(async {
+        println!("machine: {}", bench::machine_description());
+        println!("database: {}", args.db.display());
+        let server = ServerProcess::start(&args.db, &args.server_args)?;
+        let cold_start = server.wait_serving().await?;
+        println!("cold start to SERVING: {:.3} s", cold_start.as_secs_f64());
+        println!(
+            "transcripts of {} sentences from {}, one sentence per chunk, {} ms apart",
+            sentences.len(),
+            args.sentences.display(),
+            args.pace_ms
+        );
+        println!("{}", bench::TRANSCRIPT_HEADER);
+        for &streams in &args.streams {
+            let pace = Duration::from_millis(args.pace_ms);
+            let mut report =
+                bench::run_transcripts(&server.endpoint, Arc::clone(&sentences), streams, pace)
+                    .await?;
+            println!("{}", report.row());
+        }
+        let mut whole =
+            bench::run_transcripts(&server.endpoint, Arc::clone(&sentences), 1, Duration::ZERO)
+                .await?;
+        println!(
+            "one transcript sent at once: {} sentences in {:.2} s; {}",
+            sentences.len(),
+            whole.wall.as_secs_f64(),
+            whole.row()
+        );
+        server.stop()?;
+        Ok::<(), BenchError>(())
+    })?)
 }

@@ -39,6 +39,7 @@ pub fn run(command: Command) -> Result<(), CliError> {
         Command::EvalStance(args) => eval::run_stance(args),
         Command::EvalVerdict(args) => eval::run_verdict(args),
         Command::Bench(args) => bench::run(args),
+        Command::BenchTranscript(args) => bench::run_transcript(args),
         Command::Grow(args) => grow::run(args),
         Command::CheckTranscript(args) => transcript::run(args),
         Command::TrainCheckworthiness(args) => checkworthy::run_train(args),
