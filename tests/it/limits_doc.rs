@@ -1,6 +1,7 @@
 //! SECURITY.md's table of limits says what the code enforces: each row's
 //! figure is read from the document and compared with the constant.
 
+use factdesk::model::limits;
 use factdesk::model::limits::*;
 use factdesk::server::{
     DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_MESSAGE_BYTES,
@@ -114,6 +115,45 @@ fn security_md_limits_match_the_code() {
     expect(
         "a new connection's first bytes",
         format!("{} s", HANDSHAKE_TIMEOUT.as_secs()),
+    );
+    expect(
+        "CheckArticle text",
+        format!("{} KiB", limits::MAX_ARTICLE_BYTES / 1024),
+    );
+    expect(
+        "transcript chunk text",
+        format!("{} KiB", limits::MAX_CHUNK_BYTES / 1024),
+    );
+    expect(
+        "a sentence that does not end",
+        format!("{} characters", written(limits::MAX_SENTENCE_CHARS)),
+    );
+    expect(
+        "chunks per transcript stream",
+        written(limits::MAX_TRANSCRIPT_CHUNKS),
+    );
+    expect(
+        "text per transcript stream",
+        format!("{} MiB", limits::MAX_TRANSCRIPT_BYTES >> 20),
+    );
+    expect(
+        "transcript events computed ahead",
+        written(limits::TRANSCRIPT_EVENTS_AHEAD),
+    );
+    expect(
+        "live transcript streams open at once",
+        written(factdesk::server::DEFAULT_MAX_TRANSCRIPT_STREAMS),
+    );
+    expect(
+        "a transcript stream with no chunk",
+        format!("{} s", factdesk::server::DEFAULT_TRANSCRIPT_IDLE_SECS),
+    );
+    expect(
+        "a transcript stream's duration",
+        format!(
+            "{} s",
+            written(factdesk::server::DEFAULT_TRANSCRIPT_MAX_SECS as usize)
+        ),
     );
     expect(
         "wait for the next bytes of a unary request",
