@@ -1,7 +1,6 @@
 //! SECURITY.md's table of limits says what the code enforces: each row's
 //! figure is read from the document and compared with the constant.
 
-use factdesk::model::limits;
 use factdesk::model::limits::*;
 use factdesk::server::{
     DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_MESSAGE_BYTES,
@@ -118,27 +117,27 @@ fn security_md_limits_match_the_code() {
     );
     expect(
         "CheckArticle text",
-        format!("{} KiB", limits::MAX_ARTICLE_BYTES / 1024),
+        format!("{} KiB", MAX_ARTICLE_BYTES / 1024),
     );
     expect(
         "transcript chunk text",
-        format!("{} KiB", limits::MAX_CHUNK_BYTES / 1024),
+        format!("{} KiB", MAX_CHUNK_BYTES / 1024),
     );
     expect(
         "a sentence that does not end",
-        format!("{} characters", written(limits::MAX_SENTENCE_CHARS)),
+        format!("{} characters", written(MAX_SENTENCE_CHARS)),
     );
     expect(
         "chunks per transcript stream",
-        written(limits::MAX_TRANSCRIPT_CHUNKS),
+        written(MAX_TRANSCRIPT_CHUNKS),
     );
     expect(
         "text per transcript stream",
-        format!("{} MiB", limits::MAX_TRANSCRIPT_BYTES >> 20),
+        format!("{} MiB", MAX_TRANSCRIPT_BYTES >> 20),
     );
     expect(
         "transcript events computed ahead",
-        written(limits::TRANSCRIPT_EVENTS_AHEAD),
+        written(TRANSCRIPT_EVENTS_AHEAD),
     );
     expect(
         "live transcript streams open at once",
