@@ -96,7 +96,7 @@ pub struct Tuning {
 }
 
 /// Trains on `train`, picks hyper-parameters on `dev` and the threshold on
-/// the latest debates of `train` (see [`late_threshold`]).
+/// the latest debates of `train` (see `late_threshold`).
 pub fn train(train: &[Labelled], dev: &[Labelled]) -> Model {
     tune(train, dev, &grid()).model
 }
