@@ -75,9 +75,7 @@ impl StatementService for StatementApi {
     ) -> Result<Response<pb::Statement>, Status> {
         let token = super::CallToken::of(&request);
         let request = request.into_inner();
-        let proto = request
-            .statement
-            .ok_or_else(|| invalid_argument(FieldError::new("statement", "is required")))?;
+        let proto = required(request.statement)?;
         let mut statement = statement_from_proto(proto)
             .map_err(|error| invalid_argument(error.within("statement")))?;
         let id_field = if request.statement_id.is_empty() {
@@ -239,9 +237,7 @@ impl StatementService for StatementApi {
     ) -> Result<Response<pb::Statement>, Status> {
         let token = super::CallToken::of(&request);
         let request = request.into_inner();
-        let proto = request
-            .statement
-            .ok_or_else(|| invalid_argument(FieldError::new("statement", "is required")))?;
+        let proto = required(request.statement)?;
         tracing::Span::current().record("id", proto.id.as_str());
         if proto.id.is_empty() {
             return Err(invalid_argument(FieldError::new(
@@ -294,6 +290,11 @@ impl StatementService for StatementApi {
         tracing::info!("statement deleted");
         Ok(Response::new(()))
     }
+}
+
+/// The request's `statement`, which create and update need.
+fn required(statement: Option<pb::Statement>) -> Result<pb::Statement, Status> {
+    statement.ok_or_else(|| invalid_argument(FieldError::new("statement", "is required")))
 }
 
 /// Puts a create error's field path in request terms (`statement.text`,

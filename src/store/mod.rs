@@ -20,12 +20,14 @@
 
 mod error;
 mod generation;
+mod insert;
 pub mod keys;
 mod preflight;
 mod replace;
 mod upgrade;
 
 pub use error::{EngineError, StoreError};
+pub use insert::InsertOutcome;
 pub use replace::{ReplaceOutcome, VectorChange};
 
 /// One stored statement record, not yet decoded ([`decode_record`]).
@@ -54,20 +56,6 @@ const META_TREE: &str = "meta";
 const STATEMENTS_TREE: &str = "statements";
 const VECTORS_TREE: &str = "vectors";
 const EMBEDDING_MODEL_KEY: &str = "embedding_model";
-
-/// Result of writing a statement that must not overwrite another.
-#[derive(Clone, Debug, PartialEq)]
-pub enum InsertOutcome {
-    /// Stored now.
-    Created(Statement),
-    /// The id already held the same content; nothing changed.
-    Unchanged(Statement),
-    /// The id holds different content; nothing changed.
-    Conflict,
-}
-
-/// A statement ready to write: key, JSON value, embedding bytes.
-type EncodedStatement = (Vec<u8>, Vec<u8>, Option<Vec<u8>>);
 
 /// Handle to the open database. Cheap to share behind an `Arc`.
 #[derive(Debug)]
@@ -197,67 +185,6 @@ impl Store {
     /// True when no statement is stored.
     pub fn is_empty(&self) -> bool {
         self.statements.is_empty()
-    }
-
-    /// Stores `statement` (and its embedding, if any) unless its id is
-    /// taken, durably.
-    pub fn insert_new(
-        &self,
-        statement: &Statement,
-        vector: Option<&[f32]>,
-    ) -> Result<InsertOutcome, StoreError> {
-        let batch = [(statement.clone(), vector.map(<[f32]>::to_vec))];
-        let mut outcomes = self.insert_batch(&batch)?;
-        Ok(outcomes.remove(0))
-    }
-
-    /// Stores every statement whose id is free, with its embedding, in one
-    /// transaction, durably. Returns one outcome per input, in order.
-    pub fn insert_batch(
-        &self,
-        batch: &[(Statement, Option<Vec<f32>>)],
-    ) -> Result<Vec<InsertOutcome>, StoreError> {
-        let encoded: Vec<EncodedStatement> = batch
-            .iter()
-            .map(|(statement, vector)| {
-                let key = keys::statement_key(&statement.id);
-                (
-                    key,
-                    encode(statement),
-                    vector.as_deref().map(keys::encode_vector),
-                )
-            })
-            .collect();
-        let outcomes = (&self.statements, &self.vectors)
-            .transaction(|(statements, vectors)| {
-                let mut outcomes = Vec::with_capacity(batch.len());
-                for ((statement, _), (key, value, vector)) in batch.iter().zip(&encoded) {
-                    let outcome = match statements.get(key)? {
-                        None => {
-                            statements.insert(key.as_slice(), value.as_slice())?;
-                            if let Some(vector) = vector {
-                                vectors.insert(key.as_slice(), vector.as_slice())?;
-                            }
-                            InsertOutcome::Created(statement.clone())
-                        }
-                        Some(bytes) => compare_existing(&statement.id, Some(&bytes), statement)
-                            .map_err(ConflictableTransactionError::Abort)?,
-                    };
-                    outcomes.push(outcome);
-                }
-                Ok(outcomes)
-            })
-            .map_err(|error| match error {
-                TransactionError::Abort(error) => error,
-                TransactionError::Storage(error) => StoreError::from(error),
-            })?;
-        if outcomes
-            .iter()
-            .any(|o| matches!(o, InsertOutcome::Created(_)))
-        {
-            self.commit()?;
-        }
-        Ok(outcomes)
     }
 
     /// Stores embeddings for statements already on record (a backfill after
@@ -434,22 +361,6 @@ fn foreign(path: &Path, reason: &str) -> StoreError {
     StoreError::Foreign {
         path: path.to_owned(),
         reason: reason.to_owned(),
-    }
-}
-
-fn compare_existing(
-    id: &str,
-    current: Option<&[u8]>,
-    wanted: &Statement,
-) -> Result<InsertOutcome, StoreError> {
-    let Some(bytes) = current else {
-        return Ok(InsertOutcome::Conflict);
-    };
-    let stored = decode(id, bytes)?;
-    if stored.same_content(wanted) {
-        Ok(InsertOutcome::Unchanged(stored))
-    } else {
-        Ok(InsertOutcome::Conflict)
     }
 }
 

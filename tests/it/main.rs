@@ -34,6 +34,7 @@ mod security;
 mod semantic;
 mod stance;
 mod statements;
+mod transcript_cli;
 mod transcripts;
 mod updates;
 mod verdicts;

@@ -4,6 +4,7 @@
 
 use factdesk::pb;
 use factdesk::pb::check_claim_response::Verdict;
+use factdesk::pb::statement_service_client::StatementServiceClient;
 use prost_types::FieldMask;
 use tonic::Code;
 
@@ -40,6 +41,21 @@ fn bridge() -> pb::Statement {
     }
 }
 
+/// Creates `statement`; the stored form.
+async fn create(
+    statements: &mut StatementServiceClient<tonic::transport::Channel>,
+    statement: pb::Statement,
+) -> pb::Statement {
+    statements
+        .create_statement(pb::CreateStatementRequest {
+            statement: Some(statement),
+            statement_id: String::new(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
 /// The verdict on `claim` and whether the bridge statement is its first
 /// match.
 async fn verdict_on(server: &TestServer, claim: &str) -> (Verdict, bool) {
@@ -63,14 +79,7 @@ async fn a_stale_etag_is_aborted_and_the_right_one_changes_what_checks_return() 
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::builder(dir.path()).start().await;
     let mut statements = server.statements().await;
-    let created = statements
-        .create_statement(pb::CreateStatementRequest {
-            statement: Some(bridge()),
-            statement_id: String::new(),
-        })
-        .await
-        .unwrap()
-        .into_inner();
+    let created = create(&mut statements, bridge()).await;
     assert!(!created.etag.is_empty());
     assert_eq!(created.update_time, created.create_time);
     assert_eq!(
@@ -190,18 +199,12 @@ async fn masks_change_only_what_they_name() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::builder(dir.path()).start().await;
     let mut statements = server.statements().await;
-    let created = statements
-        .create_statement(pb::CreateStatementRequest {
-            statement: Some(pb::Statement {
-                context: "Press briefing".into(),
-                topics: vec!["transport".into()],
-                ..bridge()
-            }),
-            statement_id: String::new(),
-        })
-        .await
-        .unwrap()
-        .into_inner();
+    let briefing = pb::Statement {
+        context: "Press briefing".into(),
+        topics: vec!["transport".into()],
+        ..bridge()
+    };
+    let created = create(&mut statements, briefing).await;
 
     // A nested path: the title changes, the name and affiliation stay.
     let retitled = pb::Statement {
@@ -273,14 +276,7 @@ async fn bad_updates_name_the_field_and_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::builder(dir.path()).start().await;
     let mut statements = server.statements().await;
-    let created = statements
-        .create_statement(pb::CreateStatementRequest {
-            statement: Some(bridge()),
-            statement_id: String::new(),
-        })
-        .await
-        .unwrap()
-        .into_inner();
+    let created = create(&mut statements, bridge()).await;
 
     let cases = [
         (
