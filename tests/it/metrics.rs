@@ -30,6 +30,24 @@ fn sample(text: &str, series: &str) -> Option<f64> {
         .and_then(|line| line.rsplit(' ').next()?.parse().ok())
 }
 
+/// A scrape once `series` reads `value` and no call is in flight, or the
+/// last of 100 tries. A call is counted when the server lets go of its
+/// response, which can be just after the client has read it; that moment
+/// is not observable from here, hence the retries.
+async fn settled(address: &str, series: &str, value: f64) -> String {
+    let mut text = scrape(address);
+    for _ in 0..100 {
+        if sample(&text, series) == Some(value)
+            && sample(&text, "factdesk_rpc_in_flight") == Some(0.0)
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        text = scrape(address);
+    }
+    text
+}
+
 #[tokio::test]
 async fn metrics_are_scraped_and_move_with_calls() {
     let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -55,7 +73,7 @@ async fn metrics_are_scraped_and_move_with_calls() {
 
     let check_ok =
         "factdesk_rpc_requests_total{method=\"/factdesk.v1.ClaimService/CheckClaim\",code=\"Ok\"}";
-    let text = scrape(&metrics_address);
+    let text = settled(&metrics_address, check_ok, 2.0).await;
     assert_eq!(sample(&text, check_ok), Some(2.0), "{text}");
     assert_eq!(
         sample(
@@ -84,6 +102,6 @@ async fn metrics_are_scraped_and_move_with_calls() {
     );
 
     claims.check_claim(claim_request(CLAIM)).await.unwrap();
-    let text = scrape(&metrics_address);
+    let text = settled(&metrics_address, check_ok, 3.0).await;
     assert_eq!(sample(&text, check_ok), Some(3.0), "the counter moves");
 }
