@@ -144,6 +144,10 @@ fn security_md_limits_match_the_code() {
         written(factdesk::server::DEFAULT_MAX_TRANSCRIPT_STREAMS),
     );
     expect(
+        "transcript streams open on one connection",
+        format!("({})", factdesk::server::DEFAULT_MAX_TRANSCRIPT_STREAMS / 2),
+    );
+    expect(
         "a transcript stream with no chunk",
         format!("{} s", factdesk::server::DEFAULT_TRANSCRIPT_IDLE_SECS),
     );

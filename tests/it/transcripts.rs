@@ -375,5 +375,26 @@ async fn transcript_streams_have_their_own_slots_and_end_when_idle() {
         }
     }
     drop(held);
+
+    // One connection may hold at most half of the transcript slots (here
+    // one): a second stream on it is refused while the first is open.
+    let mut claims = server.claims().await;
+    let (sender, receiver) = mpsc::channel(4);
+    let mut first = chunk("Hello again. Still", "X");
+    first.options = Some(options(0.0, true));
+    sender.send(first).await.unwrap();
+    let mut open = claims
+        .check_transcript(ReceiverStream::new(receiver))
+        .await
+        .unwrap()
+        .into_inner();
+    open.message().await.unwrap().unwrap();
+    let second = claims
+        .check_transcript(tokio_stream::iter(vec![chunk("Second.", "X")]))
+        .await
+        .unwrap_err();
+    assert_eq!(second.code(), Code::ResourceExhausted, "{second:?}");
+    assert!(second.message().contains("this connection"), "{second:?}");
+    drop((sender, open));
     server.stop().await;
 }

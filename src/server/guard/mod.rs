@@ -7,7 +7,9 @@
 //! server's request timeout) that ends the call with `DEADLINE_EXCEEDED` and
 //! drops a response the client has not read by then. A call's slots are
 //! held until its response has been sent. Health and reflection pass
-//! straight through.
+//! straight through. Live transcript streams take their own slots (at most
+//! half of them on one connection), with idle and total limits of their
+//! own.
 
 mod access;
 mod bodies;
@@ -51,8 +53,10 @@ struct State {
     permits: Arc<Semaphore>,
     /// Kept for write-token holders when `permits` are all taken.
     reserve: Arc<Semaphore>,
-    /// Slots of live transcript streams, apart from `permits`.
+    /// Slots of live transcript streams, apart from `permits`; at most
+    /// half of them on one connection.
     streams: Arc<Semaphore>,
+    stream_connections: Arc<Connections>,
     transcripts: super::TranscriptLimits,
     max_in_flight: usize,
     /// Most calls in flight on one connection.
@@ -83,6 +87,7 @@ impl GuardLayer {
                 permits: Arc::new(Semaphore::new(max_in_flight)),
                 reserve: Arc::new(Semaphore::new((max_in_flight / 8).max(1))),
                 streams: Arc::new(Semaphore::new(options.transcripts.max_streams)),
+                stream_connections: Arc::default(),
                 transcripts: options.transcripts.clone(),
                 max_in_flight,
                 per_connection: (max_in_flight / 2).max(1),
@@ -204,6 +209,25 @@ where
             }
         };
         let transcript = path == TRANSCRIPT_PATH;
+        // One connection may hold at most half of the transcript slots.
+        let stream_slot = if transcript {
+            let most = (state.transcripts.max_streams / 2).max(1);
+            match ConnectionSlot::take(&state.stream_connections, peer, most) {
+                Ok(slot) => Some(slot),
+                Err(open) => {
+                    state.shed.record(Shed::ConnectionFull, &method, peer);
+                    return refuse(
+                        Status::resource_exhausted(format!(
+                            "this connection already has {open} transcript streams open; open \
+                             another connection or retry later"
+                        )),
+                        &request_id,
+                    );
+                }
+            }
+        } else {
+            None
+        };
         let permit = if transcript {
             Arc::clone(&state.streams).try_acquire_owned()
         } else {
@@ -247,7 +271,7 @@ where
         let (fault_sender, fault) = oneshot::channel();
         let intake = intake_of(path, state.request_body_timeout, state.transcripts.idle);
         let mut request = request.map(|body| Body::new(Incoming::new(body, intake, fault_sender)));
-        let held: bodies::Held = Arc::new((permit, connection, InFlight::new()));
+        let held: bodies::Held = Arc::new((permit, connection, stream_slot, InFlight::new()));
         // Work the handler hands to other threads keeps the slots too.
         request.extensions_mut().insert(crate::service::CallToken {
             held: Arc::clone(&held),
