@@ -14,6 +14,7 @@
 
 mod doc;
 mod query;
+mod snapshot;
 mod vectors;
 
 use std::cell::RefCell;
@@ -23,6 +24,7 @@ use crate::model::{CheckFilter, Statement};
 
 pub use doc::{AnalysedDoc, DocMeta, FIELDS};
 pub use query::Query;
+pub use snapshot::Stamp;
 
 /// Weight of each field, in [`FIELDS`] order: text, context, source title.
 pub const FIELD_WEIGHTS: [f32; FIELDS] = [1.0, 0.5, 0.8];

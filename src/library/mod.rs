@@ -9,11 +9,13 @@
 mod audit;
 mod failure;
 mod list;
+mod persist;
 pub(crate) mod semantic;
 mod update;
 
 pub use audit::Audit;
 pub use list::{ListPage, ListRequest, Snapshot};
+pub use persist::INDEX_FILE;
 pub use update::Update;
 
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -49,6 +51,11 @@ pub struct Library {
     embedder: Option<Arc<Embedder>>,
     /// Set when the store fails a write; see `failure.rs`.
     failure: failure::Failure,
+    /// The write generation the index file on disk was made at, if any
+    /// (see `persist.rs`).
+    saved_generation: Mutex<Option<u64>>,
+    /// True when the index came from the index file rather than the store.
+    from_file: bool,
     /// Dropped last (fields drop in declaration order), after the store has
     /// closed: its receiver, from [`Library::close_notice`], then completes.
     closed: Option<tokio::sync::oneshot::Sender<()>>,
@@ -84,28 +91,41 @@ impl Library {
     /// Like [`Library::new`], with sentence embeddings when `embedder` is
     /// given: stored vectors from the same model are loaded, missing ones are
     /// computed and stored now (all of them after a model change).
+    /// The index comes from the index file when that was written at the
+    /// store's present state (see `persist.rs`), else from the store.
     pub fn with_embedder(store: Store, embedder: Option<Arc<Embedder>>) -> Result<Library, Error> {
         let started = Instant::now();
-        let mut index = build_index(&store)?;
-        if let Some(embedder) = &embedder {
-            semantic::load_vectors(&store, &mut index, embedder)?;
-        }
+        let (index, from_file) = persist::open_index(&store, embedder.as_ref())?;
         tracing::info!(
             statements = index.len(),
             embeddings = embedder.is_some(),
+            from_file,
             elapsed_ms = started.elapsed().as_millis() as u64,
             "index built"
         );
         crate::metrics::index_built(started.elapsed());
         crate::metrics::statements(index.len());
-        Ok(Library {
+        let saved = if from_file {
+            Some(store.generation()?)
+        } else {
+            None
+        };
+        let library = Library {
             store,
             index: RwLock::new(index),
             writes: Mutex::new(()),
             embedder,
             failure: failure::Failure::default(),
+            saved_generation: Mutex::new(saved),
+            from_file,
             closed: None,
-        })
+        };
+        if !from_file {
+            if let Err(error) = library.save_index() {
+                tracing::warn!(%error, "index file not written; the next start rebuilds the index");
+            }
+        }
+        Ok(library)
     }
 
     /// A receiver that completes once this library has been dropped and its
@@ -116,6 +136,13 @@ impl Library {
         let (sender, receiver) = tokio::sync::oneshot::channel();
         self.closed = Some(sender);
         receiver
+    }
+
+    /// True when the index was loaded from the index file at start (the
+    /// store had not changed since it was written), false when it was
+    /// built from the store.
+    pub fn index_from_file(&self) -> bool {
+        self.from_file
     }
 
     /// Number of statements on record.

@@ -35,6 +35,11 @@ pub struct Record {
 }
 
 impl Record {
+    /// The database directory the record sits in.
+    pub fn directory(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
     /// The record of the database in `dir`, and the value it holds (0 when
     /// absent; an unreadable file, e.g. after a power loss mid-rename, is
     /// ignored with a warning rather than refusing the database).

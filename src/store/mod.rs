@@ -13,7 +13,9 @@
 //! Every write is one sled operation or one transaction, so a statement is
 //! never half-written, and every write method returns only after
 //! sled's `flush` has made it durable. Search structures are derived
-//! from this tree at start-up (see `index`), so nothing else needs storing.
+//! from this tree; a copy of them (`factdesk.index`, `library::persist`)
+//! is used at start-up only when stamped with the present write
+//! generation.
 //! `meta`/`generation` counts durable writes, and `factdesk.generation`
 //! beside sled's files copies it, so a log that sled recovers only in part
 //! is refused instead of silently reopened (see `generation`).
@@ -314,6 +316,18 @@ impl Store {
             record.write(generation::decode(bytes.as_deref()));
         }
         Ok(())
+    }
+
+    /// The write generation: how many durable writes the database has had.
+    pub fn generation(&self) -> Result<u64, StoreError> {
+        Ok(generation::decode(
+            self.meta.get(generation::GENERATION_KEY)?.as_deref(),
+        ))
+    }
+
+    /// The database directory; `None` for a temporary database.
+    pub fn directory(&self) -> Option<&Path> {
+        self.record.as_ref().map(generation::Record::directory)
     }
 
     /// Makes every write so far durable.

@@ -21,6 +21,7 @@ mod exhaustion;
 mod grpcurl;
 mod harness;
 mod hostile;
+mod index_file;
 mod lifecycle;
 mod limits_doc;
 mod logs;

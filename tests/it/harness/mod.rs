@@ -19,7 +19,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tonic::transport::Channel;
 
-pub use api::{import_file, proto_statement, temporary_library};
+pub use api::{import_file, open_library, proto_statement, temporary_library};
 pub use inputs::{embedding_model, grpcurl, shared_data};
 pub use requests::{
     claim_request, create_request, generated_certificates, grpc_frame, raw_http2, raw_unary,
@@ -68,7 +68,7 @@ impl Builder {
 
     /// Opens the database, imports the demo if asked, and starts serving.
     pub async fn start(self) -> TestServer {
-        let library = api::open_library(&self.db_dir, self.embedder);
+        let library = open_library(&self.db_dir, self.embedder);
         if self.demo {
             let report = factdesk::demo::import(&library).expect("demo import");
             assert!(report.rejected.is_empty(), "{:?}", report.rejected);

@@ -1,0 +1,331 @@
+//! The index written to a file, so a start can load it instead of
+//! analysing every statement again. The file names what it was made from
+//! (the store's write generation, its statement count, the embedding
+//! model) and ends in a CRC-32 of everything before it; the library loads
+//! it only when all of that matches the store as opened, and otherwise
+//! rebuilds (see `library::persist`).
+//!
+//! Layout, little-endian: `FDINDEX1`, the [`Stamp`], the total field
+//! lengths, the documents (tombstones included, so doc numbers hold), the
+//! posting lists term by term, then the CRC-32.
+
+use std::collections::HashMap;
+
+use super::{DocMeta, DocSlot, Index, Posting, FIELDS};
+
+const MAGIC: &[u8; 8] = b"FDINDEX1";
+
+/// What an index file was made from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stamp {
+    /// The store's write generation when the index was written.
+    pub generation: u64,
+    pub statements: u64,
+    /// Id of the embedding model whose vectors the index holds; empty for
+    /// none.
+    pub model: String,
+}
+
+impl Index {
+    /// The index and `stamp` in the file format above.
+    pub fn to_snapshot(&self, stamp: &Stamp) -> Vec<u8> {
+        let mut out = Writer(Vec::with_capacity(64 + self.postings.len() * 24));
+        out.0.extend_from_slice(MAGIC);
+        out.u64(stamp.generation);
+        out.u64(stamp.statements);
+        out.str(&stamp.model);
+        for total in self.total_lengths {
+            out.u64(total);
+        }
+        out.u64(self.docs.len() as u64);
+        for (slot, lengths) in self.docs.iter().zip(&self.lengths) {
+            for length in lengths {
+                out.u32(*length);
+            }
+            let Some(slot) = slot else {
+                out.0.push(0);
+                continue;
+            };
+            out.0.push(1);
+            let meta = &slot.meta;
+            for text in [&meta.id, &meta.publisher, &meta.speaker, &meta.language] {
+                out.str(text);
+            }
+            match meta.time {
+                Some(time) => {
+                    out.0.push(1);
+                    out.0.extend_from_slice(&time.to_le_bytes());
+                }
+                None => out.0.push(0),
+            }
+            match &slot.vector {
+                Some(vector) => {
+                    out.u32(vector.len() as u32);
+                    for value in vector.iter() {
+                        out.0.extend_from_slice(&value.to_le_bytes());
+                    }
+                }
+                None => out.u32(u32::MAX),
+            }
+        }
+        let mut terms: Vec<(&String, &Vec<Posting>)> = self.postings.iter().collect();
+        terms.sort_by(|a, b| a.0.cmp(b.0));
+        out.u64(terms.len() as u64);
+        for (term, postings) in terms {
+            out.str(term);
+            out.u32(postings.len() as u32);
+            for posting in postings {
+                out.u32(posting.doc);
+                for tf in posting.tf {
+                    out.0.extend_from_slice(&tf.to_le_bytes());
+                }
+            }
+        }
+        let crc = crc32fast::hash(&out.0);
+        out.u32(crc);
+        out.0
+    }
+
+    /// The stamp of a snapshot, read without decoding the rest.
+    pub fn snapshot_stamp(bytes: &[u8]) -> Result<Stamp, String> {
+        let mut reader = Reader::new(bytes)?;
+        reader.stamp()
+    }
+
+    /// The index in `bytes`, checked: the CRC, every count against what is
+    /// left, every doc number against the documents. Never panics on a
+    /// damaged file.
+    pub fn from_snapshot(bytes: &[u8]) -> Result<(Index, Stamp), String> {
+        let mut reader = Reader::new(bytes)?;
+        let stamp = reader.stamp()?;
+        let mut index = Index::default();
+        for total in &mut index.total_lengths {
+            *total = reader.u64()?;
+        }
+        let docs = reader.count(FIELDS * 4 + 1)?;
+        index.docs.reserve(docs);
+        index.lengths.reserve(docs);
+        for number in 0..docs {
+            let mut lengths = [0u32; FIELDS];
+            for length in &mut lengths {
+                *length = reader.u32()?;
+            }
+            index.lengths.push(lengths);
+            if reader.byte()? == 0 {
+                index.docs.push(None);
+                continue;
+            }
+            let id = reader.str()?;
+            let meta = DocMeta {
+                publisher: reader.str()?,
+                speaker: reader.str()?,
+                language: reader.str()?,
+                time: match reader.byte()? {
+                    0 => None,
+                    _ => Some(reader.u64()? as i64),
+                },
+                id,
+            };
+            let vector = match reader.u32()? {
+                u32::MAX => None,
+                length => {
+                    let length = reader.fits(length as usize, 4)?;
+                    let mut vector = Vec::with_capacity(length);
+                    for _ in 0..length {
+                        vector.push(f32::from_bits(reader.u32()?));
+                    }
+                    Some(vector.into_boxed_slice())
+                }
+            };
+            if index.by_id.insert(meta.id.clone(), number as u32).is_some() {
+                return Err(format!("statement {:?} is in it twice", meta.id));
+            }
+            index.docs.push(Some(DocSlot { meta, vector }));
+        }
+        let terms = reader.count(8)?;
+        let mut postings = HashMap::with_capacity(terms);
+        for _ in 0..terms {
+            let term = reader.str()?;
+            let count = reader.u32()? as usize;
+            let count = reader.fits(count, 4 + FIELDS * 2)?;
+            let mut list = Vec::with_capacity(count);
+            for _ in 0..count {
+                let doc = reader.u32()?;
+                if doc as usize >= docs {
+                    return Err(format!(
+                        "a posting of {term:?} names document {doc} of {docs}"
+                    ));
+                }
+                let mut tf = [0u16; FIELDS];
+                for value in &mut tf {
+                    *value = reader.u16()?;
+                }
+                list.push(Posting { doc, tf });
+            }
+            postings.insert(term, list);
+        }
+        index.postings = postings;
+        if reader.remaining() != 4 {
+            return Err("it has bytes after its postings".to_owned());
+        }
+        Ok((index, stamp))
+    }
+}
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u32(&mut self, value: u32) {
+        self.0.extend_from_slice(&value.to_le_bytes());
+    }
+
+    fn u64(&mut self, value: u64) {
+        self.0.extend_from_slice(&value.to_le_bytes());
+    }
+
+    fn str(&mut self, text: &str) {
+        self.u32(text.len() as u32);
+        self.0.extend_from_slice(text.as_bytes());
+    }
+}
+
+/// Reads a snapshot whose magic and CRC have been checked.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn new(bytes: &'a [u8]) -> Result<Reader<'a>, String> {
+        if bytes.len() < MAGIC.len() + 4 || &bytes[..MAGIC.len()] != MAGIC {
+            return Err("it is not a factdesk index file of this version".to_owned());
+        }
+        let (body, crc) = bytes.split_at(bytes.len() - 4);
+        let crc = u32::from_le_bytes(crc.try_into().map_err(|_| "truncated".to_owned())?);
+        if crc32fast::hash(body) != crc {
+            return Err("its checksum does not match (a torn or damaged file)".to_owned());
+        }
+        Ok(Reader {
+            bytes,
+            at: MAGIC.len(),
+        })
+    }
+
+    fn stamp(&mut self) -> Result<Stamp, String> {
+        Ok(Stamp {
+            generation: self.u64()?,
+            statements: self.u64()?,
+            model: self.str()?,
+        })
+    }
+
+    fn remaining(&self) -> usize {
+        self.bytes.len() - self.at
+    }
+
+    fn take(&mut self, length: usize) -> Result<&'a [u8], String> {
+        if length > self.remaining() {
+            return Err("it ends early".to_owned());
+        }
+        let slice = &self.bytes[self.at..self.at + length];
+        self.at += length;
+        Ok(slice)
+    }
+
+    fn byte(&mut self) -> Result<u8, String> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn u16(&mut self) -> Result<u16, String> {
+        Ok(u16::from_le_bytes(
+            self.take(2)?.try_into().unwrap_or_default(),
+        ))
+    }
+
+    fn u32(&mut self) -> Result<u32, String> {
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().unwrap_or_default(),
+        ))
+    }
+
+    fn u64(&mut self) -> Result<u64, String> {
+        Ok(u64::from_le_bytes(
+            self.take(8)?.try_into().unwrap_or_default(),
+        ))
+    }
+
+    /// `count` items of at least `size` bytes each must fit in what is left
+    /// (a damaged count cannot make the reader allocate for them).
+    fn fits(&self, count: usize, size: usize) -> Result<usize, String> {
+        if count.saturating_mul(size) > self.remaining() {
+            return Err(format!("it claims {count} entries that cannot fit"));
+        }
+        Ok(count)
+    }
+
+    fn count(&mut self, size: usize) -> Result<usize, String> {
+        let count = self.u64()?;
+        let count = usize::try_from(count).map_err(|_| "a count overflows".to_owned())?;
+        self.fits(count, size)
+    }
+
+    fn str(&mut self) -> Result<String, String> {
+        let length = self.u32()? as usize;
+        let bytes = self.take(length)?;
+        String::from_utf8(bytes.to_vec()).map_err(|_| "a string is not UTF-8".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Statement;
+
+    fn statement(id: &str, text: &str) -> Statement {
+        Statement::from_json_line(&format!(
+            r#"{{"id":"{id}","text":"{text}","attribution":{{"speaker":{{"name":"Ana"}},"source":{{"publisher":"Gazette","publishTime":"2024-05-01T00:00:00Z"}}}}}}"#
+        ))
+        .unwrap()
+    }
+
+    fn sample() -> Index {
+        let mut index = Index::default();
+        index.insert(&statement("a", "The river flooded twice in 2024"));
+        index.insert(&statement("b", "The harbour bridge reopened in March"));
+        index.insert(&statement("c", "Unemployment fell to 4 percent"));
+        index.remove("b");
+        index
+    }
+
+    #[test]
+    fn a_snapshot_reads_back_as_the_same_index() {
+        let index = sample();
+        let stamp = Stamp {
+            generation: 7,
+            statements: 2,
+            model: String::new(),
+        };
+        let bytes = index.to_snapshot(&stamp);
+        assert_eq!(Index::snapshot_stamp(&bytes).unwrap(), stamp);
+        let (read, read_stamp) = Index::from_snapshot(&bytes).unwrap();
+        assert_eq!(read_stamp, stamp);
+        assert_eq!(read.len(), 2);
+        assert_eq!(read.to_snapshot(&stamp), bytes, "byte for byte");
+        assert_eq!(read.doc_meta("a"), index.doc_meta("a"));
+        assert!(read.has_term("c", "unemploy") || read.has_term("c", "unemployment"));
+        assert!(read.doc_meta("b").is_none());
+    }
+
+    #[test]
+    fn damaged_snapshots_are_refused_never_panicked_on() {
+        let bytes = sample().to_snapshot(&Stamp::default());
+        assert!(Index::from_snapshot(&bytes[..bytes.len() - 1]).is_err());
+        assert!(Index::from_snapshot(b"FDINDEX1").is_err());
+        assert!(Index::from_snapshot(b"").is_err());
+        for at in (0..bytes.len()).step_by(7) {
+            let mut flipped = bytes.clone();
+            flipped[at] ^= 0x5a;
+            assert!(Index::from_snapshot(&flipped).is_err(), "byte {at}");
+        }
+    }
+}
