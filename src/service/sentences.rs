@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use tonic::Status;
 
 use super::claims::check_options;
-use super::convert::{check_result_to_proto, time_from_proto};
+use super::convert::{check_result_to_proto, time_from_proto, time_to_proto};
 use super::{compute, CallToken};
 use crate::checkworthy;
 use crate::library::Library;
@@ -97,10 +97,7 @@ pub(super) async fn check_sentence(
         let proto_claim = pb::Claim {
             text: claim.text.clone(),
             claimant: claim.claimant.clone(),
-            claim_time: plan.claim_time.map(|time| prost_types::Timestamp {
-                seconds: time.timestamp(),
-                nanos: time.timestamp_subsec_nanos() as i32,
-            }),
+            claim_time: time_to_proto(plan.claim_time),
             language: claim.language.clone(),
             analysis: None,
         };
