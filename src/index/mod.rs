@@ -13,11 +13,12 @@
 //! BM25F order; normalising does not reorder.
 
 mod doc;
+mod postings;
 mod query;
+mod search;
 mod snapshot;
 mod vectors;
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::model::{CheckFilter, Statement};
@@ -26,24 +27,14 @@ pub use doc::{AnalysedDoc, DocMeta, FIELDS};
 pub use query::Query;
 pub use snapshot::Stamp;
 
+use postings::{Bounds, Posting, PostingList};
+
 /// Weight of each field, in [`FIELDS`] order: text, context, source title.
 pub const FIELD_WEIGHTS: [f32; FIELDS] = [1.0, 0.5, 0.8];
-/// Share of the statements above which a term only adds to statements that
-/// rarer claim terms found (see `Scan::add_terms`).
-pub const COMMON_TERM_SHARE: f32 = 0.05;
-/// Posting lists this short are always walked in full.
-pub const COMMON_TERM_MIN: usize = 1000;
 /// BM25 term-frequency saturation.
 pub const K1: f32 = 1.2;
 /// BM25 length normalisation strength.
 pub const B: f32 = 0.75;
-
-/// One statement's occurrences of one term, per field.
-#[derive(Clone, Copy, Debug)]
-struct Posting {
-    doc: u32,
-    tf: [u16; FIELDS],
-}
 
 /// A stored statement's slot in the index.
 #[derive(Debug)]
@@ -67,143 +58,18 @@ pub struct Hit {
     pub semantic: Option<f32>,
 }
 
-thread_local! {
-    /// Per-thread score accumulators, one per document number, all zero
-    /// between searches (a search resets the ones it touched), so a search
-    /// does not allocate and clear a vector as long as the index.
-    static ACCUMULATORS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Accumulates BM25F scores over the postings of a set of terms.
-struct Scan<'a> {
-    index: &'a Index,
-    average_lengths: [f32; FIELDS],
-    accumulators: Vec<f32>,
-    /// Filter outcome per document, when the query filters at all.
-    admitted: Option<Vec<Option<bool>>>,
-    touched: Vec<u32>,
-}
-
-impl<'a> Scan<'a> {
-    fn new(index: &'a Index, filter: &CheckFilter) -> Self {
-        let mut accumulators = ACCUMULATORS.with(|cell| std::mem::take(&mut *cell.borrow_mut()));
-        accumulators.resize(index.docs.len(), 0.0);
-        let filtered = *filter != CheckFilter::default();
-        Scan {
-            index,
-            average_lengths: index.average_lengths(),
-            accumulators,
-            admitted: filtered.then(|| vec![None; index.docs.len()]),
-            touched: Vec::new(),
-        }
-    }
-
-    /// Adds each distinct term's weighted BM25F contribution; returns the
-    /// sum of their weighted idf (the query's self-score).
-    ///
-    /// Terms go rarest first. A term found in more than [`COMMON_TERM_SHARE`]
-    /// of the statements (and more than [`COMMON_TERM_MIN`]) only adds to statements that rarer terms already
-    /// found (a galloping merge, not a walk of its long posting list), unless
-    /// nothing was found yet: a statement sharing only common words with the
-    /// claim would not rank anyway, and these lists are the longest.
-    fn add_terms(&mut self, terms: &[String], weight: f32, filter: &CheckFilter) -> f32 {
-        let index = self.index;
-        let mut distinct: Vec<&String> = terms.iter().collect();
-        distinct.sort();
-        distinct.dedup();
-        let mut lists: Vec<&[Posting]> = distinct
-            .into_iter()
-            .map(|term| index.postings.get(term).map_or(&[][..], Vec::as_slice))
-            .collect();
-        lists.sort_by_key(|postings| postings.len());
-        let common = ((index.len() as f32 * COMMON_TERM_SHARE) as usize).max(COMMON_TERM_MIN);
-        let mut touched_sorted = false;
-        let mut self_score = 0.0;
-        for postings in lists {
-            let idf = weight * index.idf(postings.len());
-            self_score += idf;
-            if postings.len() > common && !self.touched.is_empty() {
-                if !touched_sorted {
-                    self.touched.sort_unstable();
-                    touched_sorted = true;
-                }
-                self.add_to_touched(postings, idf, filter);
-            } else {
-                for posting in postings {
-                    self.add_posting(posting, idf, filter);
-                }
-                touched_sorted = false;
-            }
-        }
-        self_score
-    }
-
-    /// Adds a term's contribution to the statements already touched (sorted
-    /// by document number), finding each in `postings` by galloping search.
-    fn add_to_touched(&mut self, postings: &[Posting], idf: f32, filter: &CheckFilter) {
-        let mut rest = postings;
-        for i in 0..self.touched.len() {
-            let doc = self.touched[i];
-            let mut bound = 1;
-            while bound < rest.len() && rest[bound].doc < doc {
-                bound *= 2;
-            }
-            let at = rest[..(bound + 1).min(rest.len())].partition_point(|p| p.doc < doc);
-            rest = &rest[at..];
-            match rest.first() {
-                Some(posting) if posting.doc == doc => {
-                    self.add_posting(posting, idf, filter);
-                    rest = &rest[1..];
-                }
-                Some(_) => {}
-                None => break,
-            }
-        }
-    }
-
-    /// Postings only ever name live documents (`remove` drops them).
-    fn add_posting(&mut self, posting: &Posting, idf: f32, filter: &CheckFilter) {
-        let doc = posting.doc as usize;
-        if let Some(admitted) = &mut self.admitted {
-            let docs = &self.index.docs;
-            let passes = *admitted[doc].get_or_insert_with(|| {
-                docs[doc]
-                    .as_ref()
-                    .is_some_and(|slot| slot.meta.passes(filter))
-            });
-            if !passes {
-                return;
-            }
-        }
-        let lengths = self.index.lengths[doc];
-        let accumulator = &mut self.accumulators[doc];
-        if *accumulator == 0.0 {
-            self.touched.push(posting.doc);
-        }
-        *accumulator += idf * saturate(posting.tf, lengths, &self.average_lengths);
-    }
-}
-
-impl Drop for Scan<'_> {
-    /// Zeroes what this scan touched and hands the accumulators back.
-    fn drop(&mut self) {
-        for &doc in &self.touched {
-            self.accumulators[doc as usize] = 0.0;
-        }
-        let accumulators = std::mem::take(&mut self.accumulators);
-        ACCUMULATORS.with(|cell| *cell.borrow_mut() = accumulators);
-    }
-}
-
 /// The inverted index. Not internally synchronised: wrap it in a lock.
 #[derive(Debug, Default)]
 pub struct Index {
-    postings: HashMap<String, Vec<Posting>>,
+    postings: HashMap<String, PostingList>,
     docs: Vec<Option<DocSlot>>,
     /// Terms per field of each document number (dense, for the scan).
     lengths: Vec<[u32; FIELDS]>,
     by_id: HashMap<String, u32>,
     total_lengths: [u64; FIELDS],
+    /// Field lengths the posting lists' block bounds hold at; always at or
+    /// above the averages.
+    bounds: Bounds,
 }
 
 impl Index {
@@ -227,12 +93,6 @@ impl Index {
     pub fn insert_analysed(&mut self, doc: AnalysedDoc) {
         self.remove(&doc.meta.id);
         let doc_number = u32::try_from(self.docs.len()).expect("fewer than 2^32 statements");
-        for (term, tf) in doc.term_frequencies {
-            self.postings.entry(term).or_default().push(Posting {
-                doc: doc_number,
-                tf,
-            });
-        }
         for (total, length) in self.total_lengths.iter_mut().zip(doc.lengths) {
             *total += u64::from(length);
         }
@@ -242,6 +102,17 @@ impl Index {
             meta: doc.meta,
             vector: doc.vector.map(Vec::into_boxed_slice),
         }));
+        self.keep_bounds();
+        for (term, tf) in doc.term_frequencies {
+            let posting = Posting {
+                doc: doc_number,
+                tf,
+            };
+            self.postings
+                .entry(term)
+                .or_default()
+                .push(posting, doc.lengths, &self.bounds);
+        }
     }
 
     /// Removes a statement by id; false when it was not indexed.
@@ -254,11 +125,33 @@ impl Index {
         for (total, length) in self.total_lengths.iter_mut().zip(lengths) {
             *total -= u64::from(length);
         }
-        self.postings.retain(|_, postings| {
-            postings.retain(|posting| posting.doc != doc_number);
-            !postings.is_empty()
+        let (all_lengths, bounds) = (&self.lengths, &self.bounds);
+        self.postings.retain(|_, list| {
+            list.remove(doc_number, all_lengths, bounds);
+            !list.is_empty()
         });
+        self.keep_bounds();
         true
+    }
+
+    /// Recomputes every block bound when an average field length has
+    /// passed the lengths they were taken at.
+    fn keep_bounds(&mut self) {
+        let averages = self.average_lengths();
+        if self.bounds.covers(&averages) {
+            return;
+        }
+        self.bounds = Bounds::above(&averages);
+        for list in self.postings.values_mut() {
+            list.rebound(&self.lengths, &self.bounds);
+        }
+    }
+
+    /// True when document `doc` is live and passes `filter`.
+    fn passes(&self, doc: u32, filter: &CheckFilter) -> bool {
+        self.docs[doc as usize]
+            .as_ref()
+            .is_some_and(|slot| slot.meta.passes(filter))
     }
 
     /// The filterable attributes of an indexed statement.
@@ -274,6 +167,7 @@ impl Index {
             return false;
         };
         postings
+            .postings()
             .binary_search_by_key(&doc, |posting| posting.doc)
             .is_ok()
     }
@@ -300,57 +194,6 @@ impl Index {
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
-    /// The best `limit` statements for `query` that pass its filter, best
-    /// first (ties by id). Only statements sharing at least one claim or
-    /// claimant term are considered.
-    pub fn search(&self, query: &Query<'_>, limit: usize) -> Vec<Hit> {
-        if self.is_empty() || query.terms.is_empty() || limit == 0 {
-            return Vec::new();
-        }
-        let mut scan = Scan::new(self, query.filter);
-        let self_score = scan.add_terms(query.terms, 1.0, query.filter);
-        let claimant_weight = query.ranking.claimant_term_weight;
-        if claimant_weight > 0.0 {
-            scan.add_terms(query.claimant_terms, claimant_weight, query.filter);
-        }
-        // Score every touched statement, but clone ids only for the top.
-        let mut ranked: Vec<(f32, f32, f32, u32)> = Vec::with_capacity(scan.touched.len());
-        let has_context = !query.claimant.is_empty() || query.claim_time.is_some();
-        for &doc in &scan.touched {
-            let bm25 = scan.accumulators[doc as usize];
-            let lexical = (bm25 / self_score).min(1.0);
-            // Ranked by the uncapped sum, so context still orders full matches.
-            let rank_key = match &self.docs[doc as usize] {
-                Some(slot) if has_context => lexical + query.context_bonus(&slot.meta),
-                _ => lexical,
-            };
-            if rank_key.min(1.0) >= query.min_score {
-                ranked.push((rank_key, bm25, lexical, doc));
-            }
-        }
-        let id_of = |doc: u32| {
-            self.docs[doc as usize]
-                .as_ref()
-                .map_or("", |slot| slot.meta.id.as_str())
-        };
-        let order = |a: &(f32, f32, f32, u32), b: &(f32, f32, f32, u32)| {
-            b.0.total_cmp(&a.0)
-                .then_with(|| b.1.total_cmp(&a.1))
-                .then_with(|| id_of(a.3).cmp(id_of(b.3)))
-        };
-        top_k(&mut ranked, limit, order);
-        ranked
-            .into_iter()
-            .map(|(rank_key, bm25, lexical, doc)| Hit {
-                id: id_of(doc).to_owned(),
-                bm25,
-                lexical,
-                score: rank_key.min(1.0),
-                semantic: None,
-            })
-            .collect()
-    }
-
     fn average_lengths(&self) -> [f32; FIELDS] {
         let count = self.len().max(1) as f32;
         self.total_lengths
@@ -368,20 +211,9 @@ fn top_k<T>(items: &mut Vec<T>, limit: usize, order: impl Fn(&T, &T) -> std::cmp
     items.sort_by(order);
 }
 
-/// BM25F: field-weighted, length-normalised term frequency, saturated.
-fn saturate(tf: [u16; FIELDS], lengths: [u32; FIELDS], average: &[f32; FIELDS]) -> f32 {
-    let mut weighted = 0f32;
-    for field in 0..FIELDS {
-        if tf[field] == 0 {
-            continue;
-        }
-        let norm = 1.0 - B + B * lengths[field] as f32 / average[field];
-        weighted += FIELD_WEIGHTS[field] * f32::from(tf[field]) / norm;
-    }
-    weighted * (K1 + 1.0) / (K1 + weighted)
-}
-
 #[cfg(test)]
 mod proptests;
+#[cfg(test)]
+mod pruning_tests;
 #[cfg(test)]
 mod tests;

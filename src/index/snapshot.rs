@@ -11,7 +11,8 @@
 
 use std::collections::HashMap;
 
-use super::{DocMeta, DocSlot, Index, Posting, FIELDS};
+use super::postings::{Bounds, Posting, PostingList};
+use super::{DocMeta, DocSlot, Index, FIELDS};
 
 const MAGIC: &[u8; 8] = b"FDINDEX1";
 
@@ -68,13 +69,13 @@ impl Index {
                 None => out.u32(u32::MAX),
             }
         }
-        let mut terms: Vec<(&String, &Vec<Posting>)> = self.postings.iter().collect();
+        let mut terms: Vec<(&String, &PostingList)> = self.postings.iter().collect();
         terms.sort_by(|a, b| a.0.cmp(b.0));
         out.u64(terms.len() as u64);
         for (term, postings) in terms {
             out.str(term);
             out.u32(postings.len() as u32);
-            for posting in postings {
+            for posting in postings.postings() {
                 out.u32(posting.doc);
                 for tf in posting.tf {
                     out.0.extend_from_slice(&tf.to_le_bytes());
@@ -149,6 +150,7 @@ impl Index {
             }
             index.docs.push(Some(DocSlot { meta, vector }));
         }
+        index.bounds = Bounds::above(&index.average_lengths());
         let terms = reader.count(8)?;
         let mut postings = HashMap::with_capacity(terms);
         for _ in 0..terms {
@@ -169,6 +171,10 @@ impl Index {
                 }
                 list.push(Posting { doc, tf });
             }
+            if list.windows(2).any(|pair| pair[0].doc >= pair[1].doc) {
+                return Err(format!("the postings of {term:?} are out of order"));
+            }
+            let list = PostingList::from_postings(list, &index.lengths, &index.bounds);
             postings.insert(term, list);
         }
         index.postings = postings;
