@@ -30,7 +30,9 @@ use crate::text::quantity::{self, Agreement};
 use crate::text::{self, Token};
 use stance::ClaimFacts;
 
-pub use rank::{rank, retrieve, search_terms, LEXICAL_CANDIDATES, VECTOR_CANDIDATES};
+pub use rank::{
+    rank, retrieve, retrieve_with, search_terms, LEXICAL_CANDIDATES, VECTOR_CANDIDATES,
+};
 pub use verdict::DISPUTE_MARGIN;
 
 /// Top hits re-ordered by agreeing figures when ranking used embeddings.

@@ -92,6 +92,18 @@ pub fn retrieve(
     options: &CheckOptions,
     limit: usize,
 ) -> Vec<Hit> {
+    retrieve_with(index, claim, options, limit, false)
+}
+
+/// [`retrieve`], or with `exhaustive` every statement sharing a term
+/// scored (the reference the pruned search must equal; for benchmarks).
+pub fn retrieve_with(
+    index: &Index,
+    claim: &AnalysedClaim<'_>,
+    options: &CheckOptions,
+    limit: usize,
+    exhaustive: bool,
+) -> Vec<Hit> {
     let claimant_terms = text::terms(&claim.claim.claimant);
     let claimant = claim.claim.claimant.to_lowercase();
     let query = Query {
@@ -103,5 +115,9 @@ pub fn retrieve(
         ranking: &options.ranking,
         min_score: options.min_score,
     };
-    index.search(&query, limit)
+    if exhaustive {
+        index.search_exhaustive(&query, limit)
+    } else {
+        index.search(&query, limit)
+    }
 }

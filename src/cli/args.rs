@@ -61,6 +61,10 @@ pub enum Command {
     /// sentence's last chunk to its event, on 1 and more streams, and the
     /// wall time of a whole transcript.
     BenchTranscript(BenchTranscriptArgs),
+    /// Measure in-process check and retrieval latency on a database with
+    /// CheckThat!-style query files: pruned retrieval as served against
+    /// exhaustive scoring, and whether they agree.
+    BenchRetrieval(BenchRetrievalArgs),
     /// Grow statement files to a larger corpus for benchmarks (seeded,
     /// deterministic), written as JSONL to stdout.
     Grow(GrowArgs),

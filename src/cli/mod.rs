@@ -6,6 +6,7 @@
 mod allocator;
 pub mod args;
 pub mod bench;
+mod bench_retrieval;
 mod checkworthy;
 mod client;
 mod error;
@@ -40,6 +41,7 @@ pub fn run(command: Command) -> Result<(), CliError> {
         Command::EvalVerdict(args) => eval::run_verdict(args),
         Command::Bench(args) => bench::run(args),
         Command::BenchTranscript(args) => bench::run_transcript(args),
+        Command::BenchRetrieval(args) => bench_retrieval::run(args),
         Command::Grow(args) => grow::run(args),
         Command::CheckTranscript(args) => transcript::run(args),
         Command::TrainCheckworthiness(args) => checkworthy::run_train(args),

@@ -93,6 +93,18 @@ pub fn read_queries(queries: &Path, qrels: &Path) -> Result<Vec<EvalQuery>, File
     Ok(out)
 }
 
+/// The claim as sent in a mode: as is `with_context`, else text only, with
+/// no claimant or time, from the request or from a signature.
+pub fn claim_in_mode(claim: &Claim, with_context: bool) -> Claim {
+    let mut claim = claim.clone();
+    if !with_context {
+        claim.text = crate::text::post::without_signature(&claim.text).to_owned();
+        claim.claimant.clear();
+        claim.claim_time = None;
+    }
+    claim
+}
+
 /// Runs every query; latency is timed on `options` as given (use the
 /// server's defaults), metrics on a ranking [`RANKING_DEPTH`] deep.
 /// `with_context` keeps the claimant and claim time (a tweet's signature
@@ -112,14 +124,7 @@ pub fn evaluate(
     let mut sums = Metrics::default();
     let mut latencies = Vec::with_capacity(queries.len());
     for query in queries {
-        let mut claim = query.claim.clone();
-        if !with_context {
-            // Text only: no claimant or time, from the request or from a
-            // signature.
-            claim.text = crate::text::post::without_signature(&claim.text).to_owned();
-            claim.claimant.clear();
-            claim.claim_time = None;
-        }
+        let claim = claim_in_mode(&query.claim, with_context);
         let started = Instant::now();
         library.check(&claim, &timed_options)?;
         latencies.push(started.elapsed().as_micros() as u64);

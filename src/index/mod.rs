@@ -148,7 +148,7 @@ impl Index {
     }
 
     /// True when document `doc` is live and passes `filter`.
-    fn passes(&self, doc: u32, filter: &CheckFilter) -> bool {
+    fn passes_filter(&self, doc: u32, filter: &CheckFilter) -> bool {
         self.docs[doc as usize]
             .as_ref()
             .is_some_and(|slot| slot.meta.passes(filter))

@@ -80,7 +80,7 @@ impl PostingList {
 
     /// Appends a posting for a document numbered above every other.
     pub fn push(&mut self, posting: Posting, lengths: [u32; FIELDS], bounds: &Bounds) {
-        let bound = weight(posting.tf, lengths, &bounds.lengths);
+        let bound = weight(posting.tf, lengths, &scales(&bounds.lengths));
         if self.postings.len().is_multiple_of(BLOCK) {
             self.block_last.push(posting.doc);
             self.block_max.push(bound);
@@ -110,11 +110,12 @@ impl PostingList {
     pub fn rebound(&mut self, lengths: &[[u32; FIELDS]], bounds: &Bounds) {
         self.block_last.clear();
         self.block_max.clear();
+        let scales = scales(&bounds.lengths);
         for block in self.postings.chunks(BLOCK) {
             self.block_last.push(block[block.len() - 1].doc);
             let max = block
                 .iter()
-                .map(|posting| weight(posting.tf, lengths[posting.doc as usize], &bounds.lengths))
+                .map(|posting| weight(posting.tf, lengths[posting.doc as usize], &scales))
                 .fold(0.0, f32::max);
             self.block_max.push(max);
         }
@@ -176,17 +177,22 @@ impl PostingList {
 }
 
 /// BM25F's field-weighted, length-normalised term frequency, before
-/// saturation, at average field lengths `average`.
-pub fn weight(tf: [u16; FIELDS], lengths: [u32; FIELDS], average: &[f32; FIELDS]) -> f32 {
+/// saturation, with `scales` from [`scales`] of the average field lengths.
+pub fn weight(tf: [u16; FIELDS], lengths: [u32; FIELDS], scales: &[f32; FIELDS]) -> f32 {
     let mut weighted = 0f32;
     for field in 0..FIELDS {
         if tf[field] == 0 {
             continue;
         }
-        let norm = 1.0 - B + B * lengths[field] as f32 / average[field];
+        let norm = 1.0 - B + lengths[field] as f32 * scales[field];
         weighted += FIELD_WEIGHTS[field] * f32::from(tf[field]) / norm;
     }
     weighted
+}
+
+/// `B / average` per field: what [`weight`] multiplies field lengths by.
+pub fn scales(average: &[f32; FIELDS]) -> [f32; FIELDS] {
+    average.map(|length| B / length)
 }
 
 /// BM25's saturation of a weighted term frequency (rises with it).

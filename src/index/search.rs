@@ -1,76 +1,64 @@
-//! Top-k retrieval with safe dynamic pruning: block-max MaxScore
-//! (Turtle & Flood 1995; Ding & Suel 2011) over the block bounds of
-//! `postings`.
+//! Top-k retrieval with safe dynamic pruning: MaxScore (Turtle & Flood
+//! 1995) run term at a time, with the block bounds of `postings`.
 //!
-//! Query terms are split by their score upper bounds: the *essential*
-//! ones, whose lists are walked in document order to find candidates, and
-//! the rest, which together cannot lift a statement into the top `k`, and
-//! are only probed for candidates the essential terms found, cheapest
-//! bound last, giving up on a statement as soon as its bound falls below
-//! the k-th score. Bounds only ever overestimate, and a statement is given
-//! up only when strictly below, so the result is exactly that of scoring
-//! every statement ([`Index::search_exhaustive`]); the property tests
-//! check this.
+//! 1. The terms with the highest score bounds (the rare ones, short lists)
+//!    are added into per-statement accumulators, and the best statements so
+//!    far are scored in full. The k-th of those scores is a floor: the
+//!    final k-th score can only be higher.
+//! 2. The other terms are split by their bounds: those that together
+//!    cannot lift a statement to the floor (the common ones, long lists)
+//!    are *non-essential* and never walked; the rest are added in.
+//! 3. Each statement found gets an upper bound: its partial sum plus the
+//!    non-essential terms' bounds (tightened to the block it would sit in)
+//!    plus its context bonus. Statements are scored in full from the
+//!    highest bound down, and the walk stops at the first bound strictly
+//!    below the k-th score so far.
+//!
+//! Bounds only ever overestimate, with slack for `f32` sums taken in other
+//! orders, and full scores are summed in one fixed term order, so the
+//! result is exactly [`Index::search_exhaustive`]'s; the property tests
+//! check it bit for bit.
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
-use super::postings::{saturate, weight, PostingList, BLOCK};
-use super::{top_k, Hit, Index, Query};
+use super::postings::{saturate, scales, weight, PostingList, BLOCK};
+use super::{top_k, Hit, Index, Query, FIELDS};
 
 /// Relative slack on bounds, for `f32` sums taken in another order.
 const SLACK: f32 = 1e-5;
+/// How many of the best statements so far are scored in full for the
+/// floor, per place asked for.
+const FLOOR_PER_PLACE: usize = 2;
+/// Below this many statements found, the floor is retaken after every
+/// term; above, after 2, 4, 8… terms (retaking costs a pass over them).
+const RETAKE_ALWAYS: usize = 16_384;
 
-/// One query term: its list, weighted idf and where the walk is.
+thread_local! {
+    /// Per-thread partial sums, one per document number, all zero between
+    /// searches (a search resets the ones it touched).
+    static ACCUMULATORS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// One query term: its list and weighted idf.
 struct Term<'a> {
     list: &'a PostingList,
     idf: f32,
     /// Upper bound of its contribution to any statement.
     bound: f32,
-    at: usize,
 }
 
-impl Term<'_> {
-    fn doc(&self) -> Option<u32> {
-        self.list.postings().get(self.at).map(|posting| posting.doc)
-    }
+/// A statement that may make the top: its context bonus and the bound
+/// of what the terms not yet probed can add.
+struct Candidate {
+    doc: u32,
+    bonus: f32,
+    left: f32,
 }
 
 /// A scored statement: ranking key, raw BM25F, normalised lexical score,
 /// document number.
 type Scored = (f32, f32, f32, u32);
-
-/// A statement in the running top, ordered worst first (so a max-heap's
-/// top is the one to drop).
-struct Ranked<'a> {
-    scored: Scored,
-    id: &'a str,
-}
-
-impl Ord for Ranked<'_> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .scored
-            .0
-            .total_cmp(&self.scored.0)
-            .then_with(|| other.scored.1.total_cmp(&self.scored.1))
-            .then_with(|| self.id.cmp(other.id))
-    }
-}
-
-impl PartialOrd for Ranked<'_> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Ranked<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Ranked<'_> {}
 
 impl Index {
     /// The best `limit` statements for `query` that pass its filter, best
@@ -90,24 +78,30 @@ impl Index {
         if self.is_empty() || query.terms.is_empty() || limit == 0 || query.min_score > 1.0 {
             return Vec::new();
         }
-        let (mut terms, self_score) = self.terms(query);
+        let (terms, self_score) = self.terms(query);
         let has_context = !query.claimant.is_empty() || query.claim_time.is_some();
-        let mut walk = Walk {
+        let mut search = Search {
             index: self,
             query,
-            averages: self.average_lengths(),
+            scales: scales(&self.average_lengths()),
+            terms,
             self_score,
+            bound_scale: (1.0 + SLACK) / self_score,
             has_context,
             max_bonus: if has_context { max_bonus(query) } else { 0.0 },
-            filtered: *query.filter != Default::default(),
             limit,
-            top: BinaryHeap::with_capacity(limit + 1),
-            contributions: vec![0.0; terms.len()],
+            top: Vec::with_capacity(limit * 2),
+            accumulators: ACCUMULATORS.with(|cell| std::mem::take(&mut *cell.borrow_mut())),
+            touched: Vec::new(),
         };
-        walk.run(&mut terms, prune);
-        let mut top: Vec<Scored> = walk.top.into_iter().map(|ranked| ranked.scored).collect();
-        let order = |a: &Scored, b: &Scored| self.order(a, b);
-        top_k(&mut top, limit, order);
+        search.accumulators.resize(self.docs.len(), 0.0);
+        if prune {
+            search.pruned();
+        } else {
+            search.exhaustive();
+        }
+        let mut top = std::mem::take(&mut search.top);
+        top_k(&mut top, limit, |a, b| self.order(a, b));
         top.into_iter()
             .map(|(rank_key, bm25, lexical, doc)| Hit {
                 id: self.id_of(doc).to_owned(),
@@ -120,8 +114,8 @@ impl Index {
     }
 
     /// The query's terms with their lists (claim terms, then claimant
-    /// terms, each distinct and rarest first: the order scores are summed
-    /// in), and the claim's self-score.
+    /// terms, each distinct and rarest first: the order full scores are
+    /// summed in), and the claim's self-score.
     fn terms<'a>(&'a self, query: &Query<'_>) -> (Vec<Term<'a>>, f32) {
         let mut terms = Vec::new();
         let mut self_score = 0.0;
@@ -148,12 +142,7 @@ impl Index {
                 }
                 if let Some(list) = list {
                     let bound = idf * saturate(list.max_weight());
-                    terms.push(Term {
-                        list,
-                        idf,
-                        bound,
-                        at: 0,
-                    });
+                    terms.push(Term { list, idf, bound });
                 }
             }
         }
@@ -187,127 +176,243 @@ fn max_bonus(query: &Query<'_>) -> f32 {
 }
 
 /// One search's state.
-struct Walk<'a, 'q> {
+struct Search<'a, 'q> {
     index: &'a Index,
     query: &'q Query<'q>,
-    averages: [f32; super::FIELDS],
+    /// `B / average` field length (see `postings::weight`).
+    scales: [f32; FIELDS],
+    terms: Vec<Term<'a>>,
     self_score: f32,
+    /// `(1 + SLACK) / self_score`, for bounds.
+    bound_scale: f32,
     has_context: bool,
     max_bonus: f32,
-    filtered: bool,
     limit: usize,
-    /// The best so far, worst on top; at most `limit`.
-    top: BinaryHeap<Ranked<'a>>,
-    /// Each term's contribution to the statement being scored.
-    contributions: Vec<f32>,
+    /// The best so far, unordered; cut back to `limit` when it doubles.
+    top: Vec<Scored>,
+    /// Partial BM25F sums by document number.
+    accumulators: Vec<f32>,
+    /// Documents with a non-zero accumulator.
+    touched: Vec<u32>,
 }
 
-impl<'a> Walk<'a, '_> {
-    /// Walks the lists in document order, scoring candidates into `top`.
-    fn run(&mut self, terms: &mut [Term<'_>], prune: bool) {
-        let mut by_bound: Vec<usize> = (0..terms.len()).collect();
-        by_bound.sort_by(|&a, &b| terms[a].bound.total_cmp(&terms[b].bound));
-        // prefix[i]: the sum of the i smallest bounds.
-        let mut prefix = vec![0.0f32; terms.len() + 1];
-        for (i, &term) in by_bound.iter().enumerate() {
-            prefix[i + 1] = prefix[i] + terms[term].bound;
+impl Search<'_, '_> {
+    /// Every statement holding a query term, scored in full.
+    fn exhaustive(&mut self) {
+        for term in 0..self.terms.len() {
+            self.accumulate(term);
         }
-        // Terms by_bound[..essential_from] cannot together reach the top.
-        let mut essential_from = 0;
-        let mut threshold = self.query.min_score;
-        loop {
-            if prune {
-                while essential_from < terms.len()
-                    && self.below(prefix[essential_from + 1], self.max_bonus, threshold)
-                {
-                    essential_from += 1;
-                }
-            }
-            let essential = &by_bound[essential_from..];
-            let Some(doc) = essential.iter().filter_map(|&term| terms[term].doc()).min() else {
-                break;
-            };
-            let mut partial = 0.0;
-            for &term in essential {
-                if terms[term].doc() == Some(doc) {
-                    partial += self.contribution(terms, term, doc);
-                    terms[term].at += 1;
-                }
-            }
-            if !self.filtered || self.index.passes(doc, self.query.filter) {
-                let bonus = self.bonus(doc);
-                let rest = &by_bound[..essential_from];
-                if self.probe(terms, rest, doc, partial, bonus, threshold) {
-                    self.admit(doc, bonus);
-                    if self.top.len() >= self.limit {
-                        if let Some(worst) = self.top.peek() {
-                            threshold = threshold.max(worst.scored.0);
-                        }
-                    }
-                }
-            }
-            self.contributions.fill(0.0);
+        let touched = std::mem::take(&mut self.touched);
+        for &doc in &touched {
+            self.consider(doc);
         }
+        self.touched = touched;
     }
 
-    /// Adds the non-essential terms' contributions to a candidate, largest
-    /// bound first, block bounds before postings; false when the statement
-    /// cannot reach `threshold`.
-    fn probe(
-        &mut self,
-        terms: &mut [Term<'_>],
-        rest: &[usize],
-        doc: u32,
-        mut partial: f32,
-        bonus: f32,
-        threshold: f32,
-    ) -> bool {
-        if self.below(partial + self.bound_of(terms, rest), bonus, threshold) {
-            return false;
+    /// The three steps of the module docs.
+    fn pruned(&mut self) {
+        let mut by_bound: Vec<usize> = (0..self.terms.len()).collect();
+        by_bound.sort_by(|&a, &b| self.terms[b].bound.total_cmp(&self.terms[a].bound));
+        // 1 and 2. Walk terms from the highest bound down until the ones
+        // left cannot together lift a statement to the floor, retaking the
+        // floor as the best statements found fill in.
+        let mut left = vec![0.0f32; by_bound.len() + 1];
+        for i in (0..by_bound.len()).rev() {
+            left[i] = left[i + 1] + self.terms[by_bound[i]].bound;
         }
-        // Tighten each term's bound to that of the block `doc` would be in.
-        let mut blocks = Vec::with_capacity(rest.len());
-        let mut remaining = 0.0;
-        for &term in rest {
-            let entry = &terms[term];
-            let bound = entry
-                .list
-                .block_of(doc, entry.at / BLOCK)
-                .map_or(0.0, |block| {
-                    entry.idf * saturate(entry.list.block_max(block))
-                });
-            blocks.push(bound);
-            remaining += bound;
-        }
-        for (&term, bound) in rest.iter().zip(blocks).rev() {
-            if self.below(partial + remaining, bonus, threshold) {
-                return false;
+        let mut floor = self.query.min_score;
+        let mut walked = 0;
+        let mut retake_at = 1;
+        while walked < by_bound.len() {
+            if walked == retake_at || (walked > 0 && self.touched.len() < RETAKE_ALWAYS) {
+                floor = floor.max(self.floor());
+                retake_at = (walked * 2).max(retake_at);
             }
-            remaining -= bound;
-            if bound == 0.0 {
+            if self.below(left[walked], self.max_bonus, floor) {
+                break;
+            }
+            self.accumulate(by_bound[walked]);
+            walked += 1;
+        }
+        let sum = left[walked];
+        // 3. Candidates: statements found that the terms left could still
+        // lift to the floor, each with its bound from those terms' blocks.
+        let mut candidates: Vec<Candidate> = Vec::new();
+        for &doc in &self.touched {
+            let partial = self.accumulators[doc as usize] + sum;
+            if self.below(partial, self.max_bonus, floor) {
                 continue;
             }
-            let at = terms[term].list.seek(doc, terms[term].at);
-            terms[term].at = at;
-            if terms[term].doc() == Some(doc) {
-                partial += self.contribution(terms, term, doc);
+            let bonus = self.bonus(doc);
+            if !self.below(partial, bonus, floor)
+                && self.index.passes_filter(doc, self.query.filter)
+            {
+                candidates.push(Candidate {
+                    doc,
+                    bonus,
+                    left: 0.0,
+                });
             }
         }
-        !self.below(partial, bonus, threshold)
+        candidates.sort_unstable_by_key(|candidate| candidate.doc);
+        let rest = &by_bound[walked..];
+        for &term in rest {
+            self.add_block_bounds(term, &mut candidates);
+        }
+        let mut threshold = floor;
+        self.keep_reachable(&mut candidates, threshold);
+        // 4. The terms left, largest bound first, probed for the candidates
+        // only; after each, the floor is raised and hopeless ones dropped.
+        for &term in rest {
+            self.probe(term, &mut candidates);
+            threshold = threshold.max(self.kth_lower_key(&candidates));
+            self.keep_reachable(&mut candidates, threshold);
+        }
+        // 5. Partial sums are now whole (summed in walk order): the ones
+        // that may reach the k-th are scored in query order.
+        let threshold = threshold.max(self.kth_lower_key(&candidates));
+        for candidate in &candidates {
+            let bm25 = self.accumulators[candidate.doc as usize];
+            if !self.below(bm25, candidate.bonus, threshold) {
+                self.consider(candidate.doc);
+            }
+        }
     }
 
-    fn bound_of(&self, terms: &[Term<'_>], rest: &[usize]) -> f32 {
-        rest.iter().map(|&term| terms[term].bound).sum()
+    /// Adds to each candidate (in document order) the bound of term
+    /// `term`'s block it would be in.
+    fn add_block_bounds(&self, term: usize, candidates: &mut [Candidate]) {
+        let entry = &self.terms[term];
+        let mut block = 0;
+        for candidate in candidates {
+            let Some(found) = entry.list.block_of(candidate.doc, block) else {
+                break;
+            };
+            block = found;
+            candidate.left += entry.idf * saturate(entry.list.block_max(block));
+        }
     }
 
-    /// Scores term `term` at its current posting (of `doc`) and records it.
-    fn contribution(&mut self, terms: &[Term<'_>], term: usize, doc: u32) -> f32 {
-        let entry = &terms[term];
-        let posting = entry.list.postings()[entry.at];
+    /// Adds term `term`'s contribution to each candidate holding it (a
+    /// galloping merge over candidates in document order), and takes the
+    /// term's block bound off what is left to come.
+    fn probe(&mut self, term: usize, candidates: &mut [Candidate]) {
+        let entry = &self.terms[term];
+        let postings = entry.list.postings();
+        let mut at = 0;
+        for candidate in candidates {
+            at = entry.list.seek(candidate.doc, at);
+            let Some(posting) = postings.get(at) else {
+                break;
+            };
+            let block_bound = entry.idf * saturate(entry.list.block_max(at / BLOCK));
+            candidate.left = (candidate.left - block_bound).max(0.0);
+            if posting.doc == candidate.doc {
+                let doc = posting.doc as usize;
+                let lengths = self.index.lengths[doc];
+                self.accumulators[doc] +=
+                    entry.idf * saturate(weight(posting.tf, lengths, &self.scales));
+            }
+        }
+    }
+
+    /// Drops the candidates that cannot reach `threshold`.
+    fn keep_reachable(&self, candidates: &mut Vec<Candidate>, threshold: f32) {
+        let accumulators = &self.accumulators;
+        candidates.retain(|candidate| {
+            let bound = accumulators[candidate.doc as usize] + candidate.left;
+            !self.below(bound, candidate.bonus, threshold)
+        });
+    }
+
+    /// A floor under the final k-th key from the candidates' partial sums
+    /// (each at most its full score, less slack for summing order).
+    fn kth_lower_key(&self, candidates: &[Candidate]) -> f32 {
+        if candidates.len() < self.limit {
+            return self.query.min_score;
+        }
+        let mut keys: Vec<f32> = candidates
+            .iter()
+            .map(|candidate| {
+                let bm25 = self.accumulators[candidate.doc as usize] * (1.0 - SLACK);
+                (bm25 / self.self_score).min(1.0) + candidate.bonus - SLACK
+            })
+            .collect();
+        let (_, kth, _) = keys.select_nth_unstable_by(self.limit - 1, |a, b| b.total_cmp(a));
+        kth.max(self.query.min_score)
+    }
+
+    /// A floor under the final k-th key: the k-th full score among the
+    /// best-looking statements found so far (the score floor when fewer).
+    fn floor(&mut self) -> f32 {
+        let mut best: Vec<u32> = self.touched.clone();
+        let count = (self.limit * FLOOR_PER_PLACE).min(best.len());
+        if count == 0 {
+            return self.query.min_score;
+        }
+        let accumulators = &self.accumulators;
+        let by_partial =
+            |a: &u32, b: &u32| accumulators[*b as usize].total_cmp(&accumulators[*a as usize]);
+        if best.len() > count {
+            best.select_nth_unstable_by(count - 1, by_partial);
+            best.truncate(count);
+        }
+        let mut keys: Vec<f32> = best
+            .into_iter()
+            .filter(|&doc| self.index.passes_filter(doc, self.query.filter))
+            .map(|doc| self.full(doc).0)
+            .collect();
+        if keys.len() < self.limit {
+            return self.query.min_score;
+        }
+        keys.sort_unstable_by(|a, b| b.total_cmp(a));
+        keys[self.limit - 1].max(self.query.min_score)
+    }
+
+    /// Adds term `term`'s contributions to the accumulators.
+    fn accumulate(&mut self, term: usize) {
+        let entry = &self.terms[term];
+        for posting in entry.list.postings() {
+            let doc = posting.doc as usize;
+            let lengths = self.index.lengths[doc];
+            let score = entry.idf * saturate(weight(posting.tf, lengths, &self.scales));
+            let accumulator = &mut self.accumulators[doc];
+            if *accumulator == 0.0 {
+                self.touched.push(posting.doc);
+            }
+            *accumulator += score;
+        }
+    }
+
+    /// Scores `doc` in full and keeps it if it passes the filter and the
+    /// score floor and makes the top.
+    fn consider(&mut self, doc: u32) {
+        if !self.index.passes_filter(doc, self.query.filter) {
+            return;
+        }
+        let scored = self.full(doc);
+        if scored.0.min(1.0) < self.query.min_score {
+            return;
+        }
+        self.top.push(scored);
+        if self.top.len() >= self.limit * 2 {
+            let index = self.index;
+            top_k(&mut self.top, self.limit, |a, b| index.order(a, b));
+        }
+    }
+
+    /// `doc`'s full score, its terms summed in query order.
+    fn full(&self, doc: u32) -> Scored {
         let lengths = self.index.lengths[doc as usize];
-        let score = entry.idf * saturate(weight(posting.tf, lengths, &self.averages));
-        self.contributions[term] = score;
-        score
+        let mut bm25 = 0.0;
+        for term in &self.terms {
+            let postings = term.list.postings();
+            if let Ok(at) = postings.binary_search_by_key(&doc, |posting| posting.doc) {
+                bm25 += term.idf * saturate(weight(postings[at].tf, lengths, &self.scales));
+            }
+        }
+        let lexical = (bm25 / self.self_score).min(1.0);
+        (lexical + self.bonus(doc), bm25, lexical, doc)
     }
 
     /// The request-context bonus of `doc`.
@@ -320,31 +425,26 @@ impl<'a> Walk<'a, '_> {
             .map_or(0.0, |slot| self.query.context_bonus(&slot.meta))
     }
 
-    /// True when a statement scoring at most `bm25` with context bonus
-    /// `bonus` ranks strictly below `threshold`.
-    fn below(&self, bm25: f32, bonus: f32, threshold: f32) -> bool {
-        let key = (bm25 * (1.0 + SLACK) / self.self_score).min(1.0) + bonus;
-        key * (1.0 + SLACK) + SLACK < threshold
+    /// The most a statement with BM25F at most `bm25` and bonus `bonus`
+    /// can have as its key, with slack.
+    fn key_bound(&self, bm25: f32, bonus: f32) -> f32 {
+        let key = (bm25 * self.bound_scale).min(1.0) + bonus;
+        key * (1.0 + SLACK) + SLACK
     }
 
-    /// Scores the candidate from its recorded contributions, summed in
-    /// term order, and keeps it if it makes the top.
-    fn admit(&mut self, doc: u32, bonus: f32) {
-        let bm25: f32 = self.contributions.iter().sum();
-        let lexical = (bm25 / self.self_score).min(1.0);
-        let key = lexical + bonus;
-        if key.min(1.0) < self.query.min_score {
-            return;
+    /// True when such a statement ranks strictly below `threshold`.
+    fn below(&self, bm25: f32, bonus: f32, threshold: f32) -> bool {
+        self.key_bound(bm25, bonus) < threshold
+    }
+}
+
+impl Drop for Search<'_, '_> {
+    /// Zeroes what this search touched and hands the accumulators back.
+    fn drop(&mut self) {
+        for &doc in &self.touched {
+            self.accumulators[doc as usize] = 0.0;
         }
-        let ranked = Ranked {
-            scored: (key, bm25, lexical, doc),
-            id: self.index.id_of(doc),
-        };
-        if self.top.len() < self.limit {
-            self.top.push(ranked);
-        } else if self.top.peek().is_some_and(|worst| ranked < *worst) {
-            self.top.pop();
-            self.top.push(ranked);
-        }
+        let accumulators = std::mem::take(&mut self.accumulators);
+        ACCUMULATORS.with(|cell| *cell.borrow_mut() = accumulators);
     }
 }

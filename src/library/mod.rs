@@ -332,6 +332,21 @@ impl Library {
         check::rank(&index, &analysed, options, claim_vector.as_deref(), limit)
     }
 
+    /// The lexical candidates alone, as served or (with `exhaustive`)
+    /// with every statement sharing a term scored (for benchmarks).
+    pub fn lexical_candidates(
+        &self,
+        claim: &Claim,
+        options: &CheckOptions,
+        limit: usize,
+        exhaustive: bool,
+    ) -> Vec<Hit> {
+        let (claim, _) = check::as_checked(claim);
+        let analysed = check::AnalysedClaim::new(&claim);
+        let index = self.read_index();
+        check::retrieve_with(&index, &analysed, options, limit, exhaustive)
+    }
+
     /// Makes every write durable (also done by each write before it returns).
     pub fn flush(&self) -> Result<(), Error> {
         Ok(self.store.flush()?)

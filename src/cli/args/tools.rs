@@ -151,3 +151,27 @@ fn parse_unit(value: &str) -> Result<f32, String> {
         Err(format!("{value} is not between 0 and 1"))
     }
 }
+
+#[derive(Debug, Args)]
+pub struct BenchRetrievalArgs {
+    /// Database to measure (opened read-only in practice; its index file is
+    /// used when current).
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Query files (`id<TAB>tweet`), each NAME.queries.tsv with
+    /// NAME.qrels.tsv beside it.
+    #[arg(long = "queries", required = true)]
+    pub queries: Vec<PathBuf>,
+    /// Whether to send the claimant and claim time.
+    #[arg(long, value_enum, default_value = "both")]
+    pub context: super::ContextMode,
+    /// `max_matches` of each check, and the depth of each retrieval.
+    #[arg(long, default_value_t = 5)]
+    pub limit: usize,
+    /// Runs per query; the fastest counts (the machine is shared).
+    #[arg(long, default_value_t = 3)]
+    pub repeat: usize,
+    /// Time the exhaustive retrieval (and compare it) on every Nth query.
+    #[arg(long, default_value_t = 10)]
+    pub exhaustive_every: usize,
+}
