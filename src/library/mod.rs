@@ -72,6 +72,10 @@ pub struct ImportReport {
     pub unrecognised_ratings: u64,
 }
 
+/// A statement of an import batch after `prepare`: its position, its id,
+/// and it ready to store (with its unrecognised ratings) or why not.
+type Prepared = (u64, String, Result<(Statement, usize), FieldError>);
+
 /// One statement an import refused.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportRejection {
@@ -180,21 +184,29 @@ impl Library {
     /// Stores a batch atomically: every valid statement with a free (or
     /// identically held) id; the rest are reported, never half-written.
     /// Each statement comes with its position in the whole import.
+    /// Statements are prepared on every core, and analysed for the index
+    /// while the store writes them (only those it created are indexed).
     pub fn import_batch(&self, batch: Vec<(u64, Statement)>) -> Result<ImportReport, Error> {
         self.usable()?;
         let mut report = ImportReport::default();
-        let mut accepted = Vec::with_capacity(batch.len());
-        let mut positions = Vec::with_capacity(batch.len());
-        for (index, mut statement) in batch {
-            if statement.id.is_empty() {
-                // Importing the same record again then changes nothing.
-                statement.id = content_id(&statement);
-            }
-            let id = statement.id.clone();
-            match prepare(statement) {
-                Ok((prepared, unrecognised)) => {
+        let prepared: Vec<Prepared> = batch
+            .into_par_iter()
+            .map(|(index, mut statement)| {
+                if statement.id.is_empty() {
+                    // Importing the same record again then changes nothing.
+                    statement.id = content_id(&statement);
+                }
+                let id = statement.id.clone();
+                (index, id, prepare(statement))
+            })
+            .collect();
+        let mut accepted = Vec::with_capacity(prepared.len());
+        let mut positions = Vec::with_capacity(prepared.len());
+        for (index, id, result) in prepared {
+            match result {
+                Ok((statement, unrecognised)) => {
                     report.unrecognised_ratings += unrecognised as u64;
-                    accepted.push(prepared);
+                    accepted.push(statement);
                     positions.push(index);
                 }
                 Err(error) => report.rejected.push(ImportRejection { index, id, error }),
@@ -203,14 +215,27 @@ impl Library {
         let vectors = self.embed_statements(&accepted)?;
         let with_vectors: Vec<(Statement, Option<Vec<f32>>)> =
             accepted.into_iter().zip(vectors).collect();
-        let _ordered = self.write_order();
-        let outcomes = self.written(self.store.insert_batch(&with_vectors))?;
-        let mut created = Vec::new();
-        for ((outcome, (statement, vector)), index) in
+        let outcomes = {
+            let _ordered = self.write_order();
+            let (outcomes, analysed) = rayon::join(
+                || self.written(self.store.insert_batch(&with_vectors)),
+                || analyse_all(&with_vectors),
+            );
+            let outcomes = outcomes?;
+            let mut index = self.write_index();
+            for (outcome, doc) in outcomes.iter().zip(analysed) {
+                if matches!(outcome, InsertOutcome::Created(_)) {
+                    index.insert_analysed(doc);
+                }
+            }
+            crate::metrics::statements(index.len());
+            outcomes
+        };
+        for ((outcome, (statement, _)), index) in
             outcomes.into_iter().zip(&with_vectors).zip(positions)
         {
             match outcome {
-                InsertOutcome::Created(stored) => created.push((stored, vector.clone())),
+                InsertOutcome::Created(_) => report.created += 1,
                 InsertOutcome::Unchanged(_) => report.unchanged += 1,
                 InsertOutcome::Conflict => report.rejected.push(ImportRejection {
                     index,
@@ -219,19 +244,6 @@ impl Library {
                 }),
             }
         }
-        report.created = created.len() as u64;
-        let created: Vec<AnalysedDoc> = created
-            .into_par_iter()
-            .map(|(stored, vector)| AnalysedDoc {
-                vector,
-                ..AnalysedDoc::from_statement(&stored)
-            })
-            .collect();
-        let mut index = self.write_index();
-        for doc in created {
-            index.insert_analysed(doc);
-        }
-        crate::metrics::statements(index.len());
         report.rejected.sort_by_key(|rejection| rejection.index);
         Ok(report)
     }
@@ -371,6 +383,17 @@ impl Library {
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// The index entries of `statements`, analysed on every core.
+fn analyse_all(statements: &[(Statement, Option<Vec<f32>>)]) -> Vec<AnalysedDoc> {
+    statements
+        .par_iter()
+        .map(|(statement, vector)| AnalysedDoc {
+            vector: vector.clone(),
+            ..AnalysedDoc::from_statement(statement)
+        })
+        .collect()
 }
 
 /// The index of every stored statement: read in chunks, each chunk

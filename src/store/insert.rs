@@ -2,10 +2,11 @@
 //! or already holds the same content, in one transaction with their
 //! embeddings, durably.
 
+use rayon::prelude::*;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
 
-use super::{decode, encode, keys, Store, StoreError};
+use super::{keys, Store, StoreError};
 use crate::model::Statement;
 
 /// Result of writing a statement that must not overwrite another.
@@ -19,7 +20,7 @@ pub enum InsertOutcome {
     Conflict,
 }
 
-/// A statement ready to write: key, JSON value, embedding bytes.
+/// A statement ready to write: key, stored value, embedding bytes.
 type EncodedStatement = (Vec<u8>, Vec<u8>, Option<Vec<u8>>);
 
 impl Store {
@@ -37,17 +38,25 @@ impl Store {
 
     /// Stores every statement whose id is free, with its embedding, in one
     /// transaction, durably. Returns one outcome per input, in order.
+    /// Records are encoded on every core; the first batch that brings the
+    /// database to enough statements trains its record dictionary.
     pub fn insert_batch(
         &self,
         batch: &[(Statement, Option<Vec<f32>>)],
     ) -> Result<Vec<InsertOutcome>, StoreError> {
+        let json: Vec<Vec<u8>> = batch
+            .par_iter()
+            .map(|(statement, _)| statement.to_json_line().into_bytes())
+            .collect();
+        self.train_dictionary_if_due(&json)?;
         let encoded: Vec<EncodedStatement> = batch
-            .iter()
-            .map(|(statement, vector)| {
+            .par_iter()
+            .zip(json)
+            .map(|((statement, vector), json)| {
                 let key = keys::statement_key(&statement.id);
                 (
                     key,
-                    encode(statement),
+                    self.compress_json(json),
                     vector.as_deref().map(keys::encode_vector),
                 )
             })
@@ -64,7 +73,8 @@ impl Store {
                             }
                             InsertOutcome::Created(statement.clone())
                         }
-                        Some(bytes) => compare_existing(&statement.id, Some(&bytes), statement)
+                        Some(bytes) => self
+                            .compare_existing(&statement.id, &bytes, statement)
                             .map_err(ConflictableTransactionError::Abort)?,
                     };
                     outcomes.push(outcome);
@@ -85,18 +95,20 @@ impl Store {
     }
 }
 
-fn compare_existing(
-    id: &str,
-    current: Option<&[u8]>,
-    wanted: &Statement,
-) -> Result<InsertOutcome, StoreError> {
-    let Some(bytes) = current else {
-        return Ok(InsertOutcome::Conflict);
-    };
-    let stored = decode(id, bytes)?;
-    if stored.same_content(wanted) {
-        Ok(InsertOutcome::Unchanged(stored))
-    } else {
-        Ok(InsertOutcome::Conflict)
+impl Store {
+    /// Whether the record `current` stored under `id` holds `wanted`'s
+    /// content.
+    fn compare_existing(
+        &self,
+        id: &str,
+        current: &[u8],
+        wanted: &Statement,
+    ) -> Result<InsertOutcome, StoreError> {
+        let stored = self.decode(id, current)?;
+        if stored.same_content(wanted) {
+            Ok(InsertOutcome::Unchanged(stored))
+        } else {
+            Ok(InsertOutcome::Conflict)
+        }
     }
 }

@@ -1,11 +1,13 @@
 //! The system of record: statements in an embedded sled database.
 //!
-//! Layout (schema version 2; version 1 is upgraded when opened, see
-//! `upgrade`):
-//! - tree `meta`: `format` = "factdesk", `schema_version` = u32 big-endian.
+//! Layout (schema version 3; versions 1 and 2 are upgraded when opened,
+//! see `upgrade`):
+//! - tree `meta`: `format` = "factdesk", `schema_version` = u32 big-endian,
+//!   `record_dictionary` = the zstd dictionary of compressed records.
 //! - tree `statements`: key = statement id (UTF-8), value = the statement's
 //!   proto3 JSON form (with `createTime`, and `reviews` with each review's
-//!   `normalizedRating`).
+//!   `normalizedRating`), compressed with the record dictionary once the
+//!   database has one (see `codec`).
 //! - tree `vectors`: key = statement id, value = its sentence embedding
 //!   (f32 little-endian), written in the same transaction as the statement;
 //!   `meta`/`embedding_model` names the model that made them.
@@ -20,6 +22,7 @@
 //! beside sled's files copies it, so a log that sled recovers only in part
 //! is refused instead of silently reopened (see `generation`).
 
+mod codec;
 mod error;
 mod generation;
 mod insert;
@@ -34,23 +37,30 @@ pub use replace::{ReplaceOutcome, VectorChange};
 
 /// One stored statement record, not yet decoded ([`decode_record`]).
 #[derive(Debug, Clone)]
-pub struct Record(sled::IVec);
+pub struct Record {
+    value: sled::IVec,
+    /// The database's record dictionary, if it has one.
+    dictionary: Option<Arc<Dictionary>>,
+}
 
 /// The statement a [`Record`] holds.
 pub fn decode_record(id: &str, record: &Record) -> Result<Statement, StoreError> {
-    decode(id, &record.0)
+    codec::decode(id, &record.value, record.dictionary.as_deref())
 }
 
 use std::path::Path;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
 
 use crate::model::Statement;
+use codec::Dictionary;
 
 /// The layout this build reads and writes. Version 1 (statements without
-/// `reviews`) is upgraded in place when opened (see `upgrade`).
-pub const SCHEMA_VERSION: u32 = 2;
+/// `reviews`) is upgraded in place when opened; version 2 (JSON records
+/// only) is read as it is (see `upgrade`).
+pub const SCHEMA_VERSION: u32 = 3;
 /// The oldest layout this build can upgrade.
 const OLDEST_UPGRADABLE: u32 = 1;
 const FORMAT_MARK: &[u8] = b"factdesk";
@@ -69,6 +79,11 @@ pub struct Store {
     vectors: sled::Tree,
     /// The copy of the write generation (none for temporary databases).
     record: Option<generation::Record>,
+    /// The record dictionary: set once, from `meta` or when first trained.
+    dictionary: OnceLock<Arc<Dictionary>>,
+    /// Held while a dictionary is trained; true once training failed (it
+    /// is not tried again until the database is reopened).
+    training: Mutex<bool>,
 }
 
 impl Store {
@@ -162,9 +177,16 @@ impl Store {
             statements,
             vectors,
             record,
+            dictionary: OnceLock::new(),
+            training: Mutex::new(false),
         };
+        store.load_dictionary(path)?;
         if found < SCHEMA_VERSION {
-            let changed = upgrade::from_v1(&store.statements)?;
+            let changed = if found < 2 {
+                upgrade::from_v1(&store.statements)?
+            } else {
+                0
+            };
             store
                 .meta
                 .insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
@@ -235,7 +257,7 @@ impl Store {
     /// The statement stored under `id`, if any.
     pub fn get(&self, id: &str) -> Result<Option<Statement>, StoreError> {
         match self.statements.get(keys::statement_key(id))? {
-            Some(bytes) => decode(id, &bytes).map(Some),
+            Some(bytes) => self.decode(id, &bytes).map(Some),
             None => Ok(None),
         }
     }
@@ -271,18 +293,23 @@ impl Store {
         };
         range.map(|entry| {
             let (key, value) = entry?;
-            decode(&String::from_utf8_lossy(&key), &value)
+            self.decode(&String::from_utf8_lossy(&key), &value)
         })
     }
 
     /// Every stored record with its id, in id order, undecoded: cheap
     /// handles on sled's buffers, taken in one pass (an online backup).
     pub fn raw_records(&self) -> Result<Vec<(String, Record)>, StoreError> {
+        let dictionary = self.dictionary.get().cloned();
         self.statements
             .iter()
             .map(|entry| {
                 let (key, value) = entry?;
-                Ok((String::from_utf8_lossy(&key).into_owned(), Record(value)))
+                let record = Record {
+                    value,
+                    dictionary: dictionary.clone(),
+                };
+                Ok((String::from_utf8_lossy(&key).into_owned(), record))
             })
             .collect()
     }
@@ -378,14 +405,6 @@ fn foreign(path: &Path, reason: &str) -> StoreError {
     }
 }
 
-fn encode(statement: &Statement) -> Vec<u8> {
-    statement.to_json_line().into_bytes()
-}
-
-fn decode(key: &str, bytes: &[u8]) -> Result<Statement, StoreError> {
-    serde_json::from_slice(bytes)
-        .map_err(|error| StoreError::damaged_record(key, format!("it does not parse: {error}")))
-}
 
 #[cfg(test)]
 mod tests;

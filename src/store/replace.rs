@@ -5,7 +5,7 @@
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
 
-use super::{decode, encode, keys, Store, StoreError};
+use super::{keys, Store, StoreError};
 use crate::model::Statement;
 
 /// What happens to a statement's stored embedding when it changes.
@@ -41,7 +41,7 @@ impl Store {
         vector: &VectorChange,
     ) -> Result<ReplaceOutcome, StoreError> {
         let key = keys::statement_key(&changed.id);
-        let value = encode(changed);
+        let value = self.compress_json(changed.to_json_line().into_bytes());
         let vector_bytes = match vector {
             VectorChange::Set(vector) => Some(keys::encode_vector(vector)),
             VectorChange::Keep | VectorChange::Remove => None,
@@ -51,8 +51,9 @@ impl Store {
                 let Some(bytes) = statements.get(key.as_slice())? else {
                     return Ok(ReplaceOutcome::Missing);
                 };
-                let stored =
-                    decode(&changed.id, &bytes).map_err(ConflictableTransactionError::Abort)?;
+                let stored = self
+                    .decode(&changed.id, &bytes)
+                    .map_err(ConflictableTransactionError::Abort)?;
                 if stored != *expected {
                     return Ok(ReplaceOutcome::Changed);
                 }

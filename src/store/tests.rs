@@ -140,3 +140,48 @@ proptest! {
         }
     }
 }
+
+/// The first byte of the record stored under `id` (`{` for JSON).
+fn record_tag(store: &Store, id: &str) -> u8 {
+    store.statements.get(id).unwrap().unwrap()[0]
+}
+
+#[test]
+fn version_2_database_is_read_as_it_is_and_new_records_are_compressed() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = statement("old", "written by schema 2");
+    {
+        let db = sled::open(dir.path()).unwrap();
+        let meta = db.open_tree(META_TREE).unwrap();
+        meta.insert("format", FORMAT_MARK).unwrap();
+        meta.insert("schema_version", &2u32.to_be_bytes()).unwrap();
+        let statements = db.open_tree(STATEMENTS_TREE).unwrap();
+        statements.insert("old", old.to_json_line().as_bytes()).unwrap();
+        db.flush().unwrap();
+    }
+    let batch: Vec<(Statement, Option<Vec<f32>>)> = (0..2500)
+        .map(|i| (statement(&format!("new{i:04}"), &format!("statement {i} of many")), None))
+        .collect();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.get("old").unwrap(), Some(old.clone()));
+        let version = store.meta.get("schema_version").unwrap().unwrap();
+        assert_eq!(version.as_ref(), SCHEMA_VERSION.to_be_bytes());
+        store.insert_batch(&batch).unwrap();
+        assert_eq!(record_tag(&store, "old"), b'{');
+        assert_eq!(record_tag(&store, "new0000"), 1);
+        let changed = statement("new0001", "changed after the dictionary");
+        let outcome = store.replace(&batch[1].0, &changed, &VectorChange::Keep);
+        assert_eq!(outcome.unwrap(), ReplaceOutcome::Replaced);
+        assert_eq!(record_tag(&store, "new0001"), 1);
+    }
+    let store = Store::open(dir.path()).unwrap();
+    let all: Vec<Statement> = store.scan_after(None).collect::<Result<_, _>>().unwrap();
+    assert_eq!(all.len(), 2501);
+    assert_eq!(store.get("old").unwrap(), Some(old));
+    assert_eq!(store.get("new0001").unwrap().unwrap().text, "changed after the dictionary");
+    assert_eq!(store.get("new2499").unwrap(), Some(batch[2499].0.clone()));
+    let records = store.raw_records().unwrap();
+    let (id, record) = &records[1000];
+    assert_eq!(decode_record(id, record).unwrap().id, *id);
+}

@@ -8,9 +8,14 @@
 //! raised only after all of them, and then made durable. A crash part-way
 //! leaves a version-1 database whose next open upgrades it again (a
 //! statement upgraded twice is unchanged the second time). Nothing is
-//! removed: `rating` stays as it was.
+//! removed: `rating` stays as it was. Records stay JSON.
+//!
+//! Version 2 → 3: records may be compressed with the database's record
+//! dictionary (see `codec`). JSON records are still read as they are, so
+//! nothing is rewritten: only the version is raised (an older factdesk
+//! then refuses the database instead of misreading compressed records).
 
-use super::{decode, encode, StoreError};
+use super::{codec, StoreError};
 use crate::model::Statement;
 
 /// Statements rewritten per atomic batch.
@@ -24,13 +29,14 @@ pub(super) fn from_v1(statements: &sled::Tree) -> Result<u64, StoreError> {
     let mut in_batch = 0;
     for entry in statements.iter() {
         let (key, value) = entry?;
-        let mut statement: Statement = decode(&String::from_utf8_lossy(&key), &value)?;
+        let mut statement: Statement =
+            codec::decode(&String::from_utf8_lossy(&key), &value, None)?;
         let before = statement.reviews.clone();
         statement.complete_reviews();
         if statement.reviews == before {
             continue;
         }
-        batch.insert(key, encode(&statement));
+        batch.insert(key, codec::encode(&statement, None));
         changed += 1;
         in_batch += 1;
         if in_batch == UPGRADE_BATCH {
