@@ -179,7 +179,7 @@ fn compress(json: &[u8], dictionary: &Dictionary) -> Vec<u8> {
             .compress_using_cdict(&mut out, json, dictionary.compress.as_cdict())
             .map(|_| ())
             // zstd fails only on a destination smaller than the bound.
-            .expect("a destination of compress_bound bytes always suffices")
+            .expect("a destination of compress_bound bytes always suffices");
     });
     record
 }
@@ -263,9 +263,17 @@ mod tests {
         let compressed = encode(&original, Some(&dictionary));
         assert_eq!(json[0], b'{');
         assert_eq!(compressed[0], COMPRESSED);
-        assert!(compressed.len() * 2 < json.len(), "{} vs {}", compressed.len(), json.len());
+        assert!(
+            compressed.len() * 2 < json.len(),
+            "{} vs {}",
+            compressed.len(),
+            json.len()
+        );
         for bytes in [&json, &compressed] {
-            assert_eq!(decode("s12345", bytes, Some(&dictionary)).unwrap(), original);
+            assert_eq!(
+                decode("s12345", bytes, Some(&dictionary)).unwrap(),
+                original
+            );
         }
         assert_eq!(decode("s12345", &json, None).unwrap(), original);
     }

@@ -405,6 +405,5 @@ fn foreign(path: &Path, reason: &str) -> StoreError {
     }
 }
 
-
 #[cfg(test)]
 mod tests;

@@ -156,11 +156,18 @@ fn version_2_database_is_read_as_it_is_and_new_records_are_compressed() {
         meta.insert("format", FORMAT_MARK).unwrap();
         meta.insert("schema_version", &2u32.to_be_bytes()).unwrap();
         let statements = db.open_tree(STATEMENTS_TREE).unwrap();
-        statements.insert("old", old.to_json_line().as_bytes()).unwrap();
+        statements
+            .insert("old", old.to_json_line().as_bytes())
+            .unwrap();
         db.flush().unwrap();
     }
     let batch: Vec<(Statement, Option<Vec<f32>>)> = (0..2500)
-        .map(|i| (statement(&format!("new{i:04}"), &format!("statement {i} of many")), None))
+        .map(|i| {
+            (
+                statement(&format!("new{i:04}"), &format!("statement {i} of many")),
+                None,
+            )
+        })
         .collect();
     {
         let store = Store::open(dir.path()).unwrap();
@@ -179,7 +186,10 @@ fn version_2_database_is_read_as_it_is_and_new_records_are_compressed() {
     let all: Vec<Statement> = store.scan_after(None).collect::<Result<_, _>>().unwrap();
     assert_eq!(all.len(), 2501);
     assert_eq!(store.get("old").unwrap(), Some(old));
-    assert_eq!(store.get("new0001").unwrap().unwrap().text, "changed after the dictionary");
+    assert_eq!(
+        store.get("new0001").unwrap().unwrap().text,
+        "changed after the dictionary"
+    );
     assert_eq!(store.get("new2499").unwrap(), Some(batch[2499].0.clone()));
     let records = store.raw_records().unwrap();
     let (id, record) = &records[1000];

@@ -29,8 +29,7 @@ pub(super) fn from_v1(statements: &sled::Tree) -> Result<u64, StoreError> {
     let mut in_batch = 0;
     for entry in statements.iter() {
         let (key, value) = entry?;
-        let mut statement: Statement =
-            codec::decode(&String::from_utf8_lossy(&key), &value, None)?;
+        let mut statement: Statement = codec::decode(&String::from_utf8_lossy(&key), &value, None)?;
         let before = statement.reviews.clone();
         statement.complete_reviews();
         if statement.reviews == before {
