@@ -31,8 +31,8 @@ pub fn run(args: BenchRetrievalArgs) -> Result<(), CliError> {
         "in-process, one thread, max_matches {}, best of {} runs per query; exhaustive on every {}th query",
         args.limit, args.repeat, args.exhaustive_every
     );
-    println!("| split | mode | queries | check p50 µs | check p99 µs | retrieval p50 µs | retrieval p99 µs | exhaustive p50 µs | exhaustive p99 µs | same top-k |");
-    println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!("| split | mode | queries | check p50 µs | check p99 µs | retrieval p50 µs | retrieval p99 µs | exhaustive p50 µs | exhaustive p99 µs | same top-k | MAP@5 check | MAP@5 retrieval |");
+    println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for path in &args.queries {
         let (split, queries) = read(path)?;
         for &(with_context, mode) in contexts {
@@ -51,7 +51,18 @@ pub fn run(args: BenchRetrievalArgs) -> Result<(), CliError> {
             };
             let (mut checks, mut pruned, mut exhaustive) = (Vec::new(), Vec::new(), Vec::new());
             let (mut same, mut compared) = (0, 0);
-            for (i, claim) in claims.iter().enumerate() {
+            let (mut check_ap, mut retrieval_ap) = (0.0, 0.0);
+            for (i, (claim, query)) in claims.iter().zip(&queries).enumerate() {
+                let result = library.check(claim, &options)?;
+                let ranked: Vec<&str> = result
+                    .matches
+                    .iter()
+                    .map(|found| found.statement.id.as_str())
+                    .collect();
+                check_ap += eval::average_precision_at_5(&ranked, &query.relevant);
+                let hits = library.lexical_candidates(claim, &options, args.limit, false);
+                let ranked: Vec<&str> = hits.iter().map(|hit| hit.id.as_str()).collect();
+                retrieval_ap += eval::average_precision_at_5(&ranked, &query.relevant);
                 checks.push(best(&|| {
                     library.check(claim, &options).map(drop).map_err(Into::into)
                 })?);
@@ -70,7 +81,7 @@ pub fn run(args: BenchRetrievalArgs) -> Result<(), CliError> {
                 }
             }
             println!(
-                "| {split} | {mode} | {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {same}/{compared} |",
+                "| {split} | {mode} | {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {same}/{compared} | {:.4} | {:.4} |",
                 claims.len(),
                 quantile(&mut checks, 0.5),
                 quantile(&mut checks, 0.99),
@@ -78,6 +89,8 @@ pub fn run(args: BenchRetrievalArgs) -> Result<(), CliError> {
                 quantile(&mut pruned, 0.99),
                 quantile(&mut exhaustive, 0.5),
                 quantile(&mut exhaustive, 0.99),
+                check_ap / claims.len().max(1) as f64,
+                retrieval_ap / claims.len().max(1) as f64,
             );
         }
     }

@@ -154,7 +154,8 @@ pub fn evaluate(
 }
 
 /// Adds one query's AP@5, reciprocal rank and P@1.
-fn add_ranking(sums: &mut Metrics, ranked: &[&str], relevant: &HashSet<String>) {
+/// Average precision at 5 of one ranking (its mean over queries is MAP@5).
+pub fn average_precision_at_5(ranked: &[&str], relevant: &HashSet<String>) -> f64 {
     let mut hits = 0.0;
     let mut precision_sum = 0.0;
     for (rank, id) in ranked.iter().take(5).enumerate() {
@@ -163,7 +164,11 @@ fn add_ranking(sums: &mut Metrics, ranked: &[&str], relevant: &HashSet<String>) 
             precision_sum += hits / (rank as f64 + 1.0);
         }
     }
-    sums.map_at_5 += precision_sum / relevant.len().min(5) as f64;
+    precision_sum / relevant.len().clamp(1, 5) as f64
+}
+
+fn add_ranking(sums: &mut Metrics, ranked: &[&str], relevant: &HashSet<String>) {
+    sums.map_at_5 += average_precision_at_5(ranked, relevant);
     if let Some(rank) = ranked.iter().position(|id| relevant.contains(*id)) {
         sums.mrr += 1.0 / (rank as f64 + 1.0);
         if rank == 0 {
