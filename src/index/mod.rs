@@ -21,6 +21,8 @@ mod vectors;
 
 use std::collections::HashMap;
 
+use foldhash::fast::RandomState;
+
 use crate::model::{CheckFilter, Statement};
 
 pub use doc::{AnalysedDoc, DocMeta, FIELDS};
@@ -61,11 +63,11 @@ pub struct Hit {
 /// The inverted index. Not internally synchronised: wrap it in a lock.
 #[derive(Debug, Default)]
 pub struct Index {
-    postings: HashMap<String, PostingList>,
+    postings: HashMap<String, PostingList, RandomState>,
     docs: Vec<Option<DocSlot>>,
     /// Terms per field of each document number (dense, for the scan).
     lengths: Vec<[u32; FIELDS]>,
-    by_id: HashMap<String, u32>,
+    by_id: HashMap<String, u32, RandomState>,
     total_lengths: [u64; FIELDS],
     /// Field lengths the posting lists' block bounds hold at; always at or
     /// above the averages.

@@ -9,7 +9,7 @@
 //! lengths, the documents (tombstones included, so doc numbers hold), the
 //! posting lists term by term, then the CRC-32.
 
-use std::collections::HashMap;
+use rayon::prelude::*;
 
 use super::postings::{Bounds, Posting, PostingList};
 use super::{DocMeta, DocSlot, Index, FIELDS};
@@ -152,7 +152,7 @@ impl Index {
         }
         index.bounds = Bounds::above(&index.average_lengths());
         let terms = reader.count(8)?;
-        let mut postings = HashMap::with_capacity(terms);
+        let mut lists = Vec::with_capacity(terms);
         for _ in 0..terms {
             let term = reader.str()?;
             let count = reader.u32()? as usize;
@@ -174,10 +174,16 @@ impl Index {
             if list.windows(2).any(|pair| pair[0].doc >= pair[1].doc) {
                 return Err(format!("the postings of {term:?} are out of order"));
             }
-            let list = PostingList::from_postings(list, &index.lengths, &index.bounds);
-            postings.insert(term, list);
+            lists.push((term, list));
         }
-        index.postings = postings;
+        // Block bounds on every core.
+        let (lengths, bounds) = (&index.lengths, &index.bounds);
+        let lists: Vec<(String, PostingList)> = lists
+            .into_par_iter()
+            .map(|(term, list)| (term, PostingList::from_postings(list, lengths, bounds)))
+            .collect();
+        index.postings.reserve(lists.len());
+        index.postings.extend(lists);
         if reader.remaining() != 4 {
             return Err("it has bytes after its postings".to_owned());
         }
