@@ -65,6 +65,9 @@ pub enum Command {
     /// CheckThat!-style query files: pruned retrieval as served against
     /// exhaustive scoring, and whether they agree.
     BenchRetrieval(BenchRetrievalArgs),
+    /// Measure the sentence encoder in-process: p50/p99 of one short and one
+    /// tweet-length claim, and the bulk embedding rate of statements.
+    BenchEmbed(BenchEmbedArgs),
     /// Grow statement files to a larger corpus for benchmarks (seeded,
     /// deterministic), written as JSONL to stdout.
     Grow(GrowArgs),

@@ -7,6 +7,7 @@ mod allocator;
 pub mod args;
 pub mod bench;
 mod bench_retrieval;
+mod bench_embed;
 mod checkworthy;
 mod client;
 mod error;
@@ -42,6 +43,7 @@ pub fn run(command: Command) -> Result<(), CliError> {
         Command::Bench(args) => bench::run(args),
         Command::BenchTranscript(args) => bench::run_transcript(args),
         Command::BenchRetrieval(args) => bench_retrieval::run(args),
+        Command::BenchEmbed(args) => bench_embed::run(args),
         Command::Grow(args) => grow::run(args),
         Command::CheckTranscript(args) => transcript::run(args),
         Command::TrainCheckworthiness(args) => checkworthy::run_train(args),

@@ -100,6 +100,15 @@ impl Embedder {
             .ok_or_else(|| EmbedError::Internal("model returned no vector"))
     }
 
+    /// Tokens `text` becomes (special tokens included, at most [`MAX_TOKENS`]).
+    pub fn token_count(&self, text: &str) -> Result<usize, EmbedError> {
+        let encoding = self
+            .tokenizer
+            .encode(text, true)
+            .map_err(EmbedError::Tokenizer)?;
+        Ok(encoding.get_ids().len())
+    }
+
     /// Builds `(input_ids, token_type_ids, attention_mask)` tensors of shape
     /// `(batch, seq)` from encodings already padded to a common length.
     fn batch_tensors(

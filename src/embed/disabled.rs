@@ -34,6 +34,11 @@ impl Embedder {
         match self.never {}
     }
 
+    /// Tokens `text` becomes.
+    pub fn token_count(&self, _text: &str) -> Result<usize, EmbedError> {
+        match self.never {}
+    }
+
     /// The unit-length vector of one text.
     pub fn embed(&self, _text: &str) -> Result<Vec<f32>, EmbedError> {
         match self.never {}

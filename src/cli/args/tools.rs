@@ -1,5 +1,5 @@
 //! The flags of the commands that measure or train rather than serve:
-//! `bench`, `bench-transcript`, `grow`, `check-transcript` and the
+//! `bench`, `bench-embed`, `bench-transcript`, `grow`, `check-transcript` and the
 //! check-worthiness model's `train-…` and `eval-…`.
 
 use std::path::PathBuf;
@@ -63,6 +63,22 @@ pub struct BenchArgs {
     /// Extra arguments for `factdesk serve` (e.g. --server-arg=--embedding-model=DIR).
     #[arg(long = "server-arg", allow_hyphen_values = true)]
     pub server_args: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchEmbedArgs {
+    /// sentence-transformers folder, e.g. all-MiniLM-L6-v2.
+    #[arg(long, env = "FACTDESK_EMBEDDING_MODEL")]
+    pub embedding_model: PathBuf,
+    /// Timed calls per claim.
+    #[arg(long, default_value_t = 200)]
+    pub runs: usize,
+    /// Statement JSONL files whose texts are embedded in bulk, as at import.
+    #[arg(long = "statements")]
+    pub statements: Vec<PathBuf>,
+    /// Most statements embedded in bulk.
+    #[arg(long, default_value_t = 2_000)]
+    pub count: usize,
 }
 
 #[derive(Debug, Args)]
