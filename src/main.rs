@@ -26,6 +26,9 @@ fn log_filter(directives: &str) -> Result<tracing_subscriber::EnvFilter, String>
 }
 
 fn main() -> ExitCode {
+    // Before any thread starts: the embedding model's thread settings are
+    // environment variables.
+    factdesk::embed::configure_threads();
     let cli = Cli::parse();
     // A panic is a bug: log it as one line. Request handlers and database
     // opening catch panics and answer with an error instead of exiting.

@@ -60,8 +60,12 @@ pub fn open_library(db: Option<&Path>, model: &ModelArgs) -> Result<Library, Cli
     };
     let embedder = match &model.embedding_model {
         Some(dir) => {
-            let embedder = Embedder::load(dir)?;
-            tracing::info!(model = embedder.model_id(), "embedding model loaded");
+            let embedder = Embedder::load_with(dir, model.embedding_precision)?;
+            tracing::info!(
+                model = embedder.model_id(),
+                precision = %embedder.precision(),
+                "embedding model loaded"
+            );
             Some(Arc::new(embedder))
         }
         None => None,

@@ -1,17 +1,19 @@
 //! The BERT sentence encoder, run in-process with candle (pure Rust, CPU)
 //! from a sentence-transformers folder such as all-MiniLM-L6-v2: tokenise,
-//! run the encoder, mean-pool over the attention mask, L2-normalise.
+//! run the encoder (`encoder.rs`), mean-pool over the attention mask,
+//! L2-normalise.
 
 use std::path::{Path, PathBuf};
 
-use candle_core::{Device, Tensor};
+use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config, DTYPE};
+use candle_transformers::models::bert::Config;
 use tokenizers::{
     Encoding, PaddingParams, PaddingStrategy, Tokenizer, TruncationParams, TruncationStrategy,
 };
 
-use super::{EmbedError, MAX_TOKENS};
+use super::encoder::{l2_normalise, mean_pool, Encoder};
+use super::{EmbedError, Precision, MAX_TOKENS};
 
 pub(super) const CONFIG_FILE: &str = "config.json";
 const TOKENIZER_FILE: &str = "tokenizer.json";
@@ -20,10 +22,11 @@ const WEIGHTS_FILE: &str = "model.safetensors";
 /// A loaded sentence-embedding model; cheap to share behind an `Arc` and safe to
 /// call from several threads at once (all methods take `&self`).
 pub struct Embedder {
-    model: BertModel,
+    encoder: Encoder,
     tokenizer: Tokenizer,
     device: Device,
     dimension: usize,
+    precision: Precision,
     model_id: String,
 }
 
@@ -32,14 +35,22 @@ impl std::fmt::Debug for Embedder {
         f.debug_struct("Embedder")
             .field("model_id", &self.model_id)
             .field("dimension", &self.dimension)
+            .field("precision", &self.precision)
             .finish_non_exhaustive()
     }
 }
 
 impl Embedder {
-    /// Loads a sentence-transformers folder: config.json, tokenizer.json,
-    /// model.safetensors (BERT architecture). Reads only local files.
+    /// Loads a sentence-transformers folder with the default
+    /// [`Precision`]; see [`Self::load_with`].
     pub fn load(dir: &Path) -> Result<Embedder, EmbedError> {
+        Embedder::load_with(dir, Precision::default())
+    }
+
+    /// Loads a sentence-transformers folder: config.json, tokenizer.json,
+    /// model.safetensors (BERT architecture), its projections kept at
+    /// `precision`. Reads only local files.
+    pub fn load_with(dir: &Path, precision: Precision) -> Result<Embedder, EmbedError> {
         let config_path = required_file(dir, CONFIG_FILE)?;
         let tokenizer_path = required_file(dir, TOKENIZER_FILE)?;
         let weights_path = required_file(dir, WEIGHTS_FILE)?;
@@ -49,15 +60,16 @@ impl Embedder {
         let tokenizer = load_tokenizer(&tokenizer_path, config.pad_token_id)?;
 
         let weights = read(&weights_path)?;
-        let model_id = make_model_id(&config, weights.len() as u64, &config_bytes);
+        let model_id = make_model_id(&config, weights.len() as u64, &config_bytes, precision);
         let device = Device::Cpu;
-        let vb = VarBuilder::from_buffered_safetensors(weights, DTYPE, &device)?;
-        let model = BertModel::load(vb, &config)?;
+        let vb = VarBuilder::from_buffered_safetensors(weights, DType::F32, &device)?;
+        let encoder = Encoder::load(vb, &config, precision)?;
         Ok(Embedder {
-            model,
+            encoder,
             tokenizer,
             device,
             dimension: config.hidden_size,
+            precision,
             model_id,
         })
     }
@@ -67,9 +79,16 @@ impl Embedder {
         self.dimension
     }
 
+    /// The precision the projections run at.
+    pub fn precision(&self) -> Precision {
+        self.precision
+    }
+
     /// A short stable identifier of the loaded model, for storing beside vectors:
     /// `<model_type>-<hidden>x<layers>-<16 hex digits of FNV-1a over the weights'
-    /// size and config.json>`. Two loads of the same folder give the same id.
+    /// size and config.json>`, then `-q8` for q8_0 projections (their vectors
+    /// differ slightly from the f32 ones, so a database re-embeds when the
+    /// precision changes). Two loads of the same folder give the same id.
     pub fn model_id(&self) -> &str {
         &self.model_id
     }
@@ -82,12 +101,12 @@ impl Embedder {
         if texts.is_empty() {
             return Ok(Vec::new());
         }
-        let encodings = self
-            .tokenizer
-            .encode_batch(texts.to_vec(), true)
-            .map_err(EmbedError::Tokenizer)?;
+        let encodings = self.encode(texts)?;
+        let padded = encodings
+            .iter()
+            .any(|e| e.get_attention_mask().contains(&0));
         let (input_ids, type_ids, mask) = self.batch_tensors(&encodings)?;
-        let hidden = self.model.forward(&input_ids, &type_ids, Some(&mask))?;
+        let hidden = self.encoder.forward(&input_ids, &type_ids, &mask, padded)?;
         let pooled = mean_pool(&hidden, &mask)?;
         let normalised = l2_normalise(&pooled)?;
         Ok(normalised.to_vec2::<f32>()?)
@@ -98,6 +117,19 @@ impl Embedder {
         self.embed_batch(&[text])?
             .pop()
             .ok_or_else(|| EmbedError::Internal("model returned no vector"))
+    }
+
+    /// The `(input_ids, token_type_ids, attention_mask)` tensors the encoder
+    /// is given for `texts` (for comparing with other implementations).
+    #[cfg(test)]
+    pub(super) fn tokenise(&self, texts: &[&str]) -> Result<(Tensor, Tensor, Tensor), EmbedError> {
+        self.batch_tensors(&self.encode(texts)?)
+    }
+
+    fn encode(&self, texts: &[&str]) -> Result<Vec<Encoding>, EmbedError> {
+        self.tokenizer
+            .encode_batch(texts.to_vec(), true)
+            .map_err(EmbedError::Tokenizer)
     }
 
     /// Tokens `text` becomes (special tokens included, at most [`MAX_TOKENS`]).
@@ -135,21 +167,6 @@ impl Embedder {
             Tensor::from_vec(mask, shape, &self.device)?,
         ))
     }
-}
-
-/// Averages `hidden` `(batch, seq, dim)` over the positions where `mask`
-/// `(batch, seq)` is 1.
-fn mean_pool(hidden: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
-    let mask = mask.to_dtype(hidden.dtype())?.unsqueeze(2)?;
-    let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
-    let counts = mask.sum(1)?.clamp(1e-9, f64::MAX)?;
-    summed.broadcast_div(&counts)
-}
-
-/// Scales each row of `(batch, dim)` to unit Euclidean length.
-fn l2_normalise(x: &Tensor) -> candle_core::Result<Tensor> {
-    let norms = x.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
-    x.broadcast_div(&norms)
 }
 
 fn required_file(dir: &Path, file: &'static str) -> Result<PathBuf, EmbedError> {
@@ -223,7 +240,12 @@ fn load_tokenizer(path: &Path, pad_token_id: usize) -> Result<Tokenizer, EmbedEr
 }
 
 /// `<model_type>-<hidden>x<layers>-<fnv1a64(weights size ++ config.json)>`.
-fn make_model_id(config: &Config, weights_len: u64, config_bytes: &[u8]) -> String {
+fn make_model_id(
+    config: &Config,
+    weights_len: u64,
+    config_bytes: &[u8],
+    precision: Precision,
+) -> String {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0000_0100_0000_01b3;
     let hash = weights_len
@@ -231,8 +253,12 @@ fn make_model_id(config: &Config, weights_len: u64, config_bytes: &[u8]) -> Stri
         .iter()
         .chain(config_bytes)
         .fold(OFFSET, |h, &b| (h ^ u64::from(b)).wrapping_mul(PRIME));
+    let suffix = match precision {
+        Precision::F32 => "",
+        Precision::Q8 => "-q8",
+    };
     format!(
-        "{}-{}x{}-{hash:016x}",
+        "{}-{}x{}-{hash:016x}{suffix}",
         config.model_type.as_deref().unwrap_or("bert"),
         config.hidden_size,
         config.num_hidden_layers

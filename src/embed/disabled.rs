@@ -5,7 +5,7 @@
 use std::convert::Infallible;
 use std::path::Path;
 
-use super::EmbedError;
+use super::{EmbedError, Precision};
 
 /// A sentence-embedding model that this build cannot load.
 #[derive(Debug)]
@@ -17,6 +17,16 @@ impl Embedder {
     /// Always fails: this build has no embedding model support.
     pub fn load(_dir: &Path) -> Result<Embedder, EmbedError> {
         Err(EmbedError::NotBuilt)
+    }
+
+    /// Always fails: this build has no embedding model support.
+    pub fn load_with(_dir: &Path, _precision: Precision) -> Result<Embedder, EmbedError> {
+        Err(EmbedError::NotBuilt)
+    }
+
+    /// The precision the projections run at.
+    pub fn precision(&self) -> Precision {
+        match self.never {}
     }
 
     /// Vector length.

@@ -6,10 +6,17 @@
 
 use std::path::PathBuf;
 
+
 #[cfg(feature = "embeddings")]
 mod bert;
 #[cfg(not(feature = "embeddings"))]
 mod disabled;
+#[cfg(feature = "embeddings")]
+mod encoder;
+#[cfg(feature = "embeddings")]
+mod kernels;
+#[cfg(all(test, feature = "embeddings"))]
+mod precision_tests;
 #[cfg(all(test, feature = "embeddings"))]
 mod tests;
 
@@ -18,8 +25,76 @@ pub use bert::Embedder;
 #[cfg(not(feature = "embeddings"))]
 pub use disabled::Embedder;
 
+/// candle's thread count for its element-wise and quantized kernels.
+const CANDLE_THREADS_VAR: &str = "CANDLE_NUM_THREADS";
+/// Read by candle (and rayon) for the thread count of f32 matrix products.
+const RAYON_THREADS_VAR: &str = "RAYON_NUM_THREADS";
+
+/// Sets how candle uses threads, unless the environment already says:
+/// - one thread per forward pass (`CANDLE_NUM_THREADS=1`). candle's own
+///   pool busy-waits for its workers; on a small machine whose cores are
+///   also serving requests, a descheduled worker left the caller spinning
+///   for a whole time slice (a third of all CPU time in a profile). The
+///   cores are used instead by running passes side by side (import) and by
+///   batching claims (the service).
+/// - `RAYON_NUM_THREADS` = the core count, which is rayon's default anyway:
+///   without it candle re-reads /proc/cpuinfo on every f32 matrix product.
+///
+/// Environment variables are process-wide: call this first thing in `main`,
+/// before any other thread exists.
+pub fn configure_threads() {
+    if std::env::var_os(CANDLE_THREADS_VAR).is_none() {
+        std::env::set_var(CANDLE_THREADS_VAR, "1");
+    }
+    if std::env::var_os(RAYON_THREADS_VAR).is_none() {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        std::env::set_var(RAYON_THREADS_VAR, cores.to_string());
+    }
+}
+
 /// Longest token sequence fed to the model; longer texts are truncated.
 pub const MAX_TOKENS: usize = 128;
+
+/// The number format of the encoder's projection weights (the matrix
+/// products that are nearly all of its work).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Precision {
+    /// 32-bit floats, as published.
+    F32,
+    /// q8_0: 8-bit integers in blocks of 32 with one scale each, multiplied
+    /// by candle's quantized kernels. Vectors stay within cosine 0.99 of the
+    /// f32 ones.
+    #[default]
+    Q8,
+}
+
+impl Precision {
+    /// The name used on the command line and in logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Precision::F32 => "f32",
+            Precision::Q8 => "q8",
+        }
+    }
+}
+
+impl std::fmt::Display for Precision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Precision {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Precision, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "f32" => Ok(Precision::F32),
+            "q8" | "q8_0" => Ok(Precision::Q8),
+            _ => Err(format!("{s:?} is not a precision (f32 or q8)")),
+        }
+    }
+}
 
 /// Everything that can go wrong while loading a model folder or embedding text.
 #[derive(Debug, thiserror::Error)]

@@ -15,7 +15,7 @@ const EIFFEL: &str = "The Eiffel Tower is in Paris";
 
 /// The model folder, or `None` (after a notice) when it is not configured
 /// locally. Under CI a missing model is a hard failure.
-fn model_dir() -> Option<PathBuf> {
+pub(super) fn model_dir() -> Option<PathBuf> {
     let problem = match std::env::var_os(MODEL_ENV) {
         None => format!("{MODEL_ENV} is not set"),
         Some(dir) => {
@@ -33,15 +33,26 @@ fn model_dir() -> Option<PathBuf> {
     None
 }
 
-/// One shared embedder per test process (tests run on several threads, which
-/// also exercises `Sync`).
-fn embedder() -> Option<&'static Embedder> {
+/// One shared embedder (default precision) per test process (tests run on
+/// several threads, which also exercises `Sync`).
+pub(super) fn embedder() -> Option<&'static Embedder> {
     static SHARED: OnceLock<Embedder> = OnceLock::new();
     let dir = model_dir()?;
-    Some(SHARED.get_or_init(|| match Embedder::load(&dir) {
+    Some(SHARED.get_or_init(|| load(&dir, Precision::default())))
+}
+
+/// One shared f32 embedder per test process.
+pub(super) fn f32_embedder() -> Option<&'static Embedder> {
+    static SHARED: OnceLock<Embedder> = OnceLock::new();
+    let dir = model_dir()?;
+    Some(SHARED.get_or_init(|| load(&dir, Precision::F32)))
+}
+
+fn load(dir: &std::path::Path, precision: Precision) -> Embedder {
+    match Embedder::load_with(dir, precision) {
         Ok(e) => e,
-        Err(err) => panic!("loading {}: {err}", dir.display()),
-    }))
+        Err(err) => panic!("loading {} at {precision}: {err}", dir.display()),
+    }
 }
 
 fn norm(v: &[f32]) -> f32 {
@@ -83,13 +94,22 @@ fn missing_folder_names_file_and_dir() {
 
 #[test]
 fn model_identity() {
-    let Some(e) = embedder() else { return };
+    let (Some(e), Some(f32)) = (embedder(), f32_embedder()) else {
+        return;
+    };
     let dir = model_dir().expect("checked above");
     let again = Embedder::load(&dir).expect("second load");
     assert_eq!(e.dimension(), 384);
     assert_eq!(e.model_id(), again.model_id());
-    assert!(e.model_id().starts_with("bert-384x6-"), "{}", e.model_id());
-    assert_eq!(e.model_id().len(), "bert-384x6-".len() + 16);
+    assert!(
+        f32.model_id().starts_with("bert-384x6-"),
+        "{}",
+        f32.model_id()
+    );
+    assert_eq!(f32.model_id().len(), "bert-384x6-".len() + 16);
+    // q8 vectors differ a little from f32 ones: a database knows which.
+    assert_eq!(e.precision(), Precision::Q8);
+    assert_eq!(e.model_id(), format!("{}-q8", f32.model_id()));
 }
 
 #[test]
@@ -119,20 +139,33 @@ fn paraphrase_is_closer_than_unrelated() {
     assert!(para - unrelated > 0.4);
 }
 
+/// In f32 a padded batch gives each text its own vector to rounding. With
+/// q8 the activations are rounded to 8 bits, so the last-bit differences
+/// padding makes can flip a rounding: the vectors then differ by about the
+/// quantisation noise (cosine 0.999), not more.
 #[test]
 fn batch_matches_single() {
-    let Some(e) = embedder() else { return };
+    let (Some(f32), Some(q8)) = (f32_embedder(), embedder()) else {
+        return;
+    };
     let long = "A much longer sentence that forces the short ones to be padded, \
                 because batches are padded to their longest member before the pass.";
-    let batch = e.embed_batch(&[EIFFEL, long, ALIBABA_B]).expect("batch");
-    for (text, from_batch) in [EIFFEL, long, ALIBABA_B].iter().zip(&batch) {
-        let single = e.embed(text).expect("single");
+    let texts = [EIFFEL, long, ALIBABA_B];
+    let batch = f32.embed_batch(&texts).expect("batch");
+    for (text, from_batch) in texts.iter().zip(&batch) {
+        let single = f32.embed(text).expect("single");
         let diff = single
             .iter()
             .zip(from_batch)
             .map(|(x, y)| (x - y).abs())
             .fold(0.0f32, f32::max);
         assert!(diff < 1e-4, "{text:?}: max abs diff {diff}");
+    }
+    let batch = q8.embed_batch(&texts).expect("q8 batch");
+    for (text, from_batch) in texts.iter().zip(&batch) {
+        let single = q8.embed(text).expect("q8 single");
+        let cos = cosine(&single, from_batch);
+        assert!(cos >= 0.995, "{text:?}: q8 cosine {cos}");
     }
 }
 
@@ -205,7 +238,7 @@ fn embed_speed() {
 /// land at its text's position.
 #[test]
 fn embed_all_keeps_input_order_across_batches() {
-    let Some(e) = embedder() else { return };
+    let Some(e) = f32_embedder() else { return };
     let texts: Vec<String> = (0..40)
         .map(|i| match i % 3 {
             0 => EIFFEL.to_owned(),

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::embed::Precision;
+
 /// Where the CheckThat! 2024 task 1 English files are when no `--data` is
 /// given.
 pub const DEFAULT_CHECKWORTHY_DATA: &str = "../shared/data/checkworthy2024";
@@ -70,6 +72,9 @@ pub struct BenchEmbedArgs {
     /// sentence-transformers folder, e.g. all-MiniLM-L6-v2.
     #[arg(long, env = "FACTDESK_EMBEDDING_MODEL")]
     pub embedding_model: PathBuf,
+    /// Number format of the model's projections (q8 or f32).
+    #[arg(long, env = "FACTDESK_EMBEDDING_PRECISION", default_value_t = Precision::default())]
+    pub embedding_precision: Precision,
     /// Timed calls per claim.
     #[arg(long, default_value_t = 200)]
     pub runs: usize,
