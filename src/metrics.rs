@@ -22,8 +22,11 @@ pub const DEADLINES: &str = "factdesk_rpc_deadline_exceeded_total";
 pub const STATEMENTS: &str = "factdesk_library_statements";
 /// Time the last index build at start-up took.
 pub const INDEX_BUILD: &str = "factdesk_index_build_seconds";
-/// Time spent embedding texts (claims one at a time, statements in batches).
+/// Time spent embedding texts (a claim from submission to its vector,
+/// batch wait included; statements per import batch).
 pub const EMBEDDING: &str = "factdesk_embedding_seconds";
+/// Claims per forward pass of the claim batcher.
+pub const EMBEDDING_BATCH: &str = "factdesk_embedding_batch_claims";
 /// Checks by verdict.
 pub const CHECKS: &str = "factdesk_checks_total";
 
@@ -32,12 +35,20 @@ const BUCKETS: &[f64] = &[
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
 ];
 
+/// Buckets (claims) for the claim batch sizes.
+const BATCH_BUCKETS: &[f64] = &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0];
+
 /// Serves the Prometheus text format on `address` (any path) and records
 /// from now on; call inside the tokio runtime.
 pub fn install(address: SocketAddr) -> Result<(), String> {
     metrics_exporter_prometheus::PrometheusBuilder::new()
         .with_http_listener(address)
         .set_buckets(BUCKETS)
+        .map_err(|error| error.to_string())?
+        .set_buckets_for_metric(
+            metrics_exporter_prometheus::Matcher::Full(EMBEDDING_BATCH.to_owned()),
+            BATCH_BUCKETS,
+        )
         .map_err(|error| error.to_string())?
         .install()
         .map_err(|error| error.to_string())?;
@@ -62,6 +73,7 @@ fn describe() {
         "duration of the last index build"
     );
     describe_histogram!(EMBEDDING, Unit::Seconds, "time spent embedding texts");
+    describe_histogram!(EMBEDDING_BATCH, "claims per embedding forward pass");
     describe_counter!(CHECKS, "checks by verdict");
 }
 
@@ -105,6 +117,11 @@ pub fn index_built(elapsed: Duration) {
 /// Texts were embedded in `elapsed`.
 pub fn embedded(elapsed: Duration) {
     metrics::histogram!(EMBEDDING).record(elapsed.as_secs_f64());
+}
+
+/// The claim batcher ran one forward pass over `claims` claims.
+pub fn claim_batch(claims: usize) {
+    metrics::histogram!(EMBEDDING_BATCH).record(claims as f64);
 }
 
 /// A check ended with `verdict` (its proto name).

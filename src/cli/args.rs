@@ -7,10 +7,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::auth::{AccessPolicy, Token, TokenError};
-use crate::embed::Precision;
 use crate::model::RankingParams;
 
+mod model;
 mod tools;
+pub use model::*;
 pub use tools::*;
 
 /// Where the database lives when no `--db` is given.
@@ -201,21 +202,6 @@ pub struct EvalArgs {
     pub ranking: RankingArgs,
     #[command(flatten)]
     pub model: ModelArgs,
-}
-
-/// The optional sentence-embedding model.
-#[derive(Debug, Args, Clone)]
-pub struct ModelArgs {
-    /// sentence-transformers folder (config.json, tokenizer.json,
-    /// model.safetensors), e.g. all-MiniLM-L6-v2. Without it matching is
-    /// lexical only.
-    #[arg(long, env = "FACTDESK_EMBEDDING_MODEL")]
-    pub embedding_model: Option<PathBuf>,
-    /// Number format of the model's projections: q8 (8-bit, about 3× faster
-    /// on CPU, vectors within cosine 0.99 of f32) or f32 (as published).
-    /// Changing it re-embeds the database's statements at the next start.
-    #[arg(long, env = "FACTDESK_EMBEDDING_PRECISION", default_value_t = Precision::default())]
-    pub embedding_precision: Precision,
 }
 
 /// Where the database lives.

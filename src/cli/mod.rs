@@ -70,7 +70,11 @@ pub fn open_library(db: Option<&Path>, model: &ModelArgs) -> Result<Library, Cli
         }
         None => None,
     };
-    Ok(Library::with_embedder(store, embedder)?)
+    Ok(Library::with_embedder_batching(
+        store,
+        embedder,
+        model.batching(),
+    )?)
 }
 
 /// A temporary library holding the statements of `files`.

@@ -5,8 +5,12 @@
 //! crate needs no feature switches: the library is then lexical only.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
+mod batcher;
 
+#[cfg(test)]
+mod batcher_tests;
 #[cfg(feature = "embeddings")]
 mod bert;
 #[cfg(not(feature = "embeddings"))]
@@ -20,6 +24,7 @@ mod precision_tests;
 #[cfg(all(test, feature = "embeddings"))]
 mod tests;
 
+pub use batcher::{BatchEncode, BatchPolicy, BatchStats, Batcher};
 #[cfg(feature = "embeddings")]
 pub use bert::Embedder;
 #[cfg(not(feature = "embeddings"))]
@@ -130,6 +135,13 @@ pub enum EmbedError {
     #[cfg(feature = "embeddings")]
     #[error("tokenizer error: {0}")]
     Tokenizer(#[source] tokenizers::Error),
+    /// The claim batching thread could not be started.
+    #[error("cannot start the embedding worker: {0}")]
+    Worker(#[source] std::io::Error),
+    /// The batch this text was embedded in failed; every caller in it gets
+    /// the same error.
+    #[error("embedding batch failed: {0}")]
+    Batch(#[source] Arc<EmbedError>),
     /// The tokenizer or model broke an invariant this module relies on.
     #[error("internal embedding error: {0}")]
     Internal(&'static str),

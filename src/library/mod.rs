@@ -25,7 +25,7 @@ use chrono::Utc;
 use rayon::prelude::*;
 
 use crate::check;
-use crate::embed::Embedder;
+use crate::embed::{BatchPolicy, Batcher, Embedder};
 use crate::error::Error;
 use crate::index::{AnalysedDoc, Hit, Index};
 use crate::model::{
@@ -33,9 +33,6 @@ use crate::model::{
     Statement,
 };
 use crate::store::{InsertOutcome, Store};
-
-/// Statements read, analysed in parallel and indexed per step at start-up.
-const REBUILD_CHUNK: usize = 4096;
 
 /// Statements plus the search index over them.
 #[derive(Debug)]
@@ -49,6 +46,9 @@ pub struct Library {
     writes: Mutex<()>,
     /// Sentence-embedding model, when semantic re-ranking is on.
     embedder: Option<Arc<Embedder>>,
+    /// Batches concurrent claims into one forward pass of `embedder`
+    /// (present exactly when it is).
+    claims: Option<Batcher>,
     /// Set when the store fails a write; see `failure.rs`.
     failure: failure::Failure,
     /// The write generation the index file on disk was made at, if any
@@ -98,6 +98,16 @@ impl Library {
     /// The index comes from the index file when that was written at the
     /// store's present state (see `persist.rs`), else from the store.
     pub fn with_embedder(store: Store, embedder: Option<Arc<Embedder>>) -> Result<Library, Error> {
+        Library::with_embedder_batching(store, embedder, BatchPolicy::default())
+    }
+
+    /// Like [`Library::with_embedder`], with claims batched for the model
+    /// by `batching`.
+    pub fn with_embedder_batching(
+        store: Store,
+        embedder: Option<Arc<Embedder>>,
+        batching: BatchPolicy,
+    ) -> Result<Library, Error> {
         let started = Instant::now();
         let (index, from_file) = persist::open_index(&store, embedder.as_ref())?;
         tracing::info!(
@@ -114,11 +124,16 @@ impl Library {
         } else {
             None
         };
+        let claims = match &embedder {
+            Some(embedder) => Some(Batcher::start(Arc::clone(embedder), batching)?),
+            None => None,
+        };
         let library = Library {
             store,
             index: RwLock::new(index),
             writes: Mutex::new(()),
             embedder,
+            claims,
             failure: failure::Failure::default(),
             saved_generation: Mutex::new(saved),
             from_file,
@@ -279,11 +294,25 @@ impl Library {
     /// Checks a claim (already validated) against the library: a pasted
     /// post is read as [`check::as_checked`] says, the claim is embedded (when a model is loaded and `options.use_embeddings`) before
     /// the index lock is taken; the ranked statements are fetched from the
-    /// store once and judged by the pure [`check`] core.
+    /// store once and judged by the pure [`check`] core. Blocks while the
+    /// claim waits for its embedding batch; async callers use
+    /// [`Library::claim_vector`] and [`Library::check_with_vector`].
     pub fn check(&self, claim: &Claim, options: &CheckOptions) -> Result<CheckResult, Error> {
         self.usable()?;
+        let claim_vector = self.claim_vector_blocking(claim, options)?;
+        self.check_with_vector(claim, options, claim_vector)
+    }
+
+    /// [`Library::check`] with the claim's vector already computed (by
+    /// [`Library::claim_vector`]; `None` for a lexical check).
+    pub fn check_with_vector(
+        &self,
+        claim: &Claim,
+        options: &CheckOptions,
+        claim_vector: Option<Vec<f32>>,
+    ) -> Result<CheckResult, Error> {
+        self.usable()?;
         let (claim, post) = check::as_checked(claim);
-        let claim_vector = self.embed_claim(&claim, options)?;
         let analysed = check::AnalysedClaim::new(&claim);
         let index = self.read_index();
         let depth = check::judged_depth(options, claim_vector.is_some());
@@ -306,39 +335,10 @@ impl Library {
         Ok(candidates)
     }
 
-    fn embed_claim(
-        &self,
-        claim: &Claim,
-        options: &CheckOptions,
-    ) -> Result<Option<Vec<f32>>, Error> {
-        match &self.embedder {
-            Some(embedder) if options.use_embeddings => {
-                let started = Instant::now();
-                let vector = embedder.embed(&claim.text)?;
-                crate::metrics::embedded(started.elapsed());
-                Ok(Some(vector))
-            }
-            _ => Ok(None),
-        }
-    }
-
-    /// One embedding per statement (all `None` without a model), computed in
-    /// batches.
-    fn embed_statements(&self, statements: &[Statement]) -> Result<Vec<Option<Vec<f32>>>, Error> {
-        let Some(embedder) = &self.embedder else {
-            return Ok(vec![None; statements.len()]);
-        };
-        let texts: Vec<&str> = statements.iter().map(|s| s.text.as_str()).collect();
-        let started = Instant::now();
-        let vectors = semantic::embed_all(embedder, &texts)?;
-        crate::metrics::embedded(started.elapsed());
-        Ok(vectors.into_iter().map(Some).collect())
-    }
-
     /// The candidate stage alone (for evaluation): the best `limit` hits.
     pub fn candidates(&self, claim: &Claim, options: &CheckOptions, limit: usize) -> Vec<Hit> {
+        let claim_vector = self.claim_vector_blocking(claim, options).ok().flatten();
         let (claim, _) = check::as_checked(claim);
-        let claim_vector = self.embed_claim(&claim, options).ok().flatten();
         let analysed = check::AnalysedClaim::new(&claim);
         let index = self.read_index();
         check::rank(&index, &analysed, options, claim_vector.as_deref(), limit)
@@ -394,26 +394,6 @@ fn analyse_all(statements: &[(Statement, Option<Vec<f32>>)]) -> Vec<AnalysedDoc>
             ..AnalysedDoc::from_statement(statement)
         })
         .collect()
-}
-
-/// The index of every stored statement: read in chunks, each chunk
-/// analysed on every core, inserted in store order.
-fn build_index(store: &Store) -> Result<Index, Error> {
-    let mut index = Index::default();
-    let mut chunk = Vec::with_capacity(REBUILD_CHUNK);
-    let mut statements = store.scan_after(None).peekable();
-    while statements.peek().is_some() {
-        chunk.clear();
-        for statement in statements.by_ref().take(REBUILD_CHUNK) {
-            chunk.push(statement?);
-        }
-        let analysed: Vec<AnalysedDoc> =
-            chunk.par_iter().map(AnalysedDoc::from_statement).collect();
-        for doc in analysed {
-            index.insert_analysed(doc);
-        }
-    }
-    Ok(index)
 }
 
 /// Assigns an id when absent, validates, fills the language and create

@@ -12,10 +12,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use super::Library;
 use crate::embed::Embedder;
 use crate::error::Error;
-use crate::index::{Index, Stamp};
+use crate::index::{AnalysedDoc, Index, Stamp};
 use crate::store::Store;
 
 /// The index file's name in the database directory.
@@ -38,7 +40,7 @@ pub(super) fn open_index(
             return Ok((index, true));
         }
     }
-    let mut index = super::build_index(store)?;
+    let mut index = build_index(store)?;
     if let Some(embedder) = embedder {
         super::semantic::load_vectors(store, &mut index, embedder)?;
     }
@@ -178,4 +180,27 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&temporary);
     }
     result
+}
+
+/// Statements read, analysed in parallel and indexed per step at start-up.
+const REBUILD_CHUNK: usize = 4096;
+
+/// The index of every stored statement: read in chunks, each chunk
+/// analysed on every core, inserted in store order.
+fn build_index(store: &Store) -> Result<Index, Error> {
+    let mut index = Index::default();
+    let mut chunk = Vec::with_capacity(REBUILD_CHUNK);
+    let mut statements = store.scan_after(None).peekable();
+    while statements.peek().is_some() {
+        chunk.clear();
+        for statement in statements.by_ref().take(REBUILD_CHUNK) {
+            chunk.push(statement?);
+        }
+        let analysed: Vec<AnalysedDoc> =
+            chunk.par_iter().map(AnalysedDoc::from_statement).collect();
+        for doc in analysed {
+            index.insert_analysed(doc);
+        }
+    }
+    Ok(index)
 }

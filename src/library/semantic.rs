@@ -1,12 +1,81 @@
-//! Keeping statement embeddings in step with the loaded model: load the
-//! stored vectors at start-up, compute the missing ones in batches.
+//! Embeddings in the library: claims through the batching worker (one
+//! forward pass for the claims that arrive together), statements in
+//! length-sorted batches at import, and the stored vectors kept in step
+//! with the loaded model at start-up.
 
 use std::time::Instant;
 
+use rayon::prelude::*;
+
+use super::Library;
+use crate::check;
 use crate::embed::{EmbedError, Embedder};
 use crate::error::Error;
 use crate::index::Index;
+use crate::model::{CheckOptions, Claim, Statement};
 use crate::store::Store;
+
+impl Library {
+    /// The claim's vector when a check of it uses one (a model is loaded and
+    /// `options.use_embeddings`), else `None`. Awaits its batch without
+    /// holding a thread: for async callers, before [`Library::check_with_vector`].
+    pub async fn claim_vector(
+        &self,
+        claim: &Claim,
+        options: &CheckOptions,
+    ) -> Result<Option<Vec<f32>>, Error> {
+        let Some((batcher, text)) = self.claim_to_embed(claim, options) else {
+            return Ok(None);
+        };
+        let started = Instant::now();
+        let vector = batcher.embed(text).await?;
+        crate::metrics::embedded(started.elapsed());
+        Ok(Some(vector))
+    }
+
+    /// [`Library::claim_vector`] for synchronous callers: blocks the thread.
+    pub(super) fn claim_vector_blocking(
+        &self,
+        claim: &Claim,
+        options: &CheckOptions,
+    ) -> Result<Option<Vec<f32>>, Error> {
+        let Some((batcher, text)) = self.claim_to_embed(claim, options) else {
+            return Ok(None);
+        };
+        let started = Instant::now();
+        let vector = batcher.embed_blocking(text)?;
+        crate::metrics::embedded(started.elapsed());
+        Ok(Some(vector))
+    }
+
+    /// The batcher and the text a check of `claim` embeds (the claim as
+    /// [`check::as_checked`] reads it), when it embeds one.
+    fn claim_to_embed(
+        &self,
+        claim: &Claim,
+        options: &CheckOptions,
+    ) -> Option<(&crate::embed::Batcher, String)> {
+        let batcher = self.claims.as_ref().filter(|_| options.use_embeddings)?;
+        let (checked, _) = check::as_checked(claim);
+        Some((batcher, checked.text))
+    }
+
+    /// One embedding per statement (all `None` without a model), computed in
+    /// batches.
+    pub(super) fn embed_statements(
+        &self,
+        statements: &[Statement],
+    ) -> Result<Vec<Option<Vec<f32>>>, Error> {
+        let Some(embedder) = &self.embedder else {
+            return Ok(vec![None; statements.len()]);
+        };
+        let texts: Vec<&str> = statements.iter().map(|s| s.text.as_str()).collect();
+        let started = Instant::now();
+        let vectors = embed_all(embedder, &texts)?;
+        crate::metrics::embedded(started.elapsed());
+        Ok(vectors.into_iter().map(Some).collect())
+    }
+}
 
 /// Statements embedded per forward pass.
 pub const EMBED_BATCH: usize = 32;
@@ -14,17 +83,22 @@ pub const EMBED_BATCH: usize = 32;
 const BACKFILL_CHUNK: usize = 1024;
 
 /// Embeds texts in batches of [`EMBED_BATCH`] texts of similar length (a
-/// batch is padded to its longest text, so mixing lengths wastes work);
+/// batch is padded to its longest text, so mixing lengths wastes work),
+/// the batches side by side on every core (each forward pass runs on one);
 /// returns the vectors in the order of `texts`.
 pub fn embed_all(embedder: &Embedder, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
     let mut order: Vec<usize> = (0..texts.len()).collect();
     order.sort_by_key(|&i| texts[i].len());
+    let batches: Vec<Vec<Vec<f32>>> = order
+        .par_chunks(EMBED_BATCH)
+        .map(|chunk| {
+            let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
+            embedder.embed_batch(&batch)
+        })
+        .collect::<Result<_, _>>()?;
     let mut vectors = vec![Vec::new(); texts.len()];
-    for chunk in order.chunks(EMBED_BATCH) {
-        let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
-        for (&i, vector) in chunk.iter().zip(embedder.embed_batch(&batch)?) {
-            vectors[i] = vector;
-        }
+    for (&i, vector) in order.iter().zip(batches.into_iter().flatten()) {
+        vectors[i] = vector;
     }
     Ok(vectors)
 }

@@ -47,8 +47,11 @@ impl ClaimService for ClaimApi {
             .ok_or_else(|| invalid_argument(FieldError::new("claim", "is required")))?;
         let (claim, mut options) = check_request(request).map_err(invalid_argument)?;
         options.ranking = self.ranking.clone();
+        // The claim waits for its embedding batch here, holding no check
+        // thread, so concurrent claims share one forward pass.
+        let claim_vector = self.library.claim_vector(&claim, &options).await?;
         let result = compute(&self.library, token, move |library| {
-            library.check(&claim, &options)
+            library.check_with_vector(&claim, &options, claim_vector)
         })
         .await?;
         let span = tracing::Span::current();

@@ -1,0 +1,255 @@
+//! Dynamic batching of claim embeddings, as model servers do: concurrent
+//! callers hand their text to one worker thread, which embeds whatever has
+//! queued up (up to [`BatchPolicy::max_batch`], waiting at most
+//! [`BatchPolicy::window`] for more) in one forward pass and hands each
+//! caller its own vector. One pass over eight claims costs far less than
+//! eight passes, because the weights are read once; and a caller never
+//! holds a check thread while it waits. When the worker is idle a lone
+//! claim starts at once, so light load pays no batching delay.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::oneshot;
+
+use super::{EmbedError, Embedder};
+
+/// Something that embeds a batch of texts: the [`Embedder`]; the trait lets
+/// the batcher's tests drive failures the real model never produces.
+pub trait BatchEncode: Send + Sync + 'static {
+    /// One vector per text, in order.
+    fn encode_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError>;
+}
+
+impl BatchEncode for Embedder {
+    fn encode_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        self.embed_batch(texts)
+    }
+}
+
+/// How the worker forms batches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchPolicy {
+    /// Most claims in one forward pass.
+    pub max_batch: usize,
+    /// How long the worker waits for more claims after the first of a batch
+    /// when no more are queued; zero runs whatever has queued at once.
+    pub window: Duration,
+}
+
+impl Default for BatchPolicy {
+    fn default() -> Self {
+        BatchPolicy {
+            max_batch: 16,
+            window: Duration::from_micros(500),
+        }
+    }
+}
+
+/// What the worker has done so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchStats {
+    /// Forward passes run.
+    pub batches: u64,
+    /// Claims embedded in them.
+    pub claims: u64,
+}
+
+#[derive(Debug, Default)]
+struct Counters {
+    batches: AtomicU64,
+    claims: AtomicU64,
+}
+
+type Outcome = Result<Vec<f32>, EmbedError>;
+
+/// Where a caller waits for its vector.
+enum Reply {
+    Async(oneshot::Sender<Outcome>),
+    Blocking(mpsc::SyncSender<Outcome>),
+}
+
+impl Reply {
+    fn send(self, outcome: Outcome) {
+        // A caller that has gone (cancelled, deadline) no longer wants it.
+        match self {
+            Reply::Async(sender) => drop(sender.send(outcome)),
+            Reply::Blocking(sender) => drop(sender.send(outcome)),
+        }
+    }
+
+    fn is_abandoned(&self) -> bool {
+        match self {
+            Reply::Async(sender) => sender.is_closed(),
+            Reply::Blocking(_) => false,
+        }
+    }
+}
+
+struct Job {
+    text: String,
+    reply: Reply,
+}
+
+/// The front of the batching worker; cheap to share, safe to call from
+/// any thread. The worker stops when the batcher is dropped.
+pub struct Batcher {
+    jobs: mpsc::Sender<Job>,
+    policy: BatchPolicy,
+    counters: Arc<Counters>,
+}
+
+impl std::fmt::Debug for Batcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Batcher")
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Batcher {
+    /// Starts the worker thread over `encoder`.
+    pub fn start<E: BatchEncode>(encoder: Arc<E>, policy: BatchPolicy) -> Result<Self, EmbedError> {
+        let policy = BatchPolicy {
+            max_batch: policy.max_batch.max(1),
+            ..policy
+        };
+        let (jobs, queue) = mpsc::channel();
+        let counters = Arc::new(Counters::default());
+        let worker_counters = Arc::clone(&counters);
+        std::thread::Builder::new()
+            .name("factdesk-embed".to_owned())
+            .spawn(move || work(&*encoder, &queue, policy, &worker_counters))
+            .map_err(EmbedError::Worker)?;
+        Ok(Batcher {
+            jobs,
+            policy,
+            counters,
+        })
+    }
+
+    /// Batches and claims embedded so far.
+    pub fn stats(&self) -> BatchStats {
+        BatchStats {
+            batches: self.counters.batches.load(Ordering::Relaxed),
+            claims: self.counters.claims.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The policy the worker batches by.
+    pub fn policy(&self) -> BatchPolicy {
+        self.policy
+    }
+
+    /// `text`'s vector, awaited without holding a thread.
+    pub async fn embed(&self, text: String) -> Outcome {
+        let (sender, receiver) = oneshot::channel();
+        self.submit(text, Reply::Async(sender))?;
+        receiver.await.map_err(|_| worker_gone())?
+    }
+
+    /// `text`'s vector; blocks the calling thread until its batch is done.
+    pub fn embed_blocking(&self, text: String) -> Outcome {
+        let (sender, receiver) = mpsc::sync_channel(1);
+        self.submit(text, Reply::Blocking(sender))?;
+        receiver.recv().map_err(|_| worker_gone())?
+    }
+
+    fn submit(&self, text: String, reply: Reply) -> Result<(), EmbedError> {
+        self.jobs
+            .send(Job { text, reply })
+            .map_err(|_| worker_gone())
+    }
+}
+
+fn worker_gone() -> EmbedError {
+    EmbedError::Internal("the embedding worker has stopped")
+}
+
+/// The worker: one batch at a time until every [`Batcher`] handle is gone.
+fn work(
+    encoder: &dyn BatchEncode,
+    queue: &mpsc::Receiver<Job>,
+    policy: BatchPolicy,
+    counters: &Counters,
+) {
+    while let Some(batch) = next_batch(queue, policy) {
+        let claims = run_batch(encoder, batch);
+        if claims > 0 {
+            crate::metrics::claim_batch(claims);
+            counters.batches.fetch_add(1, Ordering::Relaxed);
+            counters.claims.fetch_add(claims as u64, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Blocks for the first job, then takes what is queued, waiting until the
+/// window closes for more while the batch is not full. `None` when every
+/// sender is gone.
+fn next_batch(queue: &mpsc::Receiver<Job>, policy: BatchPolicy) -> Option<Vec<Job>> {
+    let first = queue.recv().ok()?;
+    let deadline = Instant::now() + policy.window;
+    let mut batch = vec![first];
+    while batch.len() < policy.max_batch {
+        if let Ok(job) = queue.try_recv() {
+            batch.push(job);
+            continue;
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            break;
+        }
+        match queue.recv_timeout(deadline - now) {
+            Ok(job) => batch.push(job),
+            Err(_) => break,
+        }
+    }
+    Some(batch)
+}
+
+/// Embeds the texts of `batch` in one pass and answers every job: its own
+/// vector, or the batch's error (a panic in the model included). Returns
+/// how many texts it embedded (callers that had gone are skipped).
+fn run_batch(encoder: &dyn BatchEncode, mut batch: Vec<Job>) -> usize {
+    batch.retain(|job| !job.reply.is_abandoned());
+    let claims = batch.len();
+    if claims == 0 {
+        return 0;
+    }
+    let texts: Vec<&str> = batch.iter().map(|job| job.text.as_str()).collect();
+    let started = Instant::now();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        encoder.encode_batch(&texts)
+    }))
+    .unwrap_or(Err(EmbedError::Internal("the embedding model panicked")));
+    tracing::debug!(
+        claims = batch.len(),
+        elapsed_us = started.elapsed().as_micros() as u64,
+        "claim batch embedded"
+    );
+    match outcome {
+        Ok(vectors) if vectors.len() == batch.len() => {
+            for (job, vector) in batch.into_iter().zip(vectors) {
+                job.reply.send(Ok(vector));
+            }
+        }
+        Ok(_) => fail_all(
+            batch,
+            EmbedError::Internal("model returned the wrong vector count"),
+        ),
+        Err(error) => {
+            tracing::error!(%error, claims = batch.len(), "claim batch failed");
+            fail_all(batch, error);
+        }
+    }
+    claims
+}
+
+fn fail_all(batch: Vec<Job>, error: EmbedError) {
+    let shared = Arc::new(error);
+    for job in batch {
+        job.reply.send(Err(EmbedError::Batch(Arc::clone(&shared))));
+    }
+}
