@@ -7,14 +7,24 @@
 //! to the system when freed) and two arenas, unless the variable is already
 //! set (by the operator, or by this re-execution). Same process id, same
 //! arguments; elsewhere than Linux with glibc, nothing happens.
+//!
+//! With an embedding model the threshold is 32 MiB instead: each layer of
+//! a forward pass allocates and frees buffers of several megabytes, and
+//! mapping them fresh each time (page faults, zeroing, unmapping) cost 60%
+//! more CPU per claim in `bench-embed`. Memory freed after a burst of
+//! large responses then goes back more slowly (SECURITY.md).
 
 /// What `serve` runs with unless `GLIBC_TUNABLES` is set.
 pub const TUNABLES: &str = "glibc.malloc.mmap_threshold=131072:glibc.malloc.arena_max=2";
+/// What `serve` with an embedding model runs with.
+pub const TUNABLES_WITH_EMBEDDINGS: &str =
+    "glibc.malloc.mmap_threshold=33554432:glibc.malloc.arena_max=2";
 
-/// Re-executes the process with [`TUNABLES`]; returns only if it did not
-/// (already tuned, or the exec failed, which is logged).
+/// Re-executes the process with [`TUNABLES`] (or
+/// [`TUNABLES_WITH_EMBEDDINGS`] when `embeddings`); returns only if it did
+/// not (already tuned, or the exec failed, which is logged).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-pub fn tune() {
+pub fn tune(embeddings: bool) {
     use std::os::unix::process::CommandExt;
     if std::env::var_os("GLIBC_TUNABLES").is_some() {
         return;
@@ -25,11 +35,18 @@ pub fn tune() {
     let error = std::process::Command::new("/proc/self/exe")
         .arg0(program)
         .args(args)
-        .env("GLIBC_TUNABLES", TUNABLES)
+        .env(
+            "GLIBC_TUNABLES",
+            if embeddings {
+                TUNABLES_WITH_EMBEDDINGS
+            } else {
+                TUNABLES
+            },
+        )
         .exec();
     tracing::warn!(%error, "cannot re-execute with GLIBC_TUNABLES; glibc's defaults stay");
 }
 
 /// Nothing to tune off glibc.
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-pub fn tune() {}
+pub fn tune(_embeddings: bool) {}

@@ -52,8 +52,17 @@ async fn measure(args: BenchArgs, claims: Arc<Vec<String>>) -> Result<(), BenchE
             warmup: args.warmup,
             max_matches: args.max_matches,
         };
+        let cpu_before = bench::cpu_seconds(server.child.id());
         let report = bench::run_load(&server.endpoint, Arc::clone(&claims), &plan).await?;
         println!("{}", report.row());
+        if let (Some(before), Some(after)) = (cpu_before, bench::cpu_seconds(server.child.id())) {
+            // Warm-up checks included: the server cannot tell them apart.
+            let checks = (report.completed + report.shed + report.errors + plan.warmup).max(1);
+            println!(
+                "  server CPU: {:.2} ms per check (warm-up included)",
+                (after - before) * 1e3 / checks as f64
+            );
+        }
         if let Some(error) = &report.first_error {
             println!("  first error: {error}");
         }

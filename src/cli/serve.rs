@@ -10,7 +10,7 @@ use crate::server::{self, ServerOptions, TlsIdentity, TranscriptLimits};
 
 /// Runs the server described by `args` until a shutdown signal.
 pub fn run(args: ServeArgs) -> Result<(), CliError> {
-    super::allocator::tune();
+    super::allocator::tune(args.model.embedding_model.is_some());
     let access = args.security.access_policy(args.demo)?;
     let tls = tls_identity(&args.security)?;
     // The port first: a taken port fails in milliseconds, before the
