@@ -11,12 +11,7 @@ use crate::model::{CheckOptions, Claim};
 
 /// Runs every query of `args` in each context mode and prints a table.
 pub fn run(args: BenchRetrievalArgs) -> Result<(), CliError> {
-    let library = super::open_library(
-        Some(&args.db),
-        &super::args::ModelArgs {
-            embedding_model: None,
-        },
-    )?;
+    let library = super::open_library(Some(&args.db), &super::args::ModelArgs::lexical())?;
     let options = CheckOptions {
         max_matches: args.limit,
         ..CheckOptions::default()

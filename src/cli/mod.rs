@@ -6,8 +6,8 @@
 mod allocator;
 pub mod args;
 pub mod bench;
-mod bench_retrieval;
 mod bench_embed;
+mod bench_retrieval;
 mod checkworthy;
 mod client;
 mod error;

@@ -38,6 +38,16 @@ fn batch_size(value: &str) -> Result<usize, String> {
 }
 
 impl ModelArgs {
+    /// No model: lexical matching only.
+    pub fn lexical() -> ModelArgs {
+        ModelArgs {
+            embedding_model: None,
+            embedding_precision: Precision::default(),
+            embedding_batch: BatchPolicy::default().max_batch,
+            embedding_batch_window_us: BatchPolicy::default().window.as_micros() as u64,
+        }
+    }
+
     /// How claims are batched for the model.
     pub fn batching(&self) -> BatchPolicy {
         BatchPolicy {
