@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
-# Reproduces BENCHMARKS.md: grows the shared statements to 100k and 1M
-# (seeded), then for 27k, 100k and 1M measures the offline import and runs
-# `factdesk bench` (gRPC import, cold start, 1 and 32 clients, peak RSS, disk);
-# then live transcripts on 27k (`factdesk bench-transcript`).
-# Usage: bash scripts/bench.sh [OUT_DIR]   (needs ../shared/data; ~2 GB in OUT_DIR)
+# Reproduces BENCHMARKS.md (issue 17's rows), one run, from a clean checkout
+# with ../shared/data beside it (about 6 GB free in OUT_DIR):
+#   1. grows the shared statements to 100k and 1M (seeded);
+#   2. growth curve, lexical: for 27k, 100k and 1M, the offline import, the
+#      in-process check and retrieval latency (pruned against exhaustive,
+#      `factdesk bench-retrieval`), then `factdesk bench` (gRPC import, cold
+#      start, 1 and 32 clients, peak RSS, disk);
+#   3. with embeddings (the model from scripts/fetch-model.sh): the encoder
+#      (`factdesk bench-embed`), nearest neighbours (`cargo bench --bench
+#      ann`), and 27k through gRPC at 8 clients;
+#   4. live transcripts on 27k (`factdesk bench-transcript`).
+# tantivy side by side is scripts/bench-tantivy.sh (25 minutes at 1M).
+# Usage: bash scripts/bench.sh [OUT_DIR] [SIZES]   (SIZES: "27k 100k 1m")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=../shared/data
 out=${1:-/tmp/factdesk-bench}
+sizes=${2:-27k 100k 1m}
 mkdir -p "$out"
 cargo build --release --quiet
 bin=target/release/factdesk
@@ -18,8 +27,9 @@ for size in 100k:100000 1m:1000000; do
   [ -s "$out/$name.jsonl" ] || "$bin" grow "${originals[@]}" --count "$count" --seed 1 > "$out/$name.jsonl"
 done
 claims=(--claims "$data/checkthat2022/train.queries.tsv" --claims "$data/stance-dev.jsonl")
-for name in 27k 100k 1m; do
-  echo "== $name"
+queries=(--queries "$data/checkthat2022/dev.queries.tsv" --queries "$data/checkthat2022/devtest.queries.tsv")
+for name in $sizes; do
+  echo "== $name, lexical"
   rm -rf "$out/offline-$name" "$out/grpc-$name"
   start=$(date +%s.%N)
   "$bin" import "$out/$name.jsonl" --db "$out/offline-$name" --create 2>&1 | tail -n 1
@@ -27,11 +37,28 @@ for name in 27k 100k 1m; do
   lines=$(wc -l < "$out/$name.jsonl")
   awk -v n="$lines" -v s="$start" -v e="$end" \
     'BEGIN { printf "offline import: %d statements in %.2f s = %.0f statements/s\n", n, e - s, n / (e - s) }'
+  "$bin" bench-retrieval --db "$out/offline-$name" "${queries[@]}" --exhaustive-every 20 2>/dev/null
   rm -rf "$out/offline-$name"
   "$bin" bench --db "$out/grpc-$name" --import "$out/$name.jsonl" "${claims[@]}" \
     --concurrency 1,32 --requests 10000 --warmup 500
   rm -rf "$out/grpc-$name"
 done
+model=$(bash scripts/fetch-model.sh)
+echo "== encoder ($model)"
+"$bin" bench-embed --embedding-model "$model" --runs 200 \
+  --statements "$data/snopes-statements.jsonl" --count 2000
+echo "== nearest neighbours"
+cargo bench --bench ann --quiet
+echo "== 27k with embeddings"
+rm -rf "$out/embed-27k"
+start=$(date +%s.%N)
+"$bin" import "$out/27k.jsonl" --db "$out/embed-27k" --create --embedding-model "$model" 2>&1 | tail -n 1
+end=$(date +%s.%N)
+awk -v n="$(wc -l < "$out/27k.jsonl")" -v s="$start" -v e="$end" \
+  'BEGIN { printf "import with embeddings: %d statements in %.1f s = %.0f statements/s\n", n, e - s, n / (e - s) }'
+"$bin" bench --db "$out/embed-27k" "${claims[@]}" --concurrency 1,8 --requests 3000 --warmup 100 \
+  --server-arg=--embedding-model="$model"
+rm -rf "$out/embed-27k"
 echo "== transcripts, 27k"
 rm -rf "$out/transcripts-27k"
 "$bin" import "$out/27k.jsonl" --db "$out/transcripts-27k" --create 2>&1 | tail -n 1
