@@ -25,14 +25,10 @@ use std::time::Instant;
 use chrono::Utc;
 use rayon::prelude::*;
 
-use crate::check;
 use crate::embed::{BatchPolicy, Batcher, Embedder};
 use crate::error::Error;
-use crate::index::{AnalysedDoc, Hit, Index};
-use crate::model::{
-    detect_language, validate_id, validate_statement, CheckOptions, CheckResult, Claim, FieldError,
-    Statement,
-};
+use crate::index::{AnalysedDoc, Index};
+use crate::model::{detect_language, validate_id, validate_statement, FieldError, Statement};
 use crate::store::{InsertOutcome, Store};
 
 /// Statements plus the search index over them.
