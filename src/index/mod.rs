@@ -12,6 +12,7 @@
 //! half of the claim's weight", whatever the claim. The ranking is the plain
 //! BM25F order; normalising does not reorder.
 
+mod ann;
 mod doc;
 mod postings;
 mod query;
@@ -25,6 +26,7 @@ use foldhash::fast::RandomState;
 
 use crate::model::{CheckFilter, Statement};
 
+pub use ann::AnnStats;
 pub use doc::{AnalysedDoc, DocMeta, FIELDS};
 pub use query::Query;
 pub use snapshot::Stamp;
@@ -72,6 +74,8 @@ pub struct Index {
     /// Field lengths the posting lists' block bounds hold at; always at or
     /// above the averages.
     bounds: Bounds,
+    /// The nearest-neighbour graph over the documents' vectors (`ann.rs`).
+    ann: ann::Ann,
 }
 
 impl Index {
@@ -100,6 +104,7 @@ impl Index {
         }
         self.by_id.insert(doc.meta.id.clone(), doc_number);
         self.lengths.push(doc.lengths);
+        let has_vector = doc.vector.is_some();
         self.docs.push(Some(DocSlot {
             meta: doc.meta,
             vector: doc.vector.map(Vec::into_boxed_slice),
@@ -115,6 +120,9 @@ impl Index {
                 .or_default()
                 .push(posting, doc.lengths, &self.bounds);
         }
+        if has_vector {
+            self.ann.vector_set(doc_number, &self.docs);
+        }
     }
 
     /// Removes a statement by id; false when it was not indexed.
@@ -123,6 +131,7 @@ impl Index {
             return false;
         };
         self.docs[doc_number as usize] = None;
+        self.ann.forget(doc_number);
         let lengths = self.lengths[doc_number as usize];
         for (total, length) in self.total_lengths.iter_mut().zip(lengths) {
             *total -= u64::from(length);

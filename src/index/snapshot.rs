@@ -5,16 +5,19 @@
 //! it only when all of that matches the store as opened, and otherwise
 //! rebuilds (see `library::persist`).
 //!
-//! Layout, little-endian: `FDINDEX1`, the [`Stamp`], the total field
+//! Layout, little-endian: `FDINDEX2`, the [`Stamp`], the total field
 //! lengths, the documents (tombstones included, so doc numbers hold), the
-//! posting lists term by term, then the CRC-32.
+//! posting lists term by term, the vector graph (`ann.rs`), then the
+//! CRC-32.
 
 use rayon::prelude::*;
 
+use super::ann::Ann;
 use super::postings::{Bounds, Posting, PostingList};
 use super::{DocMeta, DocSlot, Index, FIELDS};
 
-const MAGIC: &[u8; 8] = b"FDINDEX1";
+/// Version 2 added the vector graph; a version 1 file is rebuilt.
+const MAGIC: &[u8; 8] = b"FDINDEX2";
 
 /// What an index file was made from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -81,6 +84,13 @@ impl Index {
                     out.0.extend_from_slice(&tf.to_le_bytes());
                 }
             }
+        }
+        let before_graph = out.0.len();
+        if let Err(error) = self.ann.write_graph(&mut out.0) {
+            // The next start builds the graph from the vectors instead.
+            tracing::warn!(%error, "vector graph not saved");
+            out.0.truncate(before_graph);
+            out.u64(0);
         }
         let crc = crc32fast::hash(&out.0);
         out.u32(crc);
@@ -184,9 +194,13 @@ impl Index {
             .collect();
         index.postings.reserve(lists.len());
         index.postings.extend(lists);
+        let graph = reader.u64()?;
+        let graph = usize::try_from(graph).map_err(|_| "a count overflows".to_owned())?;
+        let graph = reader.take(graph)?;
         if reader.remaining() != 4 {
-            return Err("it has bytes after its postings".to_owned());
+            return Err("it has bytes after its vector graph".to_owned());
         }
+        index.ann = Ann::read_graph(graph, &index.docs)?;
         Ok((index, stamp))
     }
 }

@@ -1,9 +1,19 @@
-//! Brute-force nearest neighbours over the statements' sentence embeddings
-//! (unit vectors, so the dot product is the cosine).
+//! Nearest neighbours over the statements' sentence embeddings (unit
+//! vectors, so the dot product is the cosine): an exact scan for small
+//! libraries and very selective filters, else a graph search (`ann.rs`)
+//! whose proposals are re-scored exactly.
 
 use crate::model::CheckFilter;
 
+use super::ann::{AnnStats, Place, OVERFETCH};
 use super::{top_k, Index};
+
+/// A filter passing less than this share of the statements is answered by
+/// the exact scan: a graph search would visit many statements the filter
+/// rejects to find enough that pass.
+pub const FILTER_SCAN_SHARE: f32 = 0.02;
+/// Statements sampled to estimate a filter's share.
+const FILTER_SAMPLE: usize = 256;
 
 impl Index {
     /// Sets (or replaces) the embedding of an indexed statement.
@@ -11,13 +21,12 @@ impl Index {
         let Some(&doc) = self.by_id.get(id) else {
             return false;
         };
-        match self.docs[doc as usize].as_mut() {
-            Some(slot) => {
-                slot.vector = Some(vector.into_boxed_slice());
-                true
-            }
-            None => false,
-        }
+        let Some(slot) = self.docs[doc as usize].as_mut() else {
+            return false;
+        };
+        slot.vector = Some(vector.into_boxed_slice());
+        self.ann.vector_set(doc, &self.docs);
+        true
     }
 
     /// The embedding of an indexed statement, if it has one.
@@ -48,23 +57,121 @@ impl Index {
         Some(dot(vector, query))
     }
 
+    /// How many vectors are in the graph and the tail, and the graph's
+    /// memory.
+    pub fn ann_stats(&self) -> AnnStats {
+        self.ann.stats()
+    }
+
     /// The `limit` statements passing `filter` whose embeddings are closest
-    /// to `query`, best first, as `(id, cosine)`.
+    /// to `query`, best first (ties by document order), as `(id, cosine)`.
+    /// Approximate once the library holds a graph (see `ann.rs`); every
+    /// cosine is exact.
     pub fn nearest(&self, query: &[f32], filter: &CheckFilter, limit: usize) -> Vec<(String, f32)> {
-        let mut scored: Vec<(f32, u32)> = self
-            .docs
-            .iter()
-            .enumerate()
-            .filter_map(|(doc, slot)| {
-                let slot = slot.as_ref()?;
+        if limit == 0 {
+            return Vec::new();
+        }
+        let scored = match self.ann.graph() {
+            Some(graph) => self.search_graph(graph, query, filter, limit),
+            None => self.scan(self.ann.tail().iter().copied(), query, filter, limit),
+        };
+        self.named(scored)
+    }
+
+    /// [`Index::nearest`] by scoring every vector: the reference the graph
+    /// is measured against.
+    pub fn nearest_exact(
+        &self,
+        query: &[f32],
+        filter: &CheckFilter,
+        limit: usize,
+    ) -> Vec<(String, f32)> {
+        self.named(self.scan_all(query, filter, limit))
+    }
+
+    /// The graph's proposals, re-scored, plus the tail scored exactly; the
+    /// exact scan instead for a selective filter, or when the graph finds
+    /// fewer than `limit` (a search error, or few statements pass).
+    fn search_graph(
+        &self,
+        graph: &usearch::Index,
+        query: &[f32],
+        filter: &CheckFilter,
+        limit: usize,
+    ) -> Vec<(f32, u32)> {
+        let filtered = *filter != CheckFilter::default();
+        if filtered && self.filter_share(filter) < FILTER_SCAN_SHARE {
+            return self.scan_all(query, filter, limit);
+        }
+        let fetch = limit.saturating_mul(OVERFETCH);
+        let proposed = if filtered {
+            graph.filtered_search(query, fetch, |key| {
+                self.live_slot(key)
+                    .is_some_and(|slot| slot.meta.passes(filter))
+            })
+        } else {
+            graph.search(query, fetch)
+        };
+        let Ok(proposed) = proposed else {
+            return self.scan_all(query, filter, limit);
+        };
+        let in_graph = proposed.keys.iter().filter_map(|&key| {
+            let doc = u32::try_from(key).ok()?;
+            (self.ann.place(doc) == Place::Graph).then_some(doc)
+        });
+        let mut scored = self.scan(in_graph, query, filter, usize::MAX);
+        if scored.len() < limit.min(self.ann.len()) {
+            return self.scan_all(query, filter, limit);
+        }
+        scored.extend(self.scan(self.ann.tail().iter().copied(), query, filter, limit));
+        top_k(&mut scored, limit, by_cosine);
+        scored
+    }
+
+    /// Estimated share of the statements `filter` passes, from an even
+    /// sample of document numbers.
+    fn filter_share(&self, filter: &CheckFilter) -> f32 {
+        let step = (self.docs.len() / FILTER_SAMPLE).max(1);
+        let (mut sampled, mut passing) = (0usize, 0usize);
+        for slot in self.docs.iter().step_by(step).flatten() {
+            sampled += 1;
+            passing += usize::from(slot.meta.passes(filter));
+        }
+        passing as f32 / sampled.max(1) as f32
+    }
+
+    /// The slot of a live document, by graph key.
+    fn live_slot(&self, key: u64) -> Option<&super::DocSlot> {
+        self.docs.get(usize::try_from(key).ok()?)?.as_ref()
+    }
+
+    /// The best `limit` of `docs` that are live, have a vector and pass
+    /// `filter`, by exact cosine.
+    fn scan(
+        &self,
+        docs: impl Iterator<Item = u32>,
+        query: &[f32],
+        filter: &CheckFilter,
+        limit: usize,
+    ) -> Vec<(f32, u32)> {
+        let filtered = *filter != CheckFilter::default();
+        let mut scored: Vec<(f32, u32)> = docs
+            .filter_map(|doc| {
+                let slot = self.docs.get(doc as usize)?.as_ref()?;
                 let vector = slot.vector.as_ref()?;
-                slot.meta
-                    .passes(filter)
-                    .then(|| (dot(vector, query), doc as u32))
+                (!filtered || slot.meta.passes(filter)).then(|| (dot(vector, query), doc))
             })
             .collect();
-        let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        top_k(&mut scored, limit, order);
+        top_k(&mut scored, limit, by_cosine);
+        scored
+    }
+
+    /// [`Index::scan`] over every document.
+    fn scan_all(&self, query: &[f32], filter: &CheckFilter, limit: usize) -> Vec<(f32, u32)> {
+        self.scan(0..self.docs.len() as u32, query, filter, limit)
+    }
+
+    fn named(&self, scored: Vec<(f32, u32)>) -> Vec<(String, f32)> {
         scored
             .into_iter()
             .filter_map(|(cosine, doc)| {
@@ -74,6 +181,28 @@ impl Index {
     }
 }
 
+/// Best cosine first, ties by document number.
+fn by_cosine(a: &(f32, u32), b: &(f32, u32)) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+}
+
+/// Dot product in eight lanes, so the compiler vectorises it (a plain sum
+/// must add in order).
 fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    let length = a.len().min(b.len());
+    let (a, b) = (&a[..length], &b[..length]);
+    let (a_chunks, b_chunks) = (a.chunks_exact(8), b.chunks_exact(8));
+    let rest: f32 = a_chunks
+        .remainder()
+        .iter()
+        .zip(b_chunks.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    let mut lanes = [0f32; 8];
+    for (x, y) in a_chunks.zip(b_chunks) {
+        for lane in 0..8 {
+            lanes[lane] += x[lane] * y[lane];
+        }
+    }
+    lanes.iter().sum::<f32>() + rest
 }
