@@ -5,14 +5,10 @@
 
 use crate::model::CheckFilter;
 
-use super::ann::{AnnStats, Place, OVERFETCH};
+use super::ann::{AnnStats, Place, ANN_MIN_VECTORS, OVERFETCH};
 use super::{top_k, Index};
 
-/// A filter passing less than this share of the statements is answered by
-/// the exact scan: a graph search would visit many statements the filter
-/// rejects to find enough that pass.
-pub const FILTER_SCAN_SHARE: f32 = 0.02;
-/// Statements sampled to estimate a filter's share.
+/// Statements sampled to estimate how many a filter passes.
 const FILTER_SAMPLE: usize = 256;
 
 impl Index {
@@ -99,8 +95,13 @@ impl Index {
         filter: &CheckFilter,
         limit: usize,
     ) -> Vec<(f32, u32)> {
+        // A filtered search is a search of the statements that pass. When
+        // they are few enough that a library of them would have no graph,
+        // they are scanned: the graph would visit about `1 / share` nodes
+        // per result to find them (BENCHMARKS.md).
         let filtered = *filter != CheckFilter::default();
-        if filtered && self.filter_share(filter) < FILTER_SCAN_SHARE {
+        if filtered && self.filter_share(filter) * (self.ann.len() as f32) < ANN_MIN_VECTORS as f32
+        {
             return self.scan_all(query, filter, limit);
         }
         let fetch = limit.saturating_mul(OVERFETCH);
@@ -128,14 +129,20 @@ impl Index {
         scored
     }
 
-    /// Estimated share of the statements `filter` passes, from an even
-    /// sample of document numbers.
+    /// Estimated share of the statements `filter` passes, from a seeded
+    /// sample of document numbers (a fixed stride could fall in step with
+    /// the order statements were imported in).
     fn filter_share(&self, filter: &CheckFilter) -> f32 {
-        let step = (self.docs.len() / FILTER_SAMPLE).max(1);
+        if self.docs.is_empty() {
+            return 0.0;
+        }
+        let mut rng = fastrand::Rng::with_seed(self.docs.len() as u64);
         let (mut sampled, mut passing) = (0usize, 0usize);
-        for slot in self.docs.iter().step_by(step).flatten() {
-            sampled += 1;
-            passing += usize::from(slot.meta.passes(filter));
+        for _ in 0..FILTER_SAMPLE {
+            if let Some(slot) = &self.docs[rng.usize(..self.docs.len())] {
+                sampled += 1;
+                passing += usize::from(slot.meta.passes(filter));
+            }
         }
         passing as f32 / sampled.max(1) as f32
     }
