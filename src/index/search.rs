@@ -22,7 +22,7 @@
 use std::cell::RefCell;
 use std::cmp::Ordering;
 
-use super::postings::{saturate, scales, weight, PostingList, BLOCK};
+use super::postings::{saturate, scales, weight, PostingList};
 use super::{top_k, Hit, Index, Query, FIELDS};
 
 /// Relative slack on bounds, for `f32` sums taken in another order.
@@ -33,6 +33,10 @@ const FLOOR_PER_PLACE: usize = 2;
 /// Below this many statements found, the floor is retaken after every
 /// term; above, after 2, 4, 8… terms (retaking costs a pass over them).
 const RETAKE_ALWAYS: usize = 16_384;
+
+mod candidates;
+
+use candidates::Candidate;
 
 thread_local! {
     /// Per-thread partial sums, one per document number, all zero between
@@ -46,14 +50,6 @@ struct Term<'a> {
     idf: f32,
     /// Upper bound of its contribution to any statement.
     bound: f32,
-}
-
-/// A statement that may make the top: its context bonus and the bound
-/// of what the terms not yet probed can add.
-struct Candidate {
-    doc: u32,
-    bonus: f32,
-    left: f32,
 }
 
 /// A scored statement: ranking key, raw BM25F, normalised lexical score,
@@ -277,69 +273,6 @@ impl Search<'_, '_> {
                 self.consider(candidate.doc);
             }
         }
-    }
-
-    /// Adds to each candidate (in document order) the bound of term
-    /// `term`'s block it would be in.
-    fn add_block_bounds(&self, term: usize, candidates: &mut [Candidate]) {
-        let entry = &self.terms[term];
-        let mut block = 0;
-        for candidate in candidates {
-            let Some(found) = entry.list.block_of(candidate.doc, block) else {
-                break;
-            };
-            block = found;
-            candidate.left += entry.idf * saturate(entry.list.block_max(block));
-        }
-    }
-
-    /// Adds term `term`'s contribution to each candidate holding it (a
-    /// galloping merge over candidates in document order), and takes the
-    /// term's block bound off what is left to come.
-    fn probe(&mut self, term: usize, candidates: &mut [Candidate]) {
-        let entry = &self.terms[term];
-        let postings = entry.list.postings();
-        let mut at = 0;
-        for candidate in candidates {
-            at = entry.list.seek(candidate.doc, at);
-            let Some(posting) = postings.get(at) else {
-                break;
-            };
-            let block_bound = entry.idf * saturate(entry.list.block_max(at / BLOCK));
-            candidate.left = (candidate.left - block_bound).max(0.0);
-            if posting.doc == candidate.doc {
-                let doc = posting.doc as usize;
-                let lengths = self.index.lengths[doc];
-                self.accumulators[doc] +=
-                    entry.idf * saturate(weight(posting.tf, lengths, &self.scales));
-            }
-        }
-    }
-
-    /// Drops the candidates that cannot reach `threshold`.
-    fn keep_reachable(&self, candidates: &mut Vec<Candidate>, threshold: f32) {
-        let accumulators = &self.accumulators;
-        candidates.retain(|candidate| {
-            let bound = accumulators[candidate.doc as usize] + candidate.left;
-            !self.below(bound, candidate.bonus, threshold)
-        });
-    }
-
-    /// A floor under the final k-th key from the candidates' partial sums
-    /// (each at most its full score, less slack for summing order).
-    fn kth_lower_key(&self, candidates: &[Candidate]) -> f32 {
-        if candidates.len() < self.limit {
-            return self.query.min_score;
-        }
-        let mut keys: Vec<f32> = candidates
-            .iter()
-            .map(|candidate| {
-                let bm25 = self.accumulators[candidate.doc as usize] * (1.0 - SLACK);
-                (bm25 / self.self_score).min(1.0) + candidate.bonus - SLACK
-            })
-            .collect();
-        let (_, kth, _) = keys.select_nth_unstable_by(self.limit - 1, |a, b| b.total_cmp(a));
-        kth.max(self.query.min_score)
     }
 
     /// A floor under the final k-th key: the k-th full score among the

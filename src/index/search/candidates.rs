@@ -1,0 +1,79 @@
+//! The candidate stage of the pruned search: statements found by the
+//! walked terms, probed for the terms left and dropped once they cannot
+//! reach the k-th score.
+
+use super::super::postings::{saturate, weight, BLOCK};
+use super::{Search, SLACK};
+
+/// A statement that may make the top: its context bonus and the bound
+/// of what the terms not yet probed can add.
+pub(super) struct Candidate {
+    pub(super) doc: u32,
+    pub(super) bonus: f32,
+    pub(super) left: f32,
+}
+
+impl Search<'_, '_> {
+    /// Adds to each candidate (in document order) the bound of term
+    /// `term`'s block it would be in.
+    pub(super) fn add_block_bounds(&self, term: usize, candidates: &mut [Candidate]) {
+        let entry = &self.terms[term];
+        let mut block = 0;
+        for candidate in candidates {
+            let Some(found) = entry.list.block_of(candidate.doc, block) else {
+                break;
+            };
+            block = found;
+            candidate.left += entry.idf * saturate(entry.list.block_max(block));
+        }
+    }
+
+    /// Adds term `term`'s contribution to each candidate holding it (a
+    /// galloping merge over candidates in document order), and takes the
+    /// term's block bound off what is left to come.
+    pub(super) fn probe(&mut self, term: usize, candidates: &mut [Candidate]) {
+        let entry = &self.terms[term];
+        let postings = entry.list.postings();
+        let mut at = 0;
+        for candidate in candidates {
+            at = entry.list.seek(candidate.doc, at);
+            let Some(posting) = postings.get(at) else {
+                break;
+            };
+            let block_bound = entry.idf * saturate(entry.list.block_max(at / BLOCK));
+            candidate.left = (candidate.left - block_bound).max(0.0);
+            if posting.doc == candidate.doc {
+                let doc = posting.doc as usize;
+                let lengths = self.index.lengths[doc];
+                self.accumulators[doc] +=
+                    entry.idf * saturate(weight(posting.tf, lengths, &self.scales));
+            }
+        }
+    }
+
+    /// Drops the candidates that cannot reach `threshold`.
+    pub(super) fn keep_reachable(&self, candidates: &mut Vec<Candidate>, threshold: f32) {
+        let accumulators = &self.accumulators;
+        candidates.retain(|candidate| {
+            let bound = accumulators[candidate.doc as usize] + candidate.left;
+            !self.below(bound, candidate.bonus, threshold)
+        });
+    }
+
+    /// A floor under the final k-th key from the candidates' partial sums
+    /// (each at most its full score, less slack for summing order).
+    pub(super) fn kth_lower_key(&self, candidates: &[Candidate]) -> f32 {
+        if candidates.len() < self.limit {
+            return self.query.min_score;
+        }
+        let mut keys: Vec<f32> = candidates
+            .iter()
+            .map(|candidate| {
+                let bm25 = self.accumulators[candidate.doc as usize] * (1.0 - SLACK);
+                (bm25 / self.self_score).min(1.0) + candidate.bonus - SLACK
+            })
+            .collect();
+        let (_, kth, _) = keys.select_nth_unstable_by(self.limit - 1, |a, b| b.total_cmp(a));
+        kth.max(self.query.min_score)
+    }
+}
