@@ -12,8 +12,10 @@
 //! exactly the one the full scan gives.
 //!
 //! Below [`ANN_MIN_VECTORS`] there is no graph: every vector is in the tail
-//! and `nearest` is the exact scan. At that size the scan takes about as
-//! long as a graph search and costs no memory or build time (BENCHMARKS.md).
+//! and `nearest` is the exact scan. The scan reads every vector (1.5 KiB
+//! each), about 0.35 µs apiece on the 2-core machine of BENCHMARKS.md, so
+//! 1.8 ms at 5,000; a graph search takes about 1 ms at any size measured,
+//! and a graph costs memory and build time a small library need not pay.
 //! The graph stores its own copy of each vector quantised to `i8` (a
 //! quarter of the f32 size); candidates are re-scored in f32, which is why
 //! the search over-fetches ([`OVERFETCH`]).
@@ -25,7 +27,7 @@ use usearch::{IndexOptions, MetricKind, ScalarKind};
 use super::DocSlot;
 
 /// Vectors from which `nearest` searches a graph instead of scanning.
-pub const ANN_MIN_VECTORS: usize = 20_000;
+pub const ANN_MIN_VECTORS: usize = 5_000;
 /// Vectors the tail may hold (with a graph) before they are added to the
 /// graph, on every core, in one write.
 pub const TAIL_MAX: usize = 512;
