@@ -7,8 +7,8 @@
 //! cargo bench --bench ann -- --db /tmp/wtb-27k --sizes 27067,100000,1000000
 //! ```
 //!
-//! `--db` names a database built with an embedding model (its
-//! `factdesk.index` holds the real statement vectors). Corpora larger than
+//! `--db` names a database imported with an embedding model, whose stored
+//! vectors are the real statement embeddings. Corpora larger than
 //! that are grown from them: each added vector is a real one plus seeded
 //! Gaussian noise of norm 0.5 (cosine about 0.89 to its original), then
 //! normalised. Queries are real vectors plus noise of norm 0.75 (cosine
@@ -82,22 +82,19 @@ fn main() {
     }
 }
 
-/// The vectors in `db`'s index file.
+/// The statement vectors stored in the database `db`, in id order.
 fn real_vectors(db: &str) -> Vec<Vec<f32>> {
-    let path = std::path::Path::new(db).join(factdesk::library::INDEX_FILE);
-    let bytes = std::fs::read(&path).expect("read the index file");
-    let (index, _) = Index::from_snapshot(&bytes).expect("a current index file");
-    let mut ids: Vec<&str> = index.ids().collect();
-    ids.sort_unstable();
-    let vectors: Vec<Vec<f32>> = ids
-        .iter()
-        .filter_map(|id| index.vector(id).map(<[f32]>::to_vec))
+    let store = factdesk::store::Store::open_existing(std::path::Path::new(db)).expect("open --db");
+    let mut vectors: Vec<(String, Vec<f32>)> = store
+        .scan_vectors()
+        .map(|entry| entry.expect("read a vector"))
         .collect();
     assert!(
         !vectors.is_empty(),
         "{db} has no vectors: import it with a model"
     );
-    vectors
+    vectors.sort_by(|a, b| a.0.cmp(&b.0));
+    vectors.into_iter().map(|(_, vector)| vector).collect()
 }
 
 fn run(size: usize, real: &[Vec<f32>], queries: &[Vec<f32>]) {
