@@ -7,8 +7,9 @@
 #      `factdesk bench-retrieval`), then `factdesk bench` (gRPC import, cold
 #      start, 1 and 32 clients, peak RSS, disk);
 #   3. with embeddings (the model from scripts/fetch-model.sh): the encoder
-#      (`factdesk bench-embed`), nearest neighbours (`cargo bench --bench
-#      ann`), and 27k through gRPC at 8 clients;
+#      (`factdesk bench-embed`), the 27k import, 27k through gRPC at 8
+#      clients, nearest neighbours (`cargo bench --bench ann`; the 1M graph
+#      alone takes about 25 minutes to build);
 #   4. live transcripts on 27k (`factdesk bench-transcript`).
 # tantivy side by side is scripts/bench-tantivy.sh (25 minutes at 1M).
 # Usage: bash scripts/bench.sh [OUT_DIR] [SIZES]   (SIZES: "27k 100k 1m")
@@ -47,8 +48,6 @@ model=$(bash scripts/fetch-model.sh)
 echo "== encoder ($model)"
 "$bin" bench-embed --embedding-model "$model" --runs 200 \
   --statements "$data/snopes-statements.jsonl" --count 2000
-echo "== nearest neighbours"
-cargo bench --bench ann --quiet
 echo "== 27k with embeddings"
 rm -rf "$out/embed-27k"
 start=$(date +%s.%N)
@@ -58,6 +57,8 @@ awk -v n="$(wc -l < "$out/27k.jsonl")" -v s="$start" -v e="$end" \
   'BEGIN { printf "import with embeddings: %d statements in %.1f s = %.0f statements/s\n", n, e - s, n / (e - s) }'
 "$bin" bench --db "$out/embed-27k" "${claims[@]}" --concurrency 1,8 --requests 3000 --warmup 100 \
   --server-arg=--embedding-model="$model"
+echo "== nearest neighbours (real 27k vectors; 100k and 1M grown from them with seeded noise)"
+cargo bench --bench ann -- --db "$out/embed-27k" --sizes 27067,100000,1000000 --queries 200
 rm -rf "$out/embed-27k"
 echo "== transcripts, 27k"
 rm -rf "$out/transcripts-27k"
