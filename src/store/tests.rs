@@ -15,6 +15,21 @@ fn statement(id: &str, text: &str) -> Statement {
     }
 }
 
+/// Opens the store at `path` again once the last handle is dropped: sled's
+/// flusher thread can hold the file lock for a moment after a big write
+/// (polled for at most 10 s; there is no event to wait on).
+fn reopen(path: &std::path::Path) -> Store {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match Store::open(path) {
+            Err(StoreError::Locked { .. }) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            opened => return opened.unwrap(),
+        }
+    }
+}
+
 #[test]
 fn reopen_keeps_statements() {
     let dir = tempfile::tempdir().unwrap();
@@ -22,7 +37,7 @@ fn reopen_keeps_statements() {
         let store = Store::open(dir.path()).unwrap();
         store.insert_new(&statement("a", "one"), None).unwrap();
     }
-    let store = Store::open(dir.path()).unwrap();
+    let store = reopen(dir.path());
     assert_eq!(store.get("a").unwrap().unwrap().text, "one");
 }
 
@@ -170,7 +185,7 @@ fn version_2_database_is_read_as_it_is_and_new_records_are_compressed() {
         })
         .collect();
     {
-        let store = Store::open(dir.path()).unwrap();
+        let store = reopen(dir.path());
         assert_eq!(store.get("old").unwrap(), Some(old.clone()));
         let version = store.meta.get("schema_version").unwrap().unwrap();
         assert_eq!(version.as_ref(), SCHEMA_VERSION.to_be_bytes());
@@ -182,7 +197,7 @@ fn version_2_database_is_read_as_it_is_and_new_records_are_compressed() {
         assert_eq!(outcome.unwrap(), ReplaceOutcome::Replaced);
         assert_eq!(record_tag(&store, "new0001"), 1);
     }
-    let store = Store::open(dir.path()).unwrap();
+    let store = reopen(dir.path());
     let all: Vec<Statement> = store.scan_after(None).collect::<Result<_, _>>().unwrap();
     assert_eq!(all.len(), 2501);
     assert_eq!(store.get("old").unwrap(), Some(old));
