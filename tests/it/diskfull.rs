@@ -73,11 +73,17 @@ fn next_serving(log: &std::sync::mpsc::Receiver<String>) -> String {
     }
 }
 
+/// Statements of about 2 KB of seeded random hex, which the store's record
+/// compression cannot shrink much (repeated text would compress to almost
+/// nothing and never fill the disk).
 fn batch(first: usize, count: usize) -> pb::ImportStatementsRequest {
-    let filler = "The harbour board minutes record tonnage, berth times and pilotage fees. ";
+    let mut rng = fastrand::Rng::with_seed(first as u64);
     pb::ImportStatementsRequest {
         statements: (first..first + count)
-            .map(|n| statement(&format!("d{n:06}"), &format!("{n}: {}", filler.repeat(28))))
+            .map(|n| {
+                let filler: String = (0..128).map(|_| format!("{:016x} ", rng.u64(..))).collect();
+                statement(&format!("d{n:06}"), &format!("{n}: {filler}"))
+            })
             .collect(),
     }
 }
