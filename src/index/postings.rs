@@ -63,6 +63,8 @@ pub struct PostingList {
     block_last: Vec<u32>,
     /// Highest [`weight`] of each block's postings at the bound lengths.
     block_max: Vec<f32>,
+    /// The highest of `block_max` (read by every search of the term).
+    max: f32,
 }
 
 impl PostingList {
@@ -90,6 +92,7 @@ impl PostingList {
             *last = posting.doc;
             *max = max.max(bound);
         }
+        self.max = self.max.max(bound);
         self.postings.push(posting);
     }
 
@@ -119,11 +122,12 @@ impl PostingList {
                 .fold(0.0, f32::max);
             self.block_max.push(max);
         }
+        self.max = self.block_max.iter().copied().fold(0.0, f32::max);
     }
 
     /// The highest block bound of the list.
     pub fn max_weight(&self) -> f32 {
-        self.block_max.iter().copied().fold(0.0, f32::max)
+        self.max
     }
 
     /// Index of the block that holds the first posting at or after `doc`,
