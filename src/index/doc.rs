@@ -50,7 +50,7 @@ pub struct AnalysedDoc {
     pub meta: DocMeta,
     /// Term → occurrences in text, context, source title.
     pub term_frequencies: HashMap<String, [u16; FIELDS]>,
-    /// Terms per field.
+    /// Words per field, stop words included.
     pub lengths: [u32; FIELDS],
     /// Sentence embedding (unit length), when a model is loaded.
     pub vector: Option<Vec<f32>>,
@@ -66,8 +66,9 @@ impl AnalysedDoc {
         let mut term_frequencies: HashMap<String, [u16; FIELDS]> = HashMap::new();
         let mut lengths = [0u32; FIELDS];
         for (field, content) in fields.iter().enumerate() {
-            for token in text::analyze(content) {
-                lengths[field] += 1;
+            let (tokens, length) = text::analyze_field(content);
+            lengths[field] = length;
+            for token in tokens {
                 let counts = term_frequencies.entry(token.term).or_default();
                 counts[field] = counts[field].saturating_add(1);
             }

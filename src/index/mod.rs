@@ -38,7 +38,7 @@ pub const FIELD_WEIGHTS: [f32; FIELDS] = [1.0, 0.5, 0.8];
 /// BM25 term-frequency saturation.
 pub const K1: f32 = 1.2;
 /// BM25 length normalisation strength.
-pub const B: f32 = 0.75;
+pub const B: f32 = 0.3;
 
 /// A stored statement's slot in the index.
 #[derive(Debug)]

@@ -149,8 +149,9 @@ impl Fields {
             lengths: [0.0; FIELDS],
         };
         for (field, content) in contents.iter().enumerate() {
-            for token in text::analyze(content) {
-                fields.lengths[field] += 1.0;
+            let (tokens, length) = text::analyze_field(content);
+            fields.lengths[field] = f64::from(length);
+            for token in tokens {
                 *fields.counts[field].entry(token.term).or_default() += 1;
             }
         }

@@ -5,7 +5,7 @@
 //! it only when all of that matches the store as opened, and otherwise
 //! rebuilds (see `library::persist`).
 //!
-//! Layout, little-endian: `FDINDEX2`, the [`Stamp`], the total field
+//! Layout, little-endian: `FDINDEX3`, the [`Stamp`], the total field
 //! lengths, the documents (tombstones included, so doc numbers hold), the
 //! posting lists term by term, the vector graph (`ann.rs`), then the
 //! CRC-32.
@@ -16,8 +16,9 @@ use super::ann::Ann;
 use super::postings::{Bounds, Posting, PostingList};
 use super::{DocMeta, DocSlot, Index, FIELDS};
 
-/// Version 2 added the vector graph; a version 1 file is rebuilt.
-const MAGIC: &[u8; 8] = b"FDINDEX2";
+/// Version 2 added the vector graph; version 3 counts stop words in field
+/// lengths. An older file is rebuilt.
+const MAGIC: &[u8; 8] = b"FDINDEX3";
 
 /// What an index file was made from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -353,7 +354,7 @@ mod tests {
     fn damaged_snapshots_are_refused_never_panicked_on() {
         let bytes = sample().to_snapshot(&Stamp::default());
         assert!(Index::from_snapshot(&bytes[..bytes.len() - 1]).is_err());
-        assert!(Index::from_snapshot(b"FDINDEX1").is_err());
+        assert!(Index::from_snapshot(b"FDINDEX2").is_err());
         assert!(Index::from_snapshot(b"").is_err());
         for at in (0..bytes.len()).step_by(7) {
             let mut flipped = bytes.clone();

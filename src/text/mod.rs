@@ -49,6 +49,14 @@ pub struct Token {
 
 /// Splits `text` into search terms, dropping stop words.
 pub fn analyze(text: &str) -> Vec<Token> {
+    analyze_field(text).0
+}
+
+/// [`analyze`], plus the field's length for ranking: its terms and the stop
+/// words dropped, so a text whose words were swapped for stop words does
+/// not read as shorter (and so as denser in the terms it kept).
+pub fn analyze_field(text: &str) -> (Vec<Token>, u32) {
+    let mut stops = 0u32;
     let mut tokens = Vec::new();
     let mut cjk_run: Vec<(usize, char)> = Vec::new();
     for (start, word) in text.split_word_bound_indices() {
@@ -59,12 +67,13 @@ pub fn analyze(text: &str) -> Vec<Token> {
         push_cjk_bigrams(&cjk_run, &mut tokens);
         cjk_run.clear();
         if word.chars().any(char::is_alphanumeric) {
-            push_word(word, start, &mut tokens);
+            push_word(word, start, &mut tokens, &mut stops);
         }
     }
     push_cjk_bigrams(&cjk_run, &mut tokens);
     join_compounds(text, &mut tokens);
-    tokens
+    let length = (tokens.len() as u32).saturating_add(stops);
+    (tokens, length)
 }
 
 /// Reads a hyphenated pair of terms that spells a compound as the closed
@@ -108,7 +117,7 @@ pub fn terms(text: &str) -> Vec<String> {
 }
 
 /// Adds the terms of one non-CJK word (NFKC may split it into several).
-fn push_word(word: &str, start: usize, tokens: &mut Vec<Token>) {
+fn push_word(word: &str, start: usize, tokens: &mut Vec<Token>, stops: &mut u32) {
     // NFKC leaves ASCII as it is.
     let folded: String = if word.is_ascii() {
         word.to_ascii_lowercase()
@@ -120,7 +129,11 @@ fn push_word(word: &str, start: usize, tokens: &mut Vec<Token>) {
     };
     for piece in folded.split(|ch: char| !(ch.is_alphanumeric() || "'.,_".contains(ch))) {
         let piece = piece.trim_matches(|ch: char| !ch.is_alphanumeric());
-        if piece.is_empty() || is_stop_word(piece) {
+        if piece.is_empty() {
+            continue;
+        }
+        if is_stop_word(piece) {
+            *stops += 1;
             continue;
         }
         tokens.push(Token {
