@@ -42,6 +42,10 @@ thread_local! {
     /// Per-thread partial sums, one per document number, all zero between
     /// searches (a search resets the ones it touched).
     static ACCUMULATORS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+    /// Per-thread bitset of the documents a search touched, all clear
+    /// between searches: read in document order, it hands the candidate
+    /// stage its statements sorted without a sort.
+    static SEEN: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
 }
 
 /// One query term: its list and weighted idf.
@@ -88,9 +92,11 @@ impl Index {
             limit,
             top: Vec::with_capacity(limit * 2),
             accumulators: ACCUMULATORS.with(|cell| std::mem::take(&mut *cell.borrow_mut())),
+            seen: SEEN.with(|cell| std::mem::take(&mut *cell.borrow_mut())),
             touched: Vec::new(),
         };
         search.accumulators.resize(self.docs.len(), 0.0);
+        search.seen.resize(self.docs.len().div_ceil(64), 0);
         if prune {
             search.pruned();
         } else {
@@ -188,7 +194,9 @@ struct Search<'a, 'q> {
     top: Vec<Scored>,
     /// Partial BM25F sums by document number.
     accumulators: Vec<f32>,
-    /// Documents with a non-zero accumulator.
+    /// The documents touched, as bits by document number.
+    seen: Vec<u64>,
+    /// Documents with a non-zero accumulator, in the order touched.
     touched: Vec<u32>,
 }
 
@@ -234,7 +242,7 @@ impl Search<'_, '_> {
         // 3. Candidates: statements found that the terms left could still
         // lift to the floor, each with its bound from those terms' blocks.
         let mut candidates: Vec<Candidate> = Vec::new();
-        for &doc in &self.touched {
+        for doc in seen_docs(&self.seen) {
             let partial = self.accumulators[doc as usize] + sum;
             if self.below(partial, self.max_bonus, floor) {
                 continue;
@@ -250,7 +258,6 @@ impl Search<'_, '_> {
                 });
             }
         }
-        candidates.sort_unstable_by_key(|candidate| candidate.doc);
         let rest = &by_bound[walked..];
         for &term in rest {
             self.add_block_bounds(term, &mut candidates);
@@ -278,20 +285,25 @@ impl Search<'_, '_> {
     /// A floor under the final k-th key: the k-th full score among the
     /// best-looking statements found so far (the score floor when fewer).
     fn floor(&mut self) -> f32 {
-        let mut best: Vec<u32> = self.touched.clone();
-        let count = (self.limit * FLOOR_PER_PLACE).min(best.len());
-        if count == 0 {
-            return self.query.min_score;
-        }
-        let accumulators = &self.accumulators;
-        let by_partial =
-            |a: &u32, b: &u32| accumulators[*b as usize].total_cmp(&accumulators[*a as usize]);
-        if best.len() > count {
-            best.select_nth_unstable_by(count - 1, by_partial);
-            best.truncate(count);
+        let count = self.limit * FLOOR_PER_PLACE;
+        // The `count` highest partial sums, kept in one pass.
+        let mut best: Vec<(f32, u32)> = Vec::with_capacity(count);
+        let mut lowest = 0;
+        for &doc in &self.touched {
+            let partial = self.accumulators[doc as usize];
+            if best.len() < count {
+                best.push((partial, doc));
+                if best.len() == count {
+                    lowest = lowest_at(&best);
+                }
+            } else if partial > best[lowest].0 {
+                best[lowest] = (partial, doc);
+                lowest = lowest_at(&best);
+            }
         }
         let mut keys: Vec<f32> = best
             .into_iter()
+            .map(|(_, doc)| doc)
             .filter(|&doc| self.index.passes_filter(doc, self.query.filter))
             .map(|doc| self.full(doc).0)
             .collect();
@@ -312,6 +324,7 @@ impl Search<'_, '_> {
             let accumulator = &mut self.accumulators[doc];
             if *accumulator == 0.0 {
                 self.touched.push(posting.doc);
+                self.seen[doc / 64] |= 1 << (doc % 64);
             }
             *accumulator += score;
         }
@@ -376,8 +389,33 @@ impl Drop for Search<'_, '_> {
     fn drop(&mut self) {
         for &doc in &self.touched {
             self.accumulators[doc as usize] = 0.0;
+            self.seen[doc as usize / 64] = 0;
         }
         let accumulators = std::mem::take(&mut self.accumulators);
         ACCUMULATORS.with(|cell| *cell.borrow_mut() = accumulators);
+        let seen = std::mem::take(&mut self.seen);
+        SEEN.with(|cell| *cell.borrow_mut() = seen);
     }
+}
+
+/// The documents whose bits are set, in document order.
+fn seen_docs(seen: &[u64]) -> impl Iterator<Item = u32> + '_ {
+    seen.iter().enumerate().flat_map(|(at, &word)| {
+        let base = at as u32 * 64;
+        let mut bits = word;
+        std::iter::from_fn(move || {
+            (bits != 0).then(|| {
+                let bit = bits.trailing_zeros();
+                bits &= bits - 1;
+                base + bit
+            })
+        })
+    })
+}
+
+/// Where the lowest partial sum of `best` is.
+fn lowest_at(best: &[(f32, u32)]) -> usize {
+    (0..best.len())
+        .min_by(|&a, &b| best[a].0.total_cmp(&best[b].0))
+        .unwrap_or(0)
 }
