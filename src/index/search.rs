@@ -36,7 +36,7 @@ const RETAKE_ALWAYS: usize = 16_384;
 
 mod candidates;
 
-use candidates::Candidate;
+use candidates::{lowest_at, seen_docs, Candidate};
 
 thread_local! {
     /// Per-thread partial sums, one per document number, all zero between
@@ -396,26 +396,4 @@ impl Drop for Search<'_, '_> {
         let seen = std::mem::take(&mut self.seen);
         SEEN.with(|cell| *cell.borrow_mut() = seen);
     }
-}
-
-/// The documents whose bits are set, in document order.
-fn seen_docs(seen: &[u64]) -> impl Iterator<Item = u32> + '_ {
-    seen.iter().enumerate().flat_map(|(at, &word)| {
-        let base = at as u32 * 64;
-        let mut bits = word;
-        std::iter::from_fn(move || {
-            (bits != 0).then(|| {
-                let bit = bits.trailing_zeros();
-                bits &= bits - 1;
-                base + bit
-            })
-        })
-    })
-}
-
-/// Where the lowest partial sum of `best` is.
-fn lowest_at(best: &[(f32, u32)]) -> usize {
-    (0..best.len())
-        .min_by(|&a, &b| best[a].0.total_cmp(&best[b].0))
-        .unwrap_or(0)
 }

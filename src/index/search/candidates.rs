@@ -77,3 +77,25 @@ impl Search<'_, '_> {
         kth.max(self.query.min_score)
     }
 }
+
+/// The documents whose bits are set, in document order.
+pub(super) fn seen_docs(seen: &[u64]) -> impl Iterator<Item = u32> + '_ {
+    seen.iter().enumerate().flat_map(|(at, &word)| {
+        let base = at as u32 * 64;
+        let mut bits = word;
+        std::iter::from_fn(move || {
+            (bits != 0).then(|| {
+                let bit = bits.trailing_zeros();
+                bits &= bits - 1;
+                base + bit
+            })
+        })
+    })
+}
+
+/// Where the lowest partial sum of `best` is.
+pub(super) fn lowest_at(best: &[(f32, u32)]) -> usize {
+    (0..best.len())
+        .min_by(|&a, &b| best[a].0.total_cmp(&best[b].0))
+        .unwrap_or(0)
+}
