@@ -5,20 +5,30 @@
 //! it only when all of that matches the store as opened, and otherwise
 //! rebuilds (see `library::persist`).
 //!
-//! Layout, little-endian: `FDINDEX3`, the [`Stamp`], the total field
-//! lengths, the documents (tombstones included, so doc numbers hold), the
-//! posting lists term by term, the vector graph (`ann.rs`), then the
-//! CRC-32.
+//! Layout: `FDINDEX4`, the [`Stamp`], the total field lengths, the table
+//! of publisher, speaker and language strings, the documents (tombstones
+//! included, so doc numbers hold; attributes as table numbers), the
+//! posting lists term by term (document gaps as LEB128 varints, term
+//! counts in one byte when small), the vector graph (`ann.rs`), then the
+//! CRC-32. Fixed-width numbers are little-endian; `codec.rs` has the
+//! pieces.
+
+mod codec;
+
+use std::collections::HashMap;
 
 use rayon::prelude::*;
+
+use codec::{Reader, Writer};
 
 use super::ann::Ann;
 use super::postings::{Bounds, Posting, PostingList};
 use super::{DocMeta, DocSlot, Index, FIELDS};
 
-/// Version 2 added the vector graph; version 3 counts stop words in field
-/// lengths. An older file is rebuilt.
-const MAGIC: &[u8; 8] = b"FDINDEX3";
+/// Version 2 added the vector graph, 3 counted stop words in field
+/// lengths, 4 made postings and attributes compact. An older file is
+/// rebuilt.
+const MAGIC: &[u8; 8] = b"FDINDEX4";
 
 /// What an index file was made from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -42,10 +52,26 @@ impl Index {
         for total in self.total_lengths {
             out.u64(total);
         }
-        out.u64(self.docs.len() as u64);
+        // Publishers, speakers and languages repeat: each is written once.
+        let mut table: HashMap<&str, u64> = HashMap::new();
+        let mut names: Vec<&str> = Vec::new();
+        for slot in self.docs.iter().flatten() {
+            let meta = &slot.meta;
+            for name in [&meta.publisher, &meta.speaker, &meta.language] {
+                table.entry(name.as_str()).or_insert_with(|| {
+                    names.push(name.as_str());
+                    names.len() as u64 - 1
+                });
+            }
+        }
+        out.var(names.len() as u64);
+        for name in &names {
+            out.str(name);
+        }
+        out.var(self.docs.len() as u64);
         for (slot, lengths) in self.docs.iter().zip(&self.lengths) {
             for length in lengths {
-                out.u32(*length);
+                out.var(u64::from(*length));
             }
             let Some(slot) = slot else {
                 out.0.push(0);
@@ -53,8 +79,9 @@ impl Index {
             };
             out.0.push(1);
             let meta = &slot.meta;
-            for text in [&meta.id, &meta.publisher, &meta.speaker, &meta.language] {
-                out.str(text);
+            out.str(&meta.id);
+            for name in [&meta.publisher, &meta.speaker, &meta.language] {
+                out.var(table[name.as_str()]);
             }
             match meta.time {
                 Some(time) => {
@@ -65,25 +92,27 @@ impl Index {
             }
             match &slot.vector {
                 Some(vector) => {
-                    out.u32(vector.len() as u32);
+                    out.var(vector.len() as u64 + 1);
                     for value in vector.iter() {
                         out.0.extend_from_slice(&value.to_le_bytes());
                     }
                 }
-                None => out.u32(u32::MAX),
+                None => out.var(0),
             }
         }
         let mut terms: Vec<(&String, &PostingList)> = self.postings.iter().collect();
         terms.sort_by(|a, b| a.0.cmp(b.0));
-        out.u64(terms.len() as u64);
+        out.var(terms.len() as u64);
         for (term, postings) in terms {
             out.str(term);
-            out.u32(postings.len() as u32);
+            out.var(postings.len() as u64);
+            let mut next = 0u32;
             for posting in postings.postings() {
-                out.u32(posting.doc);
-                for tf in posting.tf {
-                    out.0.extend_from_slice(&tf.to_le_bytes());
-                }
+                // Documents ascend: each is written as its gap from the
+                // least number the next may have.
+                out.var(u64::from(posting.doc - next));
+                next = posting.doc + 1;
+                out.counts(&posting.tf);
             }
         }
         let before_graph = out.0.len();
@@ -121,13 +150,26 @@ impl Index {
         for total in &mut index.total_lengths {
             *total = reader.u64()?;
         }
-        let docs = reader.count(FIELDS * 4 + 1)?;
+        let names = reader.count(1)?;
+        let mut table = Vec::with_capacity(names);
+        for _ in 0..names {
+            table.push(reader.str()?);
+        }
+        let name = |reader: &mut Reader<'_>| -> Result<String, String> {
+            let at = reader.var()?;
+            usize::try_from(at)
+                .ok()
+                .and_then(|at| table.get(at))
+                .cloned()
+                .ok_or_else(|| format!("an attribute names entry {at} of {}", table.len()))
+        };
+        let docs = reader.count(FIELDS + 1)?;
         index.docs.reserve(docs);
         index.lengths.reserve(docs);
         for number in 0..docs {
             let mut lengths = [0u32; FIELDS];
             for length in &mut lengths {
-                *length = reader.u32()?;
+                *length = reader.var32()?;
             }
             index.lengths.push(lengths);
             if reader.byte()? == 0 {
@@ -136,24 +178,25 @@ impl Index {
             }
             let id = reader.str()?;
             let meta = DocMeta {
-                publisher: reader.str()?,
-                speaker: reader.str()?,
-                language: reader.str()?,
+                publisher: name(&mut reader)?,
+                speaker: name(&mut reader)?,
+                language: name(&mut reader)?,
                 time: match reader.byte()? {
                     0 => None,
                     _ => Some(reader.u64()? as i64),
                 },
                 id,
             };
-            let vector = match reader.u32()? {
-                u32::MAX => None,
+            let vector = match reader.var()? {
+                0 => None,
                 length => {
-                    let length = reader.fits(length as usize, 4)?;
-                    let mut vector = Vec::with_capacity(length);
-                    for _ in 0..length {
-                        vector.push(f32::from_bits(reader.u32()?));
-                    }
-                    Some(vector.into_boxed_slice())
+                    let length = usize::try_from(length - 1).map_err(|_| "a count overflows")?;
+                    let bytes = reader.take(reader.fits(length, 4)? * 4)?;
+                    let vector: Box<[f32]> = bytes
+                        .chunks_exact(4)
+                        .map(|value| f32::from_le_bytes(value.try_into().unwrap_or_default()))
+                        .collect();
+                    Some(vector)
                 }
             };
             if index.by_id.insert(meta.id.clone(), number as u32).is_some() {
@@ -162,28 +205,26 @@ impl Index {
             index.docs.push(Some(DocSlot { meta, vector }));
         }
         index.bounds = Bounds::above(&index.average_lengths());
-        let terms = reader.count(8)?;
+        let terms = reader.count(3)?;
         let mut lists = Vec::with_capacity(terms);
         for _ in 0..terms {
             let term = reader.str()?;
-            let count = reader.u32()? as usize;
-            let count = reader.fits(count, 4 + FIELDS * 2)?;
+            let count = reader.count(2)?;
             let mut list = Vec::with_capacity(count);
+            let mut next = 0u64;
             for _ in 0..count {
-                let doc = reader.u32()?;
-                if doc as usize >= docs {
+                let doc = next + reader.var()?;
+                if doc >= docs as u64 {
                     return Err(format!(
                         "a posting of {term:?} names document {doc} of {docs}"
                     ));
                 }
-                let mut tf = [0u16; FIELDS];
-                for value in &mut tf {
-                    *value = reader.u16()?;
-                }
-                list.push(Posting { doc, tf });
-            }
-            if list.windows(2).any(|pair| pair[0].doc >= pair[1].doc) {
-                return Err(format!("the postings of {term:?} are out of order"));
+                let tf = reader.counts()?;
+                list.push(Posting {
+                    doc: doc as u32,
+                    tf,
+                });
+                next = doc + 1;
             }
             lists.push((term, list));
         }
@@ -206,30 +247,8 @@ impl Index {
     }
 }
 
-struct Writer(Vec<u8>);
-
-impl Writer {
-    fn u32(&mut self, value: u32) {
-        self.0.extend_from_slice(&value.to_le_bytes());
-    }
-
-    fn u64(&mut self, value: u64) {
-        self.0.extend_from_slice(&value.to_le_bytes());
-    }
-
-    fn str(&mut self, text: &str) {
-        self.u32(text.len() as u32);
-        self.0.extend_from_slice(text.as_bytes());
-    }
-}
-
-/// Reads a snapshot whose magic and CRC have been checked.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
 impl<'a> Reader<'a> {
+    /// A reader of `bytes` once their magic and CRC are checked.
     fn new(bytes: &'a [u8]) -> Result<Reader<'a>, String> {
         if bytes.len() < MAGIC.len() + 4 || &bytes[..MAGIC.len()] != MAGIC {
             return Err("it is not a factdesk index file of this version".to_owned());
@@ -251,62 +270,6 @@ impl<'a> Reader<'a> {
             statements: self.u64()?,
             model: self.str()?,
         })
-    }
-
-    fn remaining(&self) -> usize {
-        self.bytes.len() - self.at
-    }
-
-    fn take(&mut self, length: usize) -> Result<&'a [u8], String> {
-        if length > self.remaining() {
-            return Err("it ends early".to_owned());
-        }
-        let slice = &self.bytes[self.at..self.at + length];
-        self.at += length;
-        Ok(slice)
-    }
-
-    fn byte(&mut self) -> Result<u8, String> {
-        Ok(self.take(1)?[0])
-    }
-
-    fn u16(&mut self) -> Result<u16, String> {
-        Ok(u16::from_le_bytes(
-            self.take(2)?.try_into().unwrap_or_default(),
-        ))
-    }
-
-    fn u32(&mut self) -> Result<u32, String> {
-        Ok(u32::from_le_bytes(
-            self.take(4)?.try_into().unwrap_or_default(),
-        ))
-    }
-
-    fn u64(&mut self) -> Result<u64, String> {
-        Ok(u64::from_le_bytes(
-            self.take(8)?.try_into().unwrap_or_default(),
-        ))
-    }
-
-    /// `count` items of at least `size` bytes each must fit in what is left
-    /// (a damaged count cannot make the reader allocate for them).
-    fn fits(&self, count: usize, size: usize) -> Result<usize, String> {
-        if count.saturating_mul(size) > self.remaining() {
-            return Err(format!("it claims {count} entries that cannot fit"));
-        }
-        Ok(count)
-    }
-
-    fn count(&mut self, size: usize) -> Result<usize, String> {
-        let count = self.u64()?;
-        let count = usize::try_from(count).map_err(|_| "a count overflows".to_owned())?;
-        self.fits(count, size)
-    }
-
-    fn str(&mut self) -> Result<String, String> {
-        let length = self.u32()? as usize;
-        let bytes = self.take(length)?;
-        String::from_utf8(bytes.to_vec()).map_err(|_| "a string is not UTF-8".to_owned())
     }
 }
 
@@ -354,7 +317,7 @@ mod tests {
     fn damaged_snapshots_are_refused_never_panicked_on() {
         let bytes = sample().to_snapshot(&Stamp::default());
         assert!(Index::from_snapshot(&bytes[..bytes.len() - 1]).is_err());
-        assert!(Index::from_snapshot(b"FDINDEX2").is_err());
+        assert!(Index::from_snapshot(b"FDINDEX3").is_err());
         assert!(Index::from_snapshot(b"").is_err());
         for at in (0..bytes.len()).step_by(7) {
             let mut flipped = bytes.clone();
