@@ -61,8 +61,8 @@ fn load(store: &Store, dir: &Path, model: &str) -> Option<Index> {
             return None;
         }
     };
-    let expected = match stamp(store, model) {
-        Ok(stamp) => stamp,
+    let generation = match store.generation() {
+        Ok(generation) => generation,
         Err(error) => {
             tracing::warn!(%error, "cannot read the store's generation; rebuilding the index");
             return None;
@@ -75,16 +75,27 @@ fn load(store: &Store, dir: &Path, model: &str) -> Option<Index> {
             return None;
         }
     };
-    if found != expected {
+    if found.generation != generation || found.model != model {
         tracing::info!(
             file_generation = found.generation,
-            store_generation = expected.generation,
+            store_generation = generation,
             "index file is from another state of the store; rebuilding"
         );
         return None;
     }
-    match Index::from_snapshot(&bytes) {
-        Ok((index, _)) if index.len() as u64 == expected.statements => {
+    // Counting the store's statements is a walk over all of them (sled
+    // keeps no count): it runs beside the file's decoding, not before it.
+    let (statements, decoded) = rayon::join(|| store.len(), || Index::from_snapshot(&bytes));
+    if found.statements != statements as u64 {
+        tracing::info!(
+            file_statements = found.statements,
+            store_statements = statements,
+            "index file counts other statements than the store; rebuilding"
+        );
+        return None;
+    }
+    match decoded {
+        Ok((index, _)) if index.len() == statements => {
             tracing::info!(
                 statements = index.len(),
                 elapsed_ms = started.elapsed().as_millis() as u64,
