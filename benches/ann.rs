@@ -157,6 +157,7 @@ fn measure(index: &Index, queries: &[Vec<f32>], name: &str, filter: &CheckFilter
     let mut graph_times = Vec::new();
     let mut exact_times = Vec::new();
     let (mut found, mut wanted) = (0usize, 0usize);
+    let mut exacts = Vec::new();
     for query in queries {
         let started = Instant::now();
         let approximate = index.nearest(query, filter, K);
@@ -164,6 +165,7 @@ fn measure(index: &Index, queries: &[Vec<f32>], name: &str, filter: &CheckFilter
         let started = Instant::now();
         let exact = index.nearest_exact(query, filter, K);
         exact_times.push(started.elapsed());
+        exacts.push(exact.clone());
         wanted += exact.len();
         let approximate: HashMap<&str, f32> = approximate
             .iter()
@@ -179,6 +181,39 @@ fn measure(index: &Index, queries: &[Vec<f32>], name: &str, filter: &CheckFilter
     println!("| {name} | nearest | {p50:.3} | {p99:.3} | {recall:.4} |");
     let (p50, p99) = percentiles(&mut exact_times);
     println!("| {name} | exact scan | {p50:.3} | {p99:.3} | 1 |");
+    if *filter == CheckFilter::default() {
+        for overfetch in [2, 3, 4, 5, 6, 8] {
+            sweep(index, queries, name, overfetch, &exacts);
+        }
+    }
+}
+
+/// Recall and latency of the graph proposing `overfetch` per neighbour.
+fn sweep(
+    index: &Index,
+    queries: &[Vec<f32>],
+    name: &str,
+    overfetch: usize,
+    exacts: &[Vec<(String, f32)>],
+) {
+    let filter = CheckFilter::default();
+    let mut times = Vec::new();
+    let (mut found, mut wanted) = (0usize, 0usize);
+    for (query, exact) in queries.iter().zip(exacts) {
+        let started = Instant::now();
+        let approximate = index.nearest_proposing(query, &filter, K, overfetch);
+        times.push(started.elapsed());
+        wanted += exact.len();
+        found += exact
+            .iter()
+            .filter(|(id, _)| approximate.iter().any(|(other, _)| other == id))
+            .count();
+    }
+    let recall = found as f64 / wanted.max(1) as f64;
+    let (p50, p99) = percentiles(&mut times);
+    println!(
+        "| {name} | nearest, {overfetch} × {K} proposed | {p50:.3} | {p99:.3} | {recall:.4} |"
+    );
 }
 
 fn percentiles(times: &mut [Duration]) -> (f64, f64) {

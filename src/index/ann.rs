@@ -18,7 +18,7 @@
 //! and a graph costs memory and build time a small library need not pay.
 //! The graph stores its own copy of each vector quantised to `i8` (a
 //! quarter of the f32 size); candidates are re-scored in f32, which is why
-//! the search over-fetches ([`OVERFETCH`]).
+//! the search over-fetches ([`overfetch`]).
 
 use std::num::NonZeroUsize;
 
@@ -31,9 +31,23 @@ pub const ANN_MIN_VECTORS: usize = 5_000;
 /// Vectors the tail may hold (with a graph) before they are added to the
 /// graph, on every core, in one write.
 pub const TAIL_MAX: usize = 512;
-/// Candidates the graph proposes per wanted neighbour; they are re-scored
-/// exactly and the best kept.
+/// Candidates the graph proposes per wanted neighbour in a graph of up to
+/// 100,000 vectors; they are re-scored exactly and the best kept.
 pub const OVERFETCH: usize = 2;
+
+/// Candidates the graph proposes per wanted neighbour in a graph of
+/// `vectors`: [`OVERFETCH`], plus one per doubling past 100,000 (5 at 1M).
+/// A larger graph needs a longer search for the same recall (HNSW's
+/// search grows with the log of its size); BENCHMARKS.md has the sweep.
+pub fn overfetch(vectors: usize) -> usize {
+    let mut factor = OVERFETCH;
+    let mut size = 100_000usize;
+    while vectors > size {
+        factor += 1;
+        size = size.saturating_mul(2);
+    }
+    factor
+}
 /// Graph degree (HNSW's M): links per node on the upper layers, twice that
 /// on the base layer.
 const CONNECTIVITY: usize = 16;

@@ -5,7 +5,7 @@
 
 use crate::model::CheckFilter;
 
-use super::ann::{AnnStats, Place, ANN_MIN_VECTORS, OVERFETCH};
+use super::ann::{overfetch, AnnStats, Place, ANN_MIN_VECTORS};
 use super::{top_k, Index};
 
 /// Statements sampled to estimate how many a filter passes.
@@ -64,11 +64,24 @@ impl Index {
     /// Approximate once the library holds a graph (see `ann.rs`); every
     /// cosine is exact.
     pub fn nearest(&self, query: &[f32], filter: &CheckFilter, limit: usize) -> Vec<(String, f32)> {
+        self.nearest_proposing(query, filter, limit, overfetch(self.ann.len()))
+    }
+
+    /// [`Index::nearest`] with the graph proposing `overfetch` candidates
+    /// per wanted neighbour (for the benchmark's sweep).
+    #[doc(hidden)]
+    pub fn nearest_proposing(
+        &self,
+        query: &[f32],
+        filter: &CheckFilter,
+        limit: usize,
+        overfetch: usize,
+    ) -> Vec<(String, f32)> {
         if limit == 0 {
             return Vec::new();
         }
         let scored = match self.ann.graph() {
-            Some(graph) => self.search_graph(graph, query, filter, limit),
+            Some(graph) => self.search_graph(graph, query, filter, limit, overfetch),
             None => self.scan(self.ann.tail().iter().copied(), query, filter, limit),
         };
         self.named(scored)
@@ -94,6 +107,7 @@ impl Index {
         query: &[f32],
         filter: &CheckFilter,
         limit: usize,
+        overfetch: usize,
     ) -> Vec<(f32, u32)> {
         // A filtered search is a search of the statements that pass. When
         // they are few enough that a library of them would have no graph,
@@ -104,7 +118,7 @@ impl Index {
         {
             return self.scan_all(query, filter, limit);
         }
-        let fetch = limit.saturating_mul(OVERFETCH);
+        let fetch = limit.saturating_mul(overfetch.max(1));
         let proposed = if filtered {
             graph.filtered_search(query, fetch, |key| {
                 self.live_slot(key)
