@@ -39,6 +39,9 @@ for name in $sizes; do
   awk -v n="$lines" -v s="$start" -v e="$end" \
     'BEGIN { printf "offline import: %d statements in %.2f s = %.0f statements/s\n", n, e - s, n / (e - s) }'
   "$bin" bench-retrieval --db "$out/offline-$name" "${queries[@]}" --exhaustive-every 20 2>/dev/null
+  # bench-retrieval left the index file beside the store: the whole directory counts.
+  awk -v d="$(du -sb "$out/offline-$name" | cut -f1)" -v j="$(wc -c < "$out/$name.jsonl")" \
+    'BEGIN { printf "offline database on disk: %.1f MB = %.2f x its JSONL\n", d / 1e6, d / j }'
   rm -rf "$out/offline-$name"
   "$bin" bench --db "$out/grpc-$name" --import "$out/$name.jsonl" "${claims[@]}" \
     --concurrency 1,32 --requests 10000 --warmup 500
