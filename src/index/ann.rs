@@ -36,7 +36,7 @@ pub const TAIL_MAX: usize = 512;
 pub const OVERFETCH: usize = 2;
 
 /// Candidates the graph proposes per wanted neighbour in a graph of
-/// `vectors`: [`OVERFETCH`], plus one per doubling past 100,000 (5 at 1M).
+/// `vectors`: [`OVERFETCH`], plus one per doubling past 100,000 (6 at 1M).
 /// A larger graph needs a longer search for the same recall (HNSW's
 /// search grows with the log of its size); BENCHMARKS.md has the sweep.
 pub fn overfetch(vectors: usize) -> usize {

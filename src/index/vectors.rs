@@ -109,16 +109,20 @@ impl Index {
         limit: usize,
         overfetch: usize,
     ) -> Vec<(f32, u32)> {
-        // A filtered search is a search of the statements that pass. When
-        // they are few enough that a library of them would have no graph,
-        // they are scanned: the graph would visit about `1 / share` nodes
-        // per result to find them (BENCHMARKS.md).
-        let filtered = *filter != CheckFilter::default();
-        if filtered && self.filter_share(filter) * (self.ann.len() as f32) < ANN_MIN_VECTORS as f32
-        {
-            return self.scan_all(query, filter, limit);
-        }
+        // A filtered search is a search of the statements that pass. The
+        // graph visits about `fetch / share` nodes to find `fetch` of them
+        // (BENCHMARKS.md); scanning scores the `passing` ones. They are
+        // scanned when they are fewer than that, or so few that a library
+        // of them would have no graph.
         let fetch = limit.saturating_mul(overfetch.max(1));
+        let filtered = *filter != CheckFilter::default();
+        if filtered {
+            let share = self.filter_share(filter);
+            let passing = share * self.ann.len() as f32;
+            if passing < ANN_MIN_VECTORS as f32 || passing * share < fetch as f32 {
+                return self.scan_all(query, filter, limit);
+            }
+        }
         let proposed = if filtered {
             graph.filtered_search(query, fetch, |key| {
                 self.live_slot(key)

@@ -3,7 +3,7 @@
 //! the graph is built on several threads, so its exact links may vary from
 //! run to run, which the recall bound leaves room for.
 
-use super::{ANN_MIN_VECTORS, TAIL_MAX};
+use super::{overfetch, ANN_MIN_VECTORS, OVERFETCH, TAIL_MAX};
 use crate::index::{Index, Stamp};
 use crate::model::{CheckFilter, Statement};
 
@@ -236,4 +236,14 @@ fn a_small_library_is_scanned_exactly() {
             index.nearest_exact(query, &filter, 50)
         );
     }
+}
+
+#[test]
+fn proposals_grow_by_one_per_doubling_past_100k() {
+    assert_eq!(overfetch(0), OVERFETCH);
+    assert_eq!(overfetch(100_000), OVERFETCH);
+    assert_eq!(overfetch(100_001), OVERFETCH + 1);
+    assert_eq!(overfetch(400_000), OVERFETCH + 2);
+    assert_eq!(overfetch(1_000_000), OVERFETCH + 4);
+    assert!(overfetch(usize::MAX) < 64, "ends, and stays bounded");
 }
