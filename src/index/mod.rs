@@ -13,6 +13,7 @@
 //! BM25F order; normalising does not reorder.
 
 mod ann;
+mod context;
 mod doc;
 mod postings;
 mod query;
@@ -76,6 +77,8 @@ pub struct Index {
     bounds: Bounds,
     /// The nearest-neighbour graph over the documents' vectors (`ann.rs`).
     ann: ann::Ann,
+    /// Speaker and time by document number, for the context bonus.
+    contexts: context::Contexts,
 }
 
 impl Index {
@@ -104,6 +107,7 @@ impl Index {
         }
         self.by_id.insert(doc.meta.id.clone(), doc_number);
         self.lengths.push(doc.lengths);
+        self.contexts.push(&doc.meta);
         let has_vector = doc.vector.is_some();
         self.docs.push(Some(DocSlot {
             meta: doc.meta,
@@ -131,6 +135,7 @@ impl Index {
             return false;
         };
         self.docs[doc_number as usize] = None;
+        self.contexts.remove(doc_number);
         self.ann.forget(doc_number);
         let lengths = self.lengths[doc_number as usize];
         for (total, length) in self.total_lengths.iter_mut().zip(lengths) {

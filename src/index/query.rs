@@ -29,11 +29,18 @@ impl Query<'_> {
     /// and the statement's time is close to the claim's
     /// (`time_weight · e^(−|Δdays| / time_scale_days)`).
     pub fn context_bonus(&self, meta: &DocMeta) -> f32 {
+        let said_it = !self.claimant.is_empty() && meta.speaker == self.claimant;
+        self.bonus_of(said_it, meta.time)
+    }
+
+    /// [`Query::context_bonus`] of a statement whose speaker is (or is
+    /// not) the claimant and whose time is `time`.
+    pub fn bonus_of(&self, said_it: bool, time: Option<i64>) -> f32 {
         let mut bonus = 0.0;
-        if !self.claimant.is_empty() && meta.speaker == self.claimant {
+        if said_it {
             bonus += self.ranking.speaker_bonus;
         }
-        if let (Some(claim_time), Some(statement_time)) = (self.claim_time, meta.time) {
+        if let (Some(claim_time), Some(statement_time)) = (self.claim_time, time) {
             let days = (claim_time - statement_time).abs() as f32 / SECONDS_PER_DAY;
             let scale = self.ranking.time_scale_days.max(f32::EPSILON);
             bonus += self.ranking.time_weight * (-days / scale).exp();

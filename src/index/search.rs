@@ -24,6 +24,7 @@ use std::cmp::Ordering;
 
 use super::postings::{saturate, scales, weight, PostingList};
 use super::{top_k, Hit, Index, Query, FIELDS};
+use crate::model::CheckFilter;
 
 /// Relative slack on bounds, for `f32` sums taken in another order.
 const SLACK: f32 = 1e-5;
@@ -88,6 +89,8 @@ impl Index {
             self_score,
             bound_scale: (1.0 + SLACK) / self_score,
             has_context,
+            claimant: self.contexts.speaker_number(query.claimant),
+            filtered: *query.filter != CheckFilter::default(),
             max_bonus: if has_context { max_bonus(query) } else { 0.0 },
             limit,
             top: Vec::with_capacity(limit * 2),
@@ -188,6 +191,10 @@ struct Search<'a, 'q> {
     /// `(1 + SLACK) / self_score`, for bounds.
     bound_scale: f32,
     has_context: bool,
+    /// The claimant's speaker number (`context::NO_SPEAKER` for none).
+    claimant: u32,
+    /// True when the query has a filter.
+    filtered: bool,
     max_bonus: f32,
     limit: usize,
     /// The best so far, unordered; cut back to `limit` when it doubles.
@@ -248,9 +255,7 @@ impl Search<'_, '_> {
                 continue;
             }
             let bonus = self.bonus(doc);
-            if !self.below(partial, bonus, floor)
-                && self.index.passes_filter(doc, self.query.filter)
-            {
+            if !self.below(partial, bonus, floor) && self.passes(doc) {
                 candidates.push(Candidate {
                     doc,
                     bonus,
@@ -304,7 +309,7 @@ impl Search<'_, '_> {
         let mut keys: Vec<f32> = best
             .into_iter()
             .map(|(_, doc)| doc)
-            .filter(|&doc| self.index.passes_filter(doc, self.query.filter))
+            .filter(|&doc| self.passes(doc))
             .map(|doc| self.full(doc).0)
             .collect();
         if keys.len() < self.limit {
@@ -333,7 +338,7 @@ impl Search<'_, '_> {
     /// Scores `doc` in full and keeps it if it passes the filter and the
     /// score floor and makes the top.
     fn consider(&mut self, doc: u32) {
-        if !self.index.passes_filter(doc, self.query.filter) {
+        if !self.passes(doc) {
             return;
         }
         let scored = self.full(doc);
@@ -359,16 +364,6 @@ impl Search<'_, '_> {
         }
         let lexical = (bm25 / self.self_score).min(1.0);
         (lexical + self.bonus(doc), bm25, lexical, doc)
-    }
-
-    /// The request-context bonus of `doc`.
-    fn bonus(&self, doc: u32) -> f32 {
-        if !self.has_context {
-            return 0.0;
-        }
-        self.index.docs[doc as usize]
-            .as_ref()
-            .map_or(0.0, |slot| self.query.context_bonus(&slot.meta))
     }
 
     /// The most a statement with BM25F at most `bm25` and bonus `bonus`

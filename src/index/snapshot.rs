@@ -174,6 +174,7 @@ impl Index {
             index.lengths.push(lengths);
             if reader.byte()? == 0 {
                 index.docs.push(None);
+                index.contexts.push_removed();
                 continue;
             }
             let id = reader.str()?;
@@ -202,6 +203,7 @@ impl Index {
             if index.by_id.insert(meta.id.clone(), number as u32).is_some() {
                 return Err(format!("statement {:?} is in it twice", meta.id));
             }
+            index.contexts.push(&meta);
             index.docs.push(Some(DocSlot { meta, vector }));
         }
         index.bounds = Bounds::above(&index.average_lengths());

@@ -51,6 +51,25 @@ impl Search<'_, '_> {
         }
     }
 
+    /// The request-context bonus of `doc` (0 for a removed statement).
+    pub(super) fn bonus(&self, doc: u32) -> f32 {
+        if !self.has_context || !self.index.contexts.live(doc) {
+            return 0.0;
+        }
+        let context = self.index.contexts.get(doc);
+        self.query
+            .bonus_of(context.speaker == self.claimant, context.time)
+    }
+
+    /// True when `doc` is indexed and passes the query's filter.
+    pub(super) fn passes(&self, doc: u32) -> bool {
+        if self.filtered {
+            self.index.passes_filter(doc, self.query.filter)
+        } else {
+            self.index.contexts.live(doc)
+        }
+    }
+
     /// Drops the candidates that cannot reach `threshold`.
     pub(super) fn keep_reachable(&self, candidates: &mut Vec<Candidate>, threshold: f32) {
         let accumulators = &self.accumulators;
