@@ -1,6 +1,7 @@
 //! What the request-context bonus reads of each statement (its speaker, as
-//! a number, and its time), kept dense by document number so a search
-//! reads it without reaching each statement's attributes.
+//! a number, and its time), and which statements are live, kept dense by
+//! document number so a search reads them without reaching each
+//! statement's attributes (liveness as bits, small enough to stay cached).
 
 use std::collections::HashMap;
 
@@ -11,6 +12,9 @@ use super::DocMeta;
 /// The speaker number of a removed statement, and of a claimant no
 /// statement has as speaker: it never matches.
 pub const NO_SPEAKER: u32 = u32::MAX;
+
+/// The stored time of a statement without one.
+const NO_TIME: i64 = i64::MIN;
 
 /// One statement's context attributes.
 #[derive(Clone, Copy, Debug)]
@@ -24,7 +28,10 @@ pub struct DocContext {
 /// Context attributes by document number, and the speaker names' numbers.
 #[derive(Clone, Debug, Default)]
 pub struct Contexts {
-    docs: Vec<DocContext>,
+    speaker_of: Vec<u32>,
+    time_of: Vec<i64>,
+    /// One bit per document: set while it is a statement still indexed.
+    live: Vec<u64>,
     speakers: HashMap<String, u32, RandomState>,
 }
 
@@ -39,37 +46,52 @@ impl Contexts {
                 next
             }
         };
-        self.docs.push(DocContext {
-            speaker,
-            time: meta.time,
-        });
+        let doc = self.speaker_of.len();
+        self.speaker_of.push(speaker);
+        self.time_of.push(meta.time.unwrap_or(NO_TIME));
+        self.set_live(doc, true);
     }
 
     /// Appends a removed document.
     pub fn push_removed(&mut self) {
-        self.docs.push(DocContext {
-            speaker: NO_SPEAKER,
-            time: None,
-        });
+        let doc = self.speaker_of.len();
+        self.speaker_of.push(NO_SPEAKER);
+        self.time_of.push(NO_TIME);
+        self.set_live(doc, false);
     }
 
     /// Marks document `doc` removed.
     pub fn remove(&mut self, doc: u32) {
-        if let Some(context) = self.docs.get_mut(doc as usize) {
-            *context = DocContext {
-                speaker: NO_SPEAKER,
-                time: None,
-            };
+        if let Some(speaker) = self.speaker_of.get_mut(doc as usize) {
+            *speaker = NO_SPEAKER;
+            self.time_of[doc as usize] = NO_TIME;
+            self.set_live(doc as usize, false);
+        }
+    }
+
+    fn set_live(&mut self, doc: usize, live: bool) {
+        if self.live.len() <= doc / 64 {
+            self.live.resize(doc / 64 + 1, 0);
+        }
+        let bit = 1u64 << (doc % 64);
+        if live {
+            self.live[doc / 64] |= bit;
+        } else {
+            self.live[doc / 64] &= !bit;
         }
     }
 
     pub fn get(&self, doc: u32) -> DocContext {
-        self.docs[doc as usize]
+        let time = self.time_of[doc as usize];
+        DocContext {
+            speaker: self.speaker_of[doc as usize],
+            time: (time != NO_TIME).then_some(time),
+        }
     }
 
     /// True when document `doc` is a statement still indexed.
     pub fn live(&self, doc: u32) -> bool {
-        self.docs[doc as usize].speaker != NO_SPEAKER
+        self.live[doc as usize / 64] & (1 << (doc % 64)) != 0
     }
 
     /// The number of the speaker named `claimant` (lower-cased), or
