@@ -3,7 +3,7 @@
 //! document number so a search reads them without reaching each
 //! statement's attributes (liveness as bits, small enough to stay cached).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use foldhash::fast::RandomState;
 
@@ -33,6 +33,10 @@ pub struct Contexts {
     /// One bit per document: set while it is a statement still indexed.
     live: Vec<u64>,
     speakers: HashMap<String, u32, RandomState>,
+    /// Each speaker's live documents, ascending, by speaker number.
+    by_speaker: Vec<Vec<u32>>,
+    /// `(time, document)` of each live statement with a time.
+    by_time: BTreeSet<(i64, u32)>,
 }
 
 impl Contexts {
@@ -50,6 +54,13 @@ impl Contexts {
         self.speaker_of.push(speaker);
         self.time_of.push(meta.time.unwrap_or(NO_TIME));
         self.set_live(doc, true);
+        if self.by_speaker.len() <= speaker as usize {
+            self.by_speaker.resize_with(speaker as usize + 1, Vec::new);
+        }
+        self.by_speaker[speaker as usize].push(doc as u32);
+        if let Some(time) = meta.time {
+            self.by_time.insert((time, doc as u32));
+        }
     }
 
     /// Appends a removed document.
@@ -62,10 +73,19 @@ impl Contexts {
 
     /// Marks document `doc` removed.
     pub fn remove(&mut self, doc: u32) {
-        if let Some(speaker) = self.speaker_of.get_mut(doc as usize) {
-            *speaker = NO_SPEAKER;
-            self.time_of[doc as usize] = NO_TIME;
-            self.set_live(doc as usize, false);
+        let Some(speaker) = self.speaker_of.get_mut(doc as usize) else {
+            return;
+        };
+        let number = std::mem::replace(speaker, NO_SPEAKER);
+        let time = std::mem::replace(&mut self.time_of[doc as usize], NO_TIME);
+        self.set_live(doc as usize, false);
+        if let Some(docs) = self.by_speaker.get_mut(number as usize) {
+            if let Ok(at) = docs.binary_search(&doc) {
+                docs.remove(at);
+            }
+        }
+        if time != NO_TIME {
+            self.by_time.remove(&(time, doc));
         }
     }
 
@@ -92,6 +112,20 @@ impl Contexts {
     /// True when document `doc` is a statement still indexed.
     pub fn live(&self, doc: u32) -> bool {
         self.live[doc as usize / 64] & (1 << (doc % 64)) != 0
+    }
+
+    /// The live documents whose speaker is number `speaker`, ascending.
+    pub fn spoken_by(&self, speaker: u32) -> &[u32] {
+        self.by_speaker
+            .get(speaker as usize)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The live documents with a time from `from` to `to` (inclusive).
+    pub fn timed_between(&self, from: i64, to: i64) -> impl Iterator<Item = u32> + '_ {
+        self.by_time
+            .range((from, 0)..=(to, u32::MAX))
+            .map(|&(_, doc)| doc)
     }
 
     /// The number of the speaker named `claimant` (lower-cased), or

@@ -92,6 +92,9 @@ fn ask(seed: u64, vocabulary: usize) -> Ask {
     }
     let ranking = RankingParams {
         claimant_term_weight: [0.0, 0.3, 1.0][rng.usize(..3)],
+        speaker_bonus: [0.1, 0.1, 0.0, 2.0][rng.usize(..4)],
+        time_weight: [0.2, 0.2, 0.0, 1.5][rng.usize(..4)],
+        time_scale_days: [30.0, 30.0, 1.0, 1000.0][rng.usize(..4)],
         ..RankingParams::default()
     };
     Ask {

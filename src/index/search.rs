@@ -36,8 +36,10 @@ const FLOOR_PER_PLACE: usize = 2;
 const RETAKE_ALWAYS: usize = 16_384;
 
 mod candidates;
+mod lifted;
 
-use candidates::{lowest_at, seen_docs, Candidate};
+use candidates::lowest_at;
+use lifted::max_bonus;
 
 thread_local! {
     /// Per-thread partial sums, one per document number, all zero between
@@ -81,6 +83,7 @@ impl Index {
         }
         let (terms, self_score) = self.terms(query);
         let has_context = !query.claimant.is_empty() || query.claim_time.is_some();
+        let claimant = self.contexts.speaker_number(query.claimant);
         let mut search = Search {
             index: self,
             query,
@@ -89,9 +92,16 @@ impl Index {
             self_score,
             bound_scale: (1.0 + SLACK) / self_score,
             has_context,
-            claimant: self.contexts.speaker_number(query.claimant),
+            claimant,
             filtered: *query.filter != CheckFilter::default(),
-            max_bonus: if has_context { max_bonus(query) } else { 0.0 },
+            max_bonus: if has_context {
+                max_bonus(query, claimant)
+            } else {
+                0.0
+            },
+            unlisted_bonus: f32::INFINITY,
+            listed: Vec::new(),
+            listed_bits: Vec::new(),
             limit,
             top: Vec::with_capacity(limit * 2),
             accumulators: ACCUMULATORS.with(|cell| std::mem::take(&mut *cell.borrow_mut())),
@@ -168,18 +178,6 @@ impl Index {
     }
 }
 
-/// The most the request context can add to any statement's key.
-fn max_bonus(query: &Query<'_>) -> f32 {
-    let mut bonus = 0.0;
-    if !query.claimant.is_empty() {
-        bonus += query.ranking.speaker_bonus.max(0.0);
-    }
-    if query.claim_time.is_some() {
-        bonus += query.ranking.time_weight.max(0.0);
-    }
-    bonus
-}
-
 /// One search's state.
 struct Search<'a, 'q> {
     index: &'a Index,
@@ -196,6 +194,12 @@ struct Search<'a, 'q> {
     /// True when the query has a filter.
     filtered: bool,
     max_bonus: f32,
+    /// Once the statements the bonus could lift are listed, the most
+    /// bonus any statement not listed can have (else infinite).
+    unlisted_bonus: f32,
+    /// The statements listed for their bonus, and their bits.
+    listed: Vec<u32>,
+    listed_bits: Vec<u64>,
     limit: usize,
     /// The best so far, unordered; cut back to `limit` when it doubles.
     top: Vec<Scored>,
@@ -242,27 +246,21 @@ impl Search<'_, '_> {
             if self.below(left[walked], self.max_bonus, floor) {
                 break;
             }
+            // The terms left cannot lift a statement alone: list the few
+            // whose bonus could, unless walking the next term costs less.
+            if self.max_bonus > 0.0
+                && self.below(left[walked], 0.0, floor)
+                && self.add_lifted(left[walked], floor, self.terms[by_bound[walked]].list.len())
+            {
+                break;
+            }
             self.accumulate(by_bound[walked]);
             walked += 1;
         }
         let sum = left[walked];
         // 3. Candidates: statements found that the terms left could still
         // lift to the floor, each with its bound from those terms' blocks.
-        let mut candidates: Vec<Candidate> = Vec::new();
-        for doc in seen_docs(&self.seen) {
-            let partial = self.accumulators[doc as usize] + sum;
-            if self.below(partial, self.max_bonus, floor) {
-                continue;
-            }
-            let bonus = self.bonus(doc);
-            if !self.below(partial, bonus, floor) && self.passes(doc) {
-                candidates.push(Candidate {
-                    doc,
-                    bonus,
-                    left: 0.0,
-                });
-            }
-        }
+        let mut candidates = self.found(sum, floor);
         let rest = &by_bound[walked..];
         for &term in rest {
             self.add_block_bounds(term, &mut candidates);
@@ -281,7 +279,8 @@ impl Search<'_, '_> {
         let threshold = threshold.max(self.kth_lower_key(&candidates));
         for candidate in &candidates {
             let bm25 = self.accumulators[candidate.doc as usize];
-            if !self.below(bm25, candidate.bonus, threshold) {
+            // Zero: a statement listed for its bonus that holds no term.
+            if bm25 > 0.0 && !self.below(bm25, candidate.bonus, threshold) {
                 self.consider(candidate.doc);
             }
         }
@@ -390,5 +389,6 @@ impl Drop for Search<'_, '_> {
         ACCUMULATORS.with(|cell| *cell.borrow_mut() = accumulators);
         let seen = std::mem::take(&mut self.seen);
         SEEN.with(|cell| *cell.borrow_mut() = seen);
+        self.hand_back_listed();
     }
 }

@@ -14,6 +14,33 @@ pub(super) struct Candidate {
 }
 
 impl Search<'_, '_> {
+    /// The statements found that the terms not walked (whose bounds sum
+    /// to `left`) and their bonus could still lift to `floor`, and that
+    /// pass the filter, in document order.
+    pub(super) fn found(&self, left: f32, floor: f32) -> Vec<Candidate> {
+        let mut candidates = Vec::new();
+        for doc in seen_docs(&self.seen) {
+            let partial = self.accumulators[doc as usize] + left;
+            let most = if self.unlisted_bonus < self.max_bonus && !self.is_listed(doc) {
+                self.unlisted_bonus
+            } else {
+                self.max_bonus
+            };
+            if self.below(partial, most, floor) {
+                continue;
+            }
+            let bonus = self.bonus(doc);
+            if !self.below(partial, bonus, floor) && self.passes(doc) {
+                candidates.push(Candidate {
+                    doc,
+                    bonus,
+                    left: 0.0,
+                });
+            }
+        }
+        candidates
+    }
+
     /// Adds to each candidate (in document order) the bound of term
     /// `term`'s block it would be in.
     pub(super) fn add_block_bounds(&self, term: usize, candidates: &mut [Candidate]) {
@@ -82,23 +109,24 @@ impl Search<'_, '_> {
     /// A floor under the final k-th key from the candidates' partial sums
     /// (each at most its full score, less slack for summing order).
     pub(super) fn kth_lower_key(&self, candidates: &[Candidate]) -> f32 {
-        if candidates.len() < self.limit {
-            return self.query.min_score;
-        }
         let mut keys: Vec<f32> = candidates
             .iter()
+            .filter(|candidate| self.accumulators[candidate.doc as usize] > 0.0)
             .map(|candidate| {
                 let bm25 = self.accumulators[candidate.doc as usize] * (1.0 - SLACK);
                 (bm25 / self.self_score).min(1.0) + candidate.bonus - SLACK
             })
             .collect();
+        if keys.len() < self.limit {
+            return self.query.min_score;
+        }
         let (_, kth, _) = keys.select_nth_unstable_by(self.limit - 1, |a, b| b.total_cmp(a));
         kth.max(self.query.min_score)
     }
 }
 
 /// The documents whose bits are set, in document order.
-pub(super) fn seen_docs(seen: &[u64]) -> impl Iterator<Item = u32> + '_ {
+fn seen_docs(seen: &[u64]) -> impl Iterator<Item = u32> + '_ {
     seen.iter().enumerate().flat_map(|(at, &word)| {
         let base = at as u32 * 64;
         let mut bits = word;
