@@ -15,9 +15,11 @@
 //!    below the k-th score so far.
 //!
 //! Bounds only ever overestimate, with slack for `f32` sums taken in other
-//! orders, and full scores are summed in one fixed term order, so the
-//! result is exactly [`Index::search_exhaustive`]'s; the property tests
-//! check it bit for bit.
+//! orders. Every score is summed in one fixed term order, highest bound
+//! first (the order terms are walked and then probed in, so a candidate's
+//! accumulator ends as its exact score), and the result is exactly
+//! [`Index::search_exhaustive`]'s; the property tests check it bit for
+//! bit.
 
 use std::cell::RefCell;
 use std::cmp::Ordering;
@@ -128,9 +130,9 @@ impl Index {
             .collect()
     }
 
-    /// The query's terms with their lists (claim terms, then claimant
-    /// terms, each distinct and rarest first: the order full scores are
-    /// summed in), and the claim's self-score.
+    /// The query's distinct terms (claim terms, then weighted claimant
+    /// terms) with their lists, highest bound first (ties in that order):
+    /// the order every score is summed in. And the claim's self-score.
     fn terms<'a>(&'a self, query: &Query<'_>) -> (Vec<Term<'a>>, f32) {
         let mut terms = Vec::new();
         let mut self_score = 0.0;
@@ -161,6 +163,7 @@ impl Index {
                 }
             }
         }
+        terms.sort_by(|a, b| b.bound.total_cmp(&a.bound));
         (terms, self_score)
     }
 
@@ -219,26 +222,25 @@ impl Search<'_, '_> {
         }
         let touched = std::mem::take(&mut self.touched);
         for &doc in &touched {
-            self.consider(doc);
+            self.consider(doc, self.accumulators[doc as usize]);
         }
         self.touched = touched;
     }
 
     /// The three steps of the module docs.
     fn pruned(&mut self) {
-        let mut by_bound: Vec<usize> = (0..self.terms.len()).collect();
-        by_bound.sort_by(|&a, &b| self.terms[b].bound.total_cmp(&self.terms[a].bound));
+        let count = self.terms.len();
         // 1 and 2. Walk terms from the highest bound down until the ones
         // left cannot together lift a statement to the floor, retaking the
         // floor as the best statements found fill in.
-        let mut left = vec![0.0f32; by_bound.len() + 1];
-        for i in (0..by_bound.len()).rev() {
-            left[i] = left[i + 1] + self.terms[by_bound[i]].bound;
+        let mut left = vec![0.0f32; count + 1];
+        for i in (0..count).rev() {
+            left[i] = left[i + 1] + self.terms[i].bound;
         }
         let mut floor = self.query.min_score;
         let mut walked = 0;
         let mut retake_at = 1;
-        while walked < by_bound.len() {
+        while walked < count {
             if walked == retake_at || (walked > 0 && self.touched.len() < RETAKE_ALWAYS) {
                 floor = floor.max(self.floor());
                 retake_at = (walked * 2).max(retake_at);
@@ -250,26 +252,25 @@ impl Search<'_, '_> {
             // whose bonus could, unless walking the next term costs less.
             if self.max_bonus > 0.0
                 && self.below(left[walked], 0.0, floor)
-                && self.add_lifted(left[walked], floor, self.terms[by_bound[walked]].list.len())
+                && self.add_lifted(left[walked], floor, self.terms[walked].list.len())
             {
                 break;
             }
-            self.accumulate(by_bound[walked]);
+            self.accumulate(walked);
             walked += 1;
         }
         let sum = left[walked];
         // 3. Candidates: statements found that the terms left could still
         // lift to the floor, each with its bound from those terms' blocks.
         let mut candidates = self.found(sum, floor);
-        let rest = &by_bound[walked..];
-        for &term in rest {
+        for term in walked..count {
             self.add_block_bounds(term, &mut candidates);
         }
         let mut threshold = floor;
         self.keep_reachable(&mut candidates, threshold);
         // 4. The terms left, largest bound first, probed for the candidates
         // only; after each, the floor is raised and hopeless ones dropped.
-        for &term in rest {
+        for term in walked..count {
             self.probe(term, &mut candidates);
             threshold = threshold.max(self.kth_lower_key(&candidates));
             self.keep_reachable(&mut candidates, threshold);
@@ -281,7 +282,7 @@ impl Search<'_, '_> {
             let bm25 = self.accumulators[candidate.doc as usize];
             // Zero: a statement listed for its bonus that holds no term.
             if bm25 > 0.0 && !self.below(bm25, candidate.bonus, threshold) {
-                self.consider(candidate.doc);
+                self.consider(candidate.doc, bm25);
             }
         }
     }
@@ -334,13 +335,13 @@ impl Search<'_, '_> {
         }
     }
 
-    /// Scores `doc` in full and keeps it if it passes the filter and the
-    /// score floor and makes the top.
-    fn consider(&mut self, doc: u32) {
+    /// Keeps `doc`, whose whole BM25F is `bm25`, if it passes the filter
+    /// and the score floor and makes the top.
+    fn consider(&mut self, doc: u32, bm25: f32) {
         if !self.passes(doc) {
             return;
         }
-        let scored = self.full(doc);
+        let scored = self.scored(doc, bm25);
         if scored.0.min(1.0) < self.query.min_score {
             return;
         }
@@ -351,7 +352,7 @@ impl Search<'_, '_> {
         }
     }
 
-    /// `doc`'s full score, its terms summed in query order.
+    /// `doc`'s full score, its terms summed in order.
     fn full(&self, doc: u32) -> Scored {
         let lengths = self.index.lengths[doc as usize];
         let mut bm25 = 0.0;
@@ -361,6 +362,11 @@ impl Search<'_, '_> {
                 bm25 += term.idf * saturate(weight(postings[at].tf, lengths, &self.scales));
             }
         }
+        self.scored(doc, bm25)
+    }
+
+    /// The scores of `doc` with BM25F `bm25`.
+    fn scored(&self, doc: u32, bm25: f32) -> Scored {
         let lexical = (bm25 / self.self_score).min(1.0);
         (lexical + self.bonus(doc), bm25, lexical, doc)
     }
