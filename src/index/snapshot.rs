@@ -5,7 +5,7 @@
 //! it only when all of that matches the store as opened, and otherwise
 //! rebuilds (see `library::persist`).
 //!
-//! Layout: `FDINDEX4`, the [`Stamp`], the total field lengths, the table
+//! Layout: `FDINDEX5`, the [`Stamp`], the total field lengths, the table
 //! of publisher, speaker and language strings, the documents (tombstones
 //! included, so doc numbers hold; attributes as table numbers), the
 //! posting lists term by term (document gaps as LEB128 varints, term
@@ -26,9 +26,9 @@ use super::postings::{Bounds, Posting, PostingList};
 use super::{DocMeta, DocSlot, Index, FIELDS};
 
 /// Version 2 added the vector graph, 3 counted stop words in field
-/// lengths, 4 made postings and attributes compact. An older file is
-/// rebuilt.
-const MAGIC: &[u8; 8] = b"FDINDEX4";
+/// lengths, 4 made postings and attributes compact, 5 doubled the graph's
+/// degree. An older file is rebuilt.
+const MAGIC: &[u8; 8] = b"FDINDEX5";
 
 /// What an index file was made from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -319,7 +319,7 @@ mod tests {
     fn damaged_snapshots_are_refused_never_panicked_on() {
         let bytes = sample().to_snapshot(&Stamp::default());
         assert!(Index::from_snapshot(&bytes[..bytes.len() - 1]).is_err());
-        assert!(Index::from_snapshot(b"FDINDEX3").is_err());
+        assert!(Index::from_snapshot(b"FDINDEX4").is_err());
         assert!(Index::from_snapshot(b"").is_err());
         for at in (0..bytes.len()).step_by(7) {
             let mut flipped = bytes.clone();

@@ -239,11 +239,12 @@ fn a_small_library_is_scanned_exactly() {
 }
 
 #[test]
-fn proposals_grow_by_one_per_doubling_past_100k() {
+fn proposals_grow_by_one_per_doubling_past_500k() {
     assert_eq!(overfetch(0), OVERFETCH);
-    assert_eq!(overfetch(100_000), OVERFETCH);
-    assert_eq!(overfetch(100_001), OVERFETCH + 1);
-    assert_eq!(overfetch(400_000), OVERFETCH + 2);
-    assert_eq!(overfetch(1_000_000), OVERFETCH + 4);
+    assert_eq!(overfetch(500_000), OVERFETCH);
+    assert_eq!(overfetch(500_001), OVERFETCH + 1);
+    assert_eq!(overfetch(1_000_000), OVERFETCH + 1);
+    assert_eq!(overfetch(2_000_000), OVERFETCH + 2);
+    assert_eq!(overfetch(10_000_000), OVERFETCH + 5);
     assert!(overfetch(usize::MAX) < 64, "ends, and stays bounded");
 }
