@@ -7,6 +7,10 @@ use std::process::ExitCode;
 use clap::Parser;
 use factdesk::cli::{self, Cli};
 
+/// Rust's allocations go through mimalloc (see `cli::allocator`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// `FACTDESK_LOG` as a filter. A bare word must be a level: tracing would
 /// read "verbose" or "debgu" as a target and quietly log nothing; a target
 /// takes its level after `=` ("factdesk=debug").
