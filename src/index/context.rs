@@ -33,7 +33,8 @@ pub struct Contexts {
     /// One bit per document: set while it is a statement still indexed.
     live: Vec<u64>,
     speakers: HashMap<String, u32, RandomState>,
-    /// Each speaker's live documents, ascending, by speaker number.
+    /// Each named speaker's live documents, ascending, by speaker number
+    /// (none for the empty speaker).
     by_speaker: Vec<Vec<u32>>,
     /// `(time, document)` of each live statement with a time.
     by_time: BTreeSet<(i64, u32)>,
@@ -54,10 +55,14 @@ impl Contexts {
         self.speaker_of.push(speaker);
         self.time_of.push(meta.time.unwrap_or(NO_TIME));
         self.set_live(doc, true);
-        if self.by_speaker.len() <= speaker as usize {
-            self.by_speaker.resize_with(speaker as usize + 1, Vec::new);
+        // No claimant is empty, so statements without a speaker (possibly
+        // most of the library) need no list, and their removal no search.
+        if !meta.speaker.is_empty() {
+            if self.by_speaker.len() <= speaker as usize {
+                self.by_speaker.resize_with(speaker as usize + 1, Vec::new);
+            }
+            self.by_speaker[speaker as usize].push(doc as u32);
         }
-        self.by_speaker[speaker as usize].push(doc as u32);
         if let Some(time) = meta.time {
             self.by_time.insert((time, doc as u32));
         }
