@@ -176,12 +176,7 @@ fn work(
     counters: &Counters,
 ) {
     while let Some(batch) = next_batch(queue, policy) {
-        let claims = run_batch(encoder, batch);
-        if claims > 0 {
-            crate::metrics::claim_batch(claims);
-            counters.batches.fetch_add(1, Ordering::Relaxed);
-            counters.claims.fetch_add(claims as u64, Ordering::Relaxed);
-        }
+        run_batch(encoder, batch, counters);
     }
 }
 
@@ -210,13 +205,14 @@ fn next_batch(queue: &mpsc::Receiver<Job>, policy: BatchPolicy) -> Option<Vec<Jo
 }
 
 /// Embeds the texts of `batch` in one pass and answers every job: its own
-/// vector, or the batch's error (a panic in the model included). Returns
-/// how many texts it embedded (callers that had gone are skipped).
-fn run_batch(encoder: &dyn BatchEncode, mut batch: Vec<Job>) -> usize {
+/// vector, or the batch's error (a panic in the model included). The pass
+/// is counted before any job is answered, so a caller that has its answer
+/// sees it in [`Batcher::stats`]; callers that had gone are skipped.
+fn run_batch(encoder: &dyn BatchEncode, mut batch: Vec<Job>, counters: &Counters) {
     batch.retain(|job| !job.reply.is_abandoned());
     let claims = batch.len();
     if claims == 0 {
-        return 0;
+        return;
     }
     let texts: Vec<&str> = batch.iter().map(|job| job.text.as_str()).collect();
     let started = Instant::now();
@@ -229,6 +225,9 @@ fn run_batch(encoder: &dyn BatchEncode, mut batch: Vec<Job>) -> usize {
         elapsed_us = started.elapsed().as_micros() as u64,
         "claim batch embedded"
     );
+    crate::metrics::claim_batch(claims);
+    counters.batches.fetch_add(1, Ordering::Relaxed);
+    counters.claims.fetch_add(claims as u64, Ordering::Relaxed);
     match outcome {
         Ok(vectors) if vectors.len() == batch.len() => {
             for (job, vector) in batch.into_iter().zip(vectors) {
@@ -244,7 +243,6 @@ fn run_batch(encoder: &dyn BatchEncode, mut batch: Vec<Job>) -> usize {
             fail_all(batch, error);
         }
     }
-    claims
 }
 
 fn fail_all(batch: Vec<Job>, error: EmbedError) {
