@@ -44,6 +44,9 @@ pub enum Command {
     /// Load statements from JSONL or ClaimReview files into the database
     /// (server stopped).
     Import(ImportArgs),
+    /// Rewrite the database into a fresh copy that holds no superseded
+    /// pages (server stopped); `import` does this itself after a bulk load.
+    Compact(CompactArgs),
     /// Write every statement as JSONL (or every review as ClaimReview) to
     /// stdout.
     Export(ExportArgs),
@@ -358,10 +361,20 @@ pub struct ImportArgs {
     /// mistyped path cannot start a new, empty library.
     #[arg(long)]
     pub create: bool,
+    /// Do not compact the database after a bulk load (an import that at
+    /// least doubles the library is followed by `factdesk compact`).
+    #[arg(long)]
+    pub no_compact: bool,
     #[command(flatten)]
     pub db: DbArgs,
     #[command(flatten)]
     pub model: ModelArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompactArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use crate::claimreview;
 use crate::error::FileError;
 use crate::library::Library;
 use crate::model::Statement;
+use crate::store;
 
 /// Statements written per store transaction (and per flush) on import:
 /// large, since each flush is an fsync and each batch's analysis runs
@@ -50,6 +51,7 @@ pub fn run(args: ImportArgs) -> Result<(), CliError> {
         });
     }
     let library = super::open_library(Some(&args.db.db), &args.model)?;
+    let held_before = library.len();
     let mut stderr = std::io::stderr();
     let mut total = ImportSummary::default();
     for file in &args.files {
@@ -80,11 +82,30 @@ pub fn run(args: ImportArgs) -> Result<(), CliError> {
         total.rejected,
         library.len()
     );
+    // A bulk load leaves sled's log with many superseded pages.
+    drop(library);
+    if total.created > 0 && total.created >= held_before as u64 && !args.no_compact {
+        run_compact(&args.db.db)?;
+    }
     if total.rejected > 0 && !args.allow_rejects {
         return Err(CliError::Rejected {
             rejected: total.rejected,
         });
     }
+    Ok(())
+}
+
+/// `factdesk compact`, also run by `import` after a bulk load: rewrites
+/// the database and prints the sizes before and after.
+pub fn run_compact(db: &Path) -> Result<(), CliError> {
+    let done = store::compact(db)?;
+    eprintln!(
+        "compacted {}: {:.1} MB -> {:.1} MB in {:.1} s",
+        db.display(),
+        done.bytes_before as f64 / 1e6,
+        done.bytes_after as f64 / 1e6,
+        done.seconds
+    );
     Ok(())
 }
 

@@ -36,6 +36,7 @@ pub fn run(command: Command) -> Result<(), CliError> {
     match command {
         Command::Serve(args) => serve::run(args),
         Command::Import(args) => import::run(args),
+        Command::Compact(args) => import::run_compact(&args.db.db),
         Command::Export(args) => export::run(args),
         Command::Eval(args) => eval::run(args),
         Command::EvalStance(args) => eval::run_stance(args),

@@ -62,6 +62,7 @@ impl From<Error> for Status {
                     | StoreError::Missing { .. }
                     | StoreError::Foreign { .. }
                     | StoreError::UnsupportedSchema { .. }
+                    | StoreError::File { .. }
                     | StoreError::Engine(_) => {
                         Status::internal("internal storage error; see the server log")
                     }

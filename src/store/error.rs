@@ -54,6 +54,16 @@ pub enum StoreError {
         #[source]
         source: Option<EngineError>,
     },
+    /// A file or directory of the database could not be read, written,
+    /// renamed or removed (compaction).
+    #[error("cannot {action} {}: {source}", path.display())]
+    File {
+        path: PathBuf,
+        /// What was being done: "rename it to ...", "remove", "sync".
+        action: String,
+        #[source]
+        source: std::io::Error,
+    },
     /// The engine failed to read or write (I/O).
     #[error("storage failed: {0}")]
     Engine(#[source] EngineError),

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 /// Key of the counter in the `meta` tree (u64 big-endian).
 pub const GENERATION_KEY: &str = "generation";
 /// The copy's file name in the database directory.
-const FILE_NAME: &str = "factdesk.generation";
+pub(super) const FILE_NAME: &str = "factdesk.generation";
 
 /// The counter's value in `meta` (0 when absent).
 pub fn decode(bytes: Option<&[u8]>) -> u64 {

@@ -21,8 +21,11 @@
 //! `meta`/`generation` counts durable writes, and `factdesk.generation`
 //! beside sled's files copies it, so a log that sled recovers only in part
 //! is refused instead of silently reopened (see `generation`).
+//! After a bulk load the database can be rewritten without superseded
+//! pages (`compact`).
 
 mod codec;
+mod compact;
 mod error;
 mod generation;
 mod insert;
@@ -31,6 +34,7 @@ mod preflight;
 mod replace;
 mod upgrade;
 
+pub use compact::{compact, directory_bytes, Compaction};
 pub use error::{EngineError, StoreError};
 pub use insert::InsertOutcome;
 pub use replace::{ReplaceOutcome, VectorChange};
@@ -91,6 +95,7 @@ impl Store {
     /// Refuses (never panics on) a directory that is not a new or empty one
     /// or a factdesk database of this schema: see [`StoreError`].
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        compact::recover(path)?;
         preflight::check_directory(path)?;
         preflight::contain(path, || {
             let db = sled::Config::new()
@@ -142,9 +147,22 @@ impl Store {
         let meta = db.open_tree(META_TREE)?;
         let mut found = SCHEMA_VERSION;
         match meta.get("format")? {
-            Some(mark) if mark.as_ref() == FORMAT_MARK => found = check_version(&meta, path)?,
+            Some(mark) if mark.as_ref() == FORMAT_MARK => {
+                found = upgrade::check_version(&meta, path)?;
+            }
             Some(_) => return Err(foreign(path, "its format mark is not factdesk's")),
-            None if holds_data(&db)? => {
+            // A log cut short before its metadata (as a compacted copy,
+            // which writes `meta` last, would be) of a database that
+            // acknowledged writes.
+            None if on_disk && generation::Record::open(path).1 > 0 => {
+                return Err(StoreError::damaged_database(
+                    path,
+                    "sled recovered only part of its log (factdesk's metadata is gone, but \
+                     writes were acknowledged)"
+                        .to_owned(),
+                ));
+            }
+            None if preflight::holds_data(&db, META_TREE)? => {
                 return Err(foreign(path, "it holds data but no factdesk metadata"));
             }
             None => {
@@ -364,40 +382,6 @@ impl Store {
     }
 }
 
-/// The stored schema version, if this build can read it (directly or by
-/// upgrading).
-fn check_version(meta: &sled::Tree, path: &Path) -> Result<u32, StoreError> {
-    let found = meta
-        .get("schema_version")?
-        .and_then(|bytes| <[u8; 4]>::try_from(bytes.as_ref()).ok())
-        .map(u32::from_be_bytes)
-        .ok_or_else(|| foreign(path, "its schema version is missing or malformed"))?;
-    if !(OLDEST_UPGRADABLE..=SCHEMA_VERSION).contains(&found) {
-        return Err(StoreError::UnsupportedSchema {
-            path: path.to_owned(),
-            found,
-            supported: SCHEMA_VERSION,
-        });
-    }
-    Ok(found)
-}
-
-/// True when the database has any tree with data besides `meta`.
-fn holds_data(db: &sled::Db) -> Result<bool, StoreError> {
-    if !db.is_empty() {
-        return Ok(true);
-    }
-    for name in db.tree_names() {
-        if name.as_ref() == META_TREE.as_bytes() || name.as_ref() == b"__sled__default" {
-            continue;
-        }
-        if !db.open_tree(&name)?.is_empty() {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
 fn foreign(path: &Path, reason: &str) -> StoreError {
     StoreError::Foreign {
         path: path.to_owned(),
@@ -405,5 +389,7 @@ fn foreign(path: &Path, reason: &str) -> StoreError {
     }
 }
 
+#[cfg(test)]
+mod compact_tests;
 #[cfg(test)]
 mod tests;

@@ -90,6 +90,22 @@ fn remove_unfinished_snapshots(path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// True when the database has any tree with data besides `meta`.
+pub fn holds_data(db: &sled::Db, meta_tree: &str) -> Result<bool, StoreError> {
+    if !db.is_empty() {
+        return Ok(true);
+    }
+    for name in db.tree_names() {
+        if name.as_ref() == meta_tree.as_bytes() || name.as_ref() == b"__sled__default" {
+            continue;
+        }
+        if !db.open_tree(&name)?.is_empty() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Runs sled work, turning a panic inside sled into [`StoreError::Damaged`].
 pub fn contain<T>(
     path: &Path,

@@ -18,7 +18,7 @@ fn statement(id: &str, text: &str) -> Statement {
 /// Opens the store at `path` again once the last handle is dropped: sled's
 /// flusher thread can hold the file lock for a moment after a big write
 /// (polled for at most 10 s; there is no event to wait on).
-fn reopen(path: &Path) -> Store {
+pub(super) fn reopen(path: &Path) -> Store {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         match Store::open(path) {

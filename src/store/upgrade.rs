@@ -46,3 +46,21 @@ pub(super) fn from_v1(statements: &sled::Tree) -> Result<u64, StoreError> {
     statements.apply_batch(batch)?;
     Ok(changed)
 }
+
+/// The stored schema version, if this build can read it (directly or by
+/// upgrading).
+pub(super) fn check_version(meta: &sled::Tree, path: &std::path::Path) -> Result<u32, StoreError> {
+    let found = meta
+        .get("schema_version")?
+        .and_then(|bytes| <[u8; 4]>::try_from(bytes.as_ref()).ok())
+        .map(u32::from_be_bytes)
+        .ok_or_else(|| super::foreign(path, "its schema version is missing or malformed"))?;
+    if !(super::OLDEST_UPGRADABLE..=super::SCHEMA_VERSION).contains(&found) {
+        return Err(StoreError::UnsupportedSchema {
+            path: path.to_owned(),
+            found,
+            supported: super::SCHEMA_VERSION,
+        });
+    }
+    Ok(found)
+}

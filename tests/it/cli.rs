@@ -212,20 +212,20 @@ fn damaged_databases_are_refused_with_exit_code_3() {
         .map(|i| format!("{{\"id\":\"s{i}\",\"text\":\"Statement {i}: the port moved {} boxes in week {}.\"}}\n", i * 7, i % 52))
         .collect();
     std::fs::write(&input, lines).unwrap();
+    // Compacted after the import (a key-order copy, `meta` last) and not.
     let good = dir.path().join("good");
-    let output = factdesk(&[
-        "import",
-        "--create",
-        input.to_str().unwrap(),
-        "--db",
-        good.to_str().unwrap(),
-    ]);
-    assert!(output.status.success());
+    let uncompacted = dir.path().join("uncompacted");
+    for (db, extra) in [(&good, None), (&uncompacted, Some("--no-compact"))] {
+        let mut args = vec!["import", "--create", input.to_str().unwrap()];
+        args.extend(["--db", db.to_str().unwrap()]);
+        args.extend(extra);
+        assert!(factdesk(&args).status.success());
+    }
 
-    let copy = |name: &str| {
+    let copy_of = |from: &std::path::Path, name: &str| {
         let target = dir.path().join(name);
         std::fs::create_dir(&target).unwrap();
-        for entry in std::fs::read_dir(&good).unwrap() {
+        for entry in std::fs::read_dir(from).unwrap() {
             let entry = entry.unwrap();
             if entry.file_type().unwrap().is_file() {
                 std::fs::copy(entry.path(), target.join(entry.file_name())).unwrap();
@@ -233,24 +233,30 @@ fn damaged_databases_are_refused_with_exit_code_3() {
         }
         target
     };
+    let copy = |name: &str| copy_of(&good, name);
     // Every copy of some statements' bytes overwritten in the log (so the
     // live version is hit, wherever sled put it).
-    let overwritten = copy("overwritten");
-    let log = overwritten.join("db");
-    let mut bytes = std::fs::read(&log).unwrap();
-    let needle = b"Statement 15";
-    let mut hits = 0;
-    for start in 0..bytes.len() - needle.len() {
-        if &bytes[start..start + needle.len()] == needle {
-            bytes[start..start + needle.len()].fill(b'X');
-            hits += 1;
+    let overwrite = |from: &std::path::Path, name: &str| {
+        let overwritten = copy_of(from, name);
+        let log = overwritten.join("db");
+        let mut bytes = std::fs::read(&log).unwrap();
+        let needle = b"Statement 15";
+        let mut hits = 0;
+        for start in 0..bytes.len() - needle.len() {
+            if &bytes[start..start + needle.len()] == needle {
+                bytes[start..start + needle.len()].fill(b'X');
+                hits += 1;
+            }
         }
-    }
-    assert!(
-        hits >= 111,
-        "statements 15, 150-159, 1500-1599 found: {hits}"
-    );
-    std::fs::write(&log, bytes).unwrap();
+        assert!(
+            hits >= 111,
+            "statements 15, 150-159, 1500-1599 found: {hits}"
+        );
+        std::fs::write(&log, bytes).unwrap();
+        overwritten
+    };
+    let overwritten = overwrite(&good, "overwritten");
+    let overwritten_uncompacted = overwrite(&uncompacted, "overwritten-uncompacted");
     // A damaged configuration file (sled alone would start afresh).
     let bad_conf = copy("bad-conf");
     std::fs::write(bad_conf.join("conf"), "garbage").unwrap();
@@ -275,7 +281,7 @@ fn damaged_databases_are_refused_with_exit_code_3() {
         "{stderr}"
     );
 
-    for damaged in [overwritten, bad_conf, no_conf] {
+    for damaged in [overwritten, overwritten_uncompacted, bad_conf, no_conf] {
         let (code, stderr) = serve_exit(&damaged);
         assert_eq!(code, Some(3), "{}: {stderr}", damaged.display());
         assert!(stderr.contains("damaged"), "{stderr}");

@@ -13,6 +13,7 @@ mod checkthat;
 mod claimreview;
 mod claims;
 mod cli;
+mod compact;
 mod connections;
 mod consistency;
 mod crash;
