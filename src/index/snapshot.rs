@@ -6,14 +6,16 @@
 //! rebuilds (see `library::persist`).
 //!
 //! Layout: `FDINDEX5`, the [`Stamp`], the total field lengths, the table
-//! of publisher, speaker and language strings, the documents (tombstones
-//! included, so doc numbers hold; attributes as table numbers), the
+//! of publisher, speaker and language strings, the documents (renumbered
+//! so that similar statements sit together, `order.rs`; attributes as
+//! table numbers), the
 //! posting lists term by term (document gaps as LEB128 varints, term
 //! counts in one byte when small), the vector graph (`ann.rs`), then the
 //! CRC-32. Fixed-width numbers are little-endian; `codec.rs` has the
 //! pieces.
 
 mod codec;
+mod order;
 
 use std::collections::HashMap;
 
@@ -68,8 +70,10 @@ impl Index {
         for name in &names {
             out.str(name);
         }
-        out.var(self.docs.len() as u64);
-        for (slot, lengths) in self.docs.iter().zip(&self.lengths) {
+        let order = order::Order::of(self);
+        out.var(order.written.len() as u64);
+        for &doc in &order.written {
+            let (slot, lengths) = (&self.docs[doc as usize], &self.lengths[doc as usize]);
             for length in lengths {
                 out.var(u64::from(*length));
             }
@@ -103,17 +107,35 @@ impl Index {
         let mut terms: Vec<(&String, &PostingList)> = self.postings.iter().collect();
         terms.sort_by(|a, b| a.0.cmp(b.0));
         out.var(terms.len() as u64);
-        for (term, postings) in terms {
-            out.str(term);
-            out.var(postings.len() as u64);
-            let mut next = 0u32;
-            for posting in postings.postings() {
-                // Documents ascend: each is written as its gap from the
-                // least number the next may have.
-                out.var(u64::from(posting.doc - next));
-                next = posting.doc + 1;
-                out.counts(&posting.tf);
-            }
+        // Each list renumbered, sorted and encoded on every core.
+        let lists: Vec<Vec<u8>> = terms
+            .par_iter()
+            .map(|(term, postings)| {
+                let mut list = Writer(Vec::with_capacity(term.len() + postings.len() * 3));
+                list.str(term);
+                list.var(postings.len() as u64);
+                let mut renumbered: Vec<Posting> = postings
+                    .postings()
+                    .iter()
+                    .map(|posting| Posting {
+                        doc: order.renumbered[posting.doc as usize],
+                        tf: posting.tf,
+                    })
+                    .collect();
+                renumbered.sort_unstable_by_key(|posting| posting.doc);
+                let mut next = 0u32;
+                for posting in &renumbered {
+                    // Documents ascend: each is written as its gap from the
+                    // least number the next may have.
+                    list.var(u64::from(posting.doc - next));
+                    next = posting.doc + 1;
+                    list.counts(&posting.tf);
+                }
+                list.0
+            })
+            .collect();
+        for list in lists {
+            out.0.extend_from_slice(&list);
         }
         let before_graph = out.0.len();
         if let Err(error) = self.ann.write_graph(&mut out.0) {
