@@ -2,7 +2,7 @@
 //! each get their own vector, equal to the unbatched one; failures of the
 //! model (an error, a panic) reach every caller of the batch.
 
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use super::*;
@@ -34,10 +34,12 @@ impl BatchEncode for PanicsOnRequest {
     }
 }
 
+/// One worker, so that callers started together share its batches.
 fn wide(max_batch: usize) -> BatchPolicy {
     BatchPolicy {
         max_batch,
         window: WIDE_WINDOW,
+        workers: 1,
     }
 }
 
@@ -194,6 +196,7 @@ async fn abandoned_callers_are_not_embedded() {
         BatchPolicy {
             max_batch: 8,
             window: Duration::from_millis(200),
+            workers: 1,
         },
     )
     .expect("start");
@@ -212,6 +215,7 @@ fn a_lone_claim_is_not_held_for_the_window_when_it_is_zero() {
         BatchPolicy {
             max_batch: 8,
             window: Duration::ZERO,
+            workers: 1,
         },
     )
     .expect("start");
@@ -221,4 +225,58 @@ fn a_lone_claim_is_not_held_for_the_window_when_it_is_zero() {
         vec![3.0]
     );
     assert!(started.elapsed() < Duration::from_secs(1));
+}
+
+/// An encoder that waits (up to 10 s) until `wanted` passes run at once,
+/// and records the most it saw.
+struct Overlapping {
+    wanted: usize,
+    running: Mutex<(usize, usize)>,
+    changed: Condvar,
+}
+
+impl BatchEncode for Overlapping {
+    fn encode_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        let mut running = self.running.lock().unwrap();
+        running.0 += 1;
+        running.1 = running.1.max(running.0);
+        self.changed.notify_all();
+        let (mut running, _) = self
+            .changed
+            .wait_timeout_while(running, Duration::from_secs(10), |running| {
+                running.1 < self.wanted
+            })
+            .unwrap();
+        running.0 -= 1;
+        Ok(texts.iter().map(|t| vec![t.len() as f32]).collect())
+    }
+}
+
+/// With one worker per core, claims that arrive together are embedded side
+/// by side, one forward pass per core, not one after the other.
+#[test]
+fn each_worker_runs_its_own_pass_at_the_same_time() {
+    let encoder = Arc::new(Overlapping {
+        wanted: 2,
+        running: Mutex::new((0, 0)),
+        changed: Condvar::new(),
+    });
+    let policy = BatchPolicy {
+        max_batch: 1,
+        window: Duration::ZERO,
+        workers: 2,
+    };
+    let batcher = Arc::new(Batcher::start(Arc::clone(&encoder), policy).expect("start"));
+    let callers: Vec<_> = ["one", "three"]
+        .into_iter()
+        .map(|text| {
+            let batcher = Arc::clone(&batcher);
+            std::thread::spawn(move || batcher.embed_blocking(text.to_owned()))
+        })
+        .collect();
+    for caller in callers {
+        caller.join().unwrap().expect("vector");
+    }
+    assert_eq!(encoder.running.lock().unwrap().1, 2, "two passes at once");
+    assert_eq!(batcher.stats().batches, 2);
 }

@@ -24,7 +24,7 @@ mod precision_tests;
 #[cfg(all(test, feature = "embeddings"))]
 mod tests;
 
-pub use batcher::{BatchEncode, BatchPolicy, BatchStats, Batcher};
+pub use batcher::{default_workers, BatchEncode, BatchPolicy, BatchStats, Batcher};
 #[cfg(feature = "embeddings")]
 pub use bert::Embedder;
 #[cfg(not(feature = "embeddings"))]

@@ -27,6 +27,10 @@ pub struct ModelArgs {
     /// batch when none are queued (0: take only what has queued).
     #[arg(long, env = "FACTDESK_EMBEDDING_BATCH_WINDOW_US", default_value_t = BatchPolicy::default().window.as_micros() as u64, value_parser = clap::value_parser!(u64).range(0..=100_000))]
     pub embedding_batch_window_us: u64,
+    /// Claim-embedding worker threads, each running one forward pass at a
+    /// time [default: one per core].
+    #[arg(long, env = "FACTDESK_EMBEDDING_WORKERS", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub embedding_workers: Option<u16>,
 }
 
 /// A claim batch size: 1 to 256.
@@ -45,6 +49,7 @@ impl ModelArgs {
             embedding_precision: Precision::default(),
             embedding_batch: BatchPolicy::default().max_batch,
             embedding_batch_window_us: BatchPolicy::default().window.as_micros() as u64,
+            embedding_workers: None,
         }
     }
 
@@ -53,6 +58,9 @@ impl ModelArgs {
         BatchPolicy {
             max_batch: self.embedding_batch,
             window: std::time::Duration::from_micros(self.embedding_batch_window_us),
+            workers: self
+                .embedding_workers
+                .map_or_else(crate::embed::default_workers, usize::from),
         }
     }
 }
