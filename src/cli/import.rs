@@ -85,7 +85,14 @@ pub fn run(args: ImportArgs) -> Result<(), CliError> {
     // A bulk load leaves sled's log with many superseded pages.
     drop(library);
     if total.created > 0 && total.created >= held_before as u64 && !args.no_compact {
-        run_compact(&args.db.db)?;
+        // The import itself is complete and durable: a compaction that
+        // cannot run (no room for the copy) is reported, not an error.
+        if let Err(error) = run_compact(&args.db.db) {
+            eprintln!(
+                "not compacted ({error}); the database is complete: run `factdesk compact` \
+                 when there is room for a copy of it"
+            );
+        }
     }
     if total.rejected > 0 && !args.allow_rejects {
         return Err(CliError::Rejected {
@@ -99,13 +106,22 @@ pub fn run(args: ImportArgs) -> Result<(), CliError> {
 /// the database and prints the sizes before and after.
 pub fn run_compact(db: &Path) -> Result<(), CliError> {
     let done = store::compact(db)?;
-    eprintln!(
-        "compacted {}: {:.1} MB -> {:.1} MB in {:.1} s",
-        db.display(),
-        done.bytes_before as f64 / 1e6,
-        done.bytes_after as f64 / 1e6,
-        done.seconds
-    );
+    if done.replaced {
+        eprintln!(
+            "compacted {}: {:.1} MB -> {:.1} MB in {:.1} s",
+            db.display(),
+            done.bytes_before as f64 / 1e6,
+            done.bytes_after as f64 / 1e6,
+            done.seconds
+        );
+    } else {
+        eprintln!(
+            "not compacted {}: a fresh copy ({:.1} MB) is no smaller than it ({:.1} MB); kept as is",
+            db.display(),
+            done.bytes_copy as f64 / 1e6,
+            done.bytes_before as f64 / 1e6
+        );
+    }
     Ok(())
 }
 

@@ -12,11 +12,14 @@
 //!    renamed `NAME`, and the parent directory is synced;
 //! 3. `.NAME.precompact` is removed.
 //!
+//! A copy no smaller than the database (a young one has little to reclaim,
+//! and sled leaves the nodes of a key-order load half full) is removed
+//! instead, and the database kept.
+//!
 //! The old database stays locked (sled's lock on its log) until the swap is
 //! done. A crash at any point leaves one whole database: [`recover`], run
 //! before every open, finishes or undoes an interrupted compaction.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -36,6 +39,10 @@ pub struct Compaction {
     /// Bytes the database directory held before and after.
     pub bytes_before: u64,
     pub bytes_after: u64,
+    /// Bytes of the fresh copy.
+    pub bytes_copy: u64,
+    /// False when the copy was no smaller, so the database was kept.
+    pub replaced: bool,
     pub seconds: f64,
 }
 
@@ -48,26 +55,65 @@ pub fn compact(path: &Path) -> Result<Compaction, StoreError> {
     let source = open_when_released(path)?;
     let bytes_before = directory_bytes(path);
     remove_dir(&staging)?;
-    let target = sled::Config::new().path(&staging).create_new(true).open()?;
-    copy_trees(&source.db, &target)?;
-    target.flush()?;
-    drop(target);
-    for name in COMPANIONS {
-        copy_file(&path.join(name), &staging.join(name))?;
+    if let Err(error) = write_copy(&source, path, &staging) {
+        // A full disk, say: the database is untouched; the part is removed.
+        let _ = remove_dir(&staging);
+        return Err(error);
     }
-    sync_directory(&staging)?;
+    // A young database has little to reclaim, and a copy in key order
+    // leaves sled's nodes half full: keep whichever is smaller.
+    let bytes_copy = directory_bytes(&staging);
+    if !worth_swapping(bytes_before, bytes_copy) {
+        remove_dir(&staging)?;
+        return Ok(Compaction {
+            bytes_before,
+            bytes_after: bytes_before,
+            bytes_copy,
+            replaced: false,
+            seconds: started.elapsed().as_secs_f64(),
+        });
+    }
     // The old database stays open, and so locked, until both renames are
     // done: a command started meanwhile finds it locked, not missing.
     rename(path, &old)?;
-    rename(&staging, path)?;
+    if let Err(error) = rename(&staging, path) {
+        // Put the old one back at once (else the next open does).
+        let _ = rename(&old, path);
+        return Err(error);
+    }
     sync_directory(parent(path))?;
     drop(source);
     remove_dir(&old)?;
     Ok(Compaction {
         bytes_before,
         bytes_after: directory_bytes(path),
+        bytes_copy,
+        replaced: true,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Whether a copy of `copy` bytes should replace a database of `before`.
+pub(super) fn worth_swapping(before: u64, copy: u64) -> bool {
+    copy < before
+}
+
+/// Writes the copy of `source` (in `path`) into `staging`, durably.
+fn write_copy(source: &Store, path: &Path, staging: &Path) -> Result<(), StoreError> {
+    // No background flushes: each page is written once, whole, by the
+    // flush at the end, not again at every stage of its filling.
+    let target = sled::Config::new()
+        .path(staging)
+        .create_new(true)
+        .flush_every_ms(None)
+        .open()?;
+    copy_trees(&source.db, &target)?;
+    target.flush()?;
+    drop(target);
+    for name in COMPANIONS {
+        copy_file(&path.join(name), &staging.join(name))?;
+    }
+    sync_directory(staging)
 }
 
 /// Opens the database in `path` once this process has let go of it: sled's
@@ -178,19 +224,21 @@ fn locked(dir: &Path) -> bool {
     std::fs::File::open(dir.join("db")).is_ok_and(|log| log.try_lock().is_err())
 }
 
-/// Copies `from` to `to` durably; a missing `from` is skipped.
+/// Puts `from` at `to` too, durably: a hard link (instant, no second copy
+/// of an index file that may hold gigabytes of vectors; both directories
+/// are siblings), or a streamed copy where links are not supported. A
+/// missing `from` is skipped. Neither file is written in place later (the
+/// generation and index files are replaced by renames).
 fn copy_file(from: &Path, to: &Path) -> Result<(), StoreError> {
-    let bytes = match std::fs::read(from) {
-        Ok(bytes) => bytes,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(error) => return Err(file_error(from, "read", error)),
-    };
-    std::fs::File::create(to)
-        .and_then(|mut file| {
-            file.write_all(&bytes)?;
-            file.sync_all()
-        })
-        .map_err(|error| file_error(to, "write", error))
+    if !from.exists() {
+        return Ok(());
+    }
+    if std::fs::hard_link(from, to).is_err() {
+        std::fs::copy(from, to).map_err(|error| file_error(to, "write", error))?;
+    }
+    std::fs::File::open(to)
+        .and_then(|file| file.sync_all())
+        .map_err(|error| file_error(to, "sync", error))
 }
 
 fn rename(from: &Path, to: &Path) -> Result<(), StoreError> {
