@@ -12,8 +12,8 @@
 //! probability of their Jaccard similarity over such terms), then by their
 //! present number. A MinHash over every term would put every statement
 //! holding the common word that happens to hash lowest in one useless group.
-//! Removed statements are left out. Only the content decides the order,
-//! never the ids.
+//! Removed statements are left out. Only the content decides the groups,
+//! never the ids (within a group the present numbering stays).
 //!
 //! An index with vectors keeps its numbering: the vector graph is keyed by
 //! document number.
