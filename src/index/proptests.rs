@@ -367,6 +367,8 @@ fn check_ask(index: &Index, library: &BTreeMap<String, Statement>, ask: &Ask) ->
         min_score: ask.min_score,
     };
     let hits = index.search(&query, ask.limit);
+    // Short lists are scored exhaustively; the pruned walk must agree.
+    prop_assert_eq!(&index.search_pruned(&query, ask.limit), &hits);
     if library.is_empty() || terms.is_empty() || ask.limit == 0 {
         prop_assert!(hits.is_empty(), "{hits:?}");
         return Ok(());

@@ -161,10 +161,10 @@ proptest! {
                 ranking: &ask.ranking,
                 min_score: ask.min_score,
             };
-            let pruned = index.search(&query, ask.limit);
+            let pruned = index.search_pruned(&query, ask.limit);
             let exhaustive = index.search_exhaustive(&query, ask.limit);
             same(&pruned, &exhaustive)?;
-            let from_file = loaded.search(&query, ask.limit);
+            let from_file = loaded.search_pruned(&query, ask.limit);
             same(&from_file, &loaded.search_exhaustive(&query, ask.limit))?;
             close(&from_file, &exhaustive)?;
         }
@@ -199,7 +199,7 @@ fn bounds_are_retaken_when_averages_move() {
             ranking: &ask.ranking,
             min_score: ask.min_score,
         };
-        let pruned = index.search(&query, ask.limit);
+        let pruned = index.search_pruned(&query, ask.limit);
         assert_eq!(
             pruned,
             index.search_exhaustive(&query, ask.limit),

@@ -14,6 +14,9 @@
 //!    highest bound down, and the walk stops at the first bound strictly
 //!    below the k-th score so far.
 //!
+//! Queries whose lists are short ([`EXHAUSTIVE_BELOW`] postings in all)
+//! skip all this and score every statement holding a term.
+//!
 //! Bounds only ever overestimate, with slack for `f32` sums taken in other
 //! orders. Every score is summed in one fixed term order, highest bound
 //! first (the order terms are walked and then probed in, so a candidate's
@@ -37,8 +40,25 @@ const FLOOR_PER_PLACE: usize = 2;
 /// term; above, after 2, 4, 8… terms (retaking costs a pass over them).
 const RETAKE_ALWAYS: usize = 16_384;
 
+/// Below this many postings in all the query's lists, every statement
+/// holding a term is scored: walking them all costs less than the pruned
+/// search's bookkeeping. Measured on the shared 27k statements (where most
+/// claims' lists sum to less), retrieval p50 / p99 fell from 100 / 479 µs
+/// to 83 / 240 µs on CheckThat! train; on the grown 1M corpus it changes
+/// nothing measurable (few claims have lists that short there).
+const EXHAUSTIVE_BELOW: usize = 20_000;
+
 mod candidates;
 mod lifted;
+
+/// How [`Index::run`] scores.
+#[derive(Clone, Copy)]
+enum Mode {
+    /// By the lists' length (see [`EXHAUSTIVE_BELOW`]).
+    Cheapest,
+    Pruned,
+    Exhaustive,
+}
 
 use candidates::lowest_at;
 use lifted::max_bonus;
@@ -69,17 +89,23 @@ impl Index {
     /// The best `limit` statements for `query` that pass its filter, best
     /// first (ties by id). Only statements sharing at least one claim or
     /// claimant term are considered.
+    /// Pruned, unless the query's lists are short (see [`EXHAUSTIVE_BELOW`]).
     pub fn search(&self, query: &Query<'_>, limit: usize) -> Vec<Hit> {
-        self.run(query, limit, true)
+        self.run(query, limit, Mode::Cheapest)
+    }
+
+    /// [`Index::search`], pruned whatever the lists' length (for tests).
+    pub fn search_pruned(&self, query: &Query<'_>, limit: usize) -> Vec<Hit> {
+        self.run(query, limit, Mode::Pruned)
     }
 
     /// [`Index::search`] without pruning: every statement holding a query
     /// term is scored. The reference the pruned search must equal.
     pub fn search_exhaustive(&self, query: &Query<'_>, limit: usize) -> Vec<Hit> {
-        self.run(query, limit, false)
+        self.run(query, limit, Mode::Exhaustive)
     }
 
-    fn run(&self, query: &Query<'_>, limit: usize, prune: bool) -> Vec<Hit> {
+    fn run(&self, query: &Query<'_>, limit: usize, mode: Mode) -> Vec<Hit> {
         if self.is_empty() || query.terms.is_empty() || limit == 0 || query.min_score > 1.0 {
             return Vec::new();
         }
@@ -112,7 +138,15 @@ impl Index {
         };
         search.accumulators.resize(self.docs.len(), 0.0);
         search.seen.resize(self.docs.len().div_ceil(64), 0);
-        if prune {
+        let walk = match mode {
+            Mode::Pruned => true,
+            Mode::Exhaustive => false,
+            Mode::Cheapest => {
+                let postings: usize = search.terms.iter().map(|term| term.list.len()).sum();
+                postings >= EXHAUSTIVE_BELOW
+            }
+        };
+        if walk {
             search.pruned();
         } else {
             search.exhaustive();
