@@ -1,6 +1,6 @@
 //! Human-readable parts of a match: highlights, citation, term coverage.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::model::{Highlight, Statement};
 use crate::text::{CharSpan, CharSpans, Token};

@@ -1,7 +1,7 @@
 //! What the claim says, analysed once per check: its figures, named
 //! entities, direction words, negation and the rest of its content words.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use unicode_segmentation::UnicodeSegmentation;
 

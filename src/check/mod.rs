@@ -9,6 +9,7 @@
 //!
 //! Stance rules are in [`stance`], the verdict in [`verdict`].
 
+mod analysed;
 mod explain;
 mod facts;
 mod post;
@@ -16,14 +17,16 @@ mod rank;
 pub mod stance;
 pub mod verdict;
 
+pub use analysed::{Analyses, StatementText, DEFAULT_CACHE_BYTES};
 pub use explain::MAX_HIGHLIGHTS;
 pub use facts::{MAX_CLAIM_FIGURES, MAX_FIGURES};
 pub use post::as_checked;
 
+use std::sync::Arc;
+
 use crate::index::{Hit, Index};
 use crate::model::{
-    detect_language, CheckOptions, CheckResult, Claim, ClaimAnalysis, Match, QuantityMention,
-    Stance, Statement,
+    detect_language, CheckOptions, CheckResult, Claim, ClaimAnalysis, Match, Stance, Statement,
 };
 use crate::text::lexicon::KeyIndex;
 use crate::text::quantity::{self, Agreement};
@@ -132,18 +135,19 @@ pub struct Candidate {
 /// any the caller could not fetch): figure preference when the ranking used
 /// embeddings, the first `options.max_matches` as matches with stance and
 /// explanation, and the verdict. `index` supplies term coverage for the
-/// explanations.
+/// explanations; `analyses` the statement texts analysed.
 pub fn judge(
     claim: &AnalysedClaim<'_>,
     candidates: Vec<Candidate>,
     index: &Index,
+    analyses: &Analyses,
     options: &CheckOptions,
 ) -> CheckResult {
     let mut judged: Vec<Judged> = candidates
         .into_iter()
         .map(|candidate| Judged {
+            analysed: analyses.get(&candidate.statement.text),
             candidate,
-            mentions: None,
         })
         .collect();
     // Measured on CheckThat! train/dev/devtest, the figure boost costs
@@ -185,17 +189,10 @@ fn decisive_first(matches: &mut [Match]) {
     matches.sort_by_key(|m| m.stance == Stance::Related || m.score < best - DECISIVE_BAND);
 }
 
-/// A candidate being judged, with its statement's figures once extracted.
+/// A candidate being judged, with its statement's text analysed.
 struct Judged {
     candidate: Candidate,
-    mentions: Option<Vec<QuantityMention>>,
-}
-
-impl Judged {
-    fn mentions(&mut self) -> &[QuantityMention] {
-        let text = &self.candidate.statement.text;
-        self.mentions.get_or_insert_with(|| facts::mentions(text))
-    }
+    analysed: Arc<StatementText>,
 }
 
 /// Raises the score (capped at 1) of the top [`FIGURE_RERANK_DEPTH`]
@@ -207,7 +204,7 @@ fn favour_agreeing_figures(facts: &ClaimFacts, judged: &mut [Judged]) {
     }
     let depth = judged.len().min(FIGURE_RERANK_DEPTH);
     for entry in &mut judged[..depth] {
-        let agrees = entry.mentions().iter().any(|theirs| {
+        let agrees = entry.analysed.mentions.iter().any(|theirs| {
             facts
                 .quantities
                 .iter()
@@ -220,24 +217,16 @@ fn favour_agreeing_figures(facts: &ClaimFacts, judged: &mut [Judged]) {
     judged[..depth].sort_by(|a, b| b.candidate.hit.score.total_cmp(&a.candidate.hit.score));
 }
 
-fn build_match(
-    claim: &AnalysedClaim<'_>,
-    index: &Index,
-    mut judged: Judged,
-    threshold: f32,
-) -> Match {
-    judged.mentions();
+fn build_match(claim: &AnalysedClaim<'_>, index: &Index, judged: Judged, threshold: f32) -> Match {
     let Judged {
         candidate: Candidate { hit, statement },
-        mentions,
+        analysed,
     } = judged;
-    let statement_tokens = text::analyze(&statement.text);
     let decision = stance::decide(
         claim,
         &stance::StatementView {
             statement: &statement,
-            tokens: &statement_tokens,
-            mentions: mentions.as_deref().unwrap_or_default(),
+            analysed: &analysed,
         },
         hit.score,
         threshold,
@@ -259,7 +248,7 @@ fn build_match(
             &claim.claim.text,
             &claim.tokens,
             &statement.text,
-            &statement_tokens,
+            &analysed.tokens,
         ),
         citation: explain::citation(&statement),
         explanation: format!("{}; {coverage}", decision.reason),

@@ -23,16 +23,16 @@
 //! the same side of them (before; after, with what they count); among
 //! those, the one sharing most, and at equal sharing the one that agrees.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
-use crate::model::{CheckOptions, QuantityComparison, QuantityMention, StanceReason, Statement};
+use crate::model::{CheckOptions, QuantityComparison, StanceReason, Statement};
 use crate::text::lexicon::KeyIndex;
 use crate::text::quantity::{Agreement, Unit};
 use crate::text::{self, Token};
 
 use super::facts::{directions, entities, missing_entities, negated, same_entity};
 pub use super::facts::{mentions, ClaimFacts, Direction};
-use super::{AnalysedClaim, FIGURE_BONUS};
+use super::{AnalysedClaim, StatementText, FIGURE_BONUS};
 
 /// Share of the claim's content words (other than names, figures and
 /// negations) a statement must contain to support or contradict it.
@@ -43,14 +43,13 @@ pub const PREDICATE_COVERAGE: f32 = 0.5;
 /// when its own words are rare in the library.
 pub const WELL_COVERED: f32 = 0.75;
 
-/// A statement as the rules see it: analysed text and its figures.
+/// A statement as the rules see it: the statement and its text analysed
+/// (terms, figures, lexicon keys).
 #[derive(Clone, Copy, Debug)]
 pub struct StatementView<'a> {
     pub statement: &'a Statement,
-    /// Search terms of the statement text.
-    pub tokens: &'a [Token],
-    /// Figures in the statement text.
-    pub mentions: &'a [QuantityMention],
+    /// `statement.text` analysed.
+    pub analysed: &'a StatementText,
 }
 
 /// The reason for the stance and the figure comparisons behind it.
@@ -71,7 +70,7 @@ struct Evidence<'a> {
     claim_text: &'a str,
     /// The lexicon keys of the claim and of the statement's text.
     claim_keys: &'a KeyIndex,
-    statement_keys: KeyIndex,
+    statement_keys: &'a KeyIndex,
     /// A claim word whose opposite the statement says, if any.
     opposite: Option<wording::Opposite>,
     statement: &'a StatementView<'a>,
@@ -141,13 +140,13 @@ pub fn decide(
             said_another_way: Vec::new(),
         };
     }
-    let statement_keys = KeyIndex::of(statement.tokens);
+    let statement_keys = statement.analysed.keys();
     let opposite = wording::opposite(
         &claim.claim.text,
         &claim.tokens,
         &claim.keys,
         statement,
-        &statement_keys,
+        statement_keys,
     );
     let mut evidence = Evidence {
         claim: &claim.facts,
@@ -194,7 +193,12 @@ fn entities_missing(evidence: &Evidence<'_>) -> Option<StanceReason> {
     // mentions the claim's subject ("following Daniel Zhang's departure")
     // does not make a statement about someone else one about them.
     let view = evidence.statement;
-    let mut named: HashSet<String> = view.tokens.iter().map(|t| t.term.clone()).collect();
+    let mut named: HashSet<String> = view
+        .analysed
+        .tokens
+        .iter()
+        .map(|t| t.term.clone())
+        .collect();
     if let Some(speaker) = view.statement.attribution.speaker.as_ref() {
         for field in [&speaker.name, &speaker.title, &speaker.affiliation] {
             named.extend(text::terms(field));
@@ -296,7 +300,7 @@ fn figure_conflict(evidence: &Evidence<'_>) -> Option<StanceReason> {
 /// Exactly one side is negated.
 fn negation(evidence: &Evidence<'_>) -> Option<StanceReason> {
     let view = evidence.statement;
-    let statement_negated = negated(&view.statement.text, view.tokens);
+    let statement_negated = negated(&view.statement.text, &view.analysed.tokens);
     (evidence.claim.negated != statement_negated).then_some(StanceReason::Negation {
         claim_negated: evidence.claim.negated,
     })
@@ -305,7 +309,7 @@ fn negation(evidence: &Evidence<'_>) -> Option<StanceReason> {
 /// One side says up, the other down.
 fn direction_conflict(evidence: &Evidence<'_>) -> Option<StanceReason> {
     let view = evidence.statement;
-    let theirs = directions(&view.statement.text, view.tokens);
+    let theirs = directions(&view.statement.text, &view.analysed.tokens);
     let ours = &evidence.claim.directions;
     let only = |list: &[(String, Direction)], way: Direction| {
         !list.is_empty() && list.iter().all(|(_, d)| *d == way)
@@ -366,7 +370,12 @@ fn speaker_or_statement(statement: &Statement) -> String {
 /// is not free). Reuses the analysed text tokens.
 fn said_terms(view: &StatementView<'_>) -> HashSet<String> {
     let statement = view.statement;
-    let mut said: HashSet<String> = view.tokens.iter().map(|t| t.term.clone()).collect();
+    let mut said: HashSet<String> = view
+        .analysed
+        .tokens
+        .iter()
+        .map(|t| t.term.clone())
+        .collect();
     for field in [statement.context.as_str(), statement.source_title()] {
         said.extend(text::analyze(field).into_iter().map(|t| t.term));
     }

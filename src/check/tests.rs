@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{judge, judged_depth, rank, AnalysedClaim, Candidate};
+use super::{judge, judged_depth, rank, AnalysedClaim, Analyses, Candidate};
 use crate::index::Index;
 use crate::model::{CheckOptions, CheckResult, Claim, Stance, StanceReason, Statement, Verdict};
 
@@ -50,7 +50,13 @@ fn check(shelf: &Shelf, text: &str) -> CheckResult {
             hit,
         })
         .collect();
-    judge(&analysed, candidates, &shelf.index, &options)
+    judge(
+        &analysed,
+        candidates,
+        &shelf.index,
+        &Analyses::default(),
+        &options,
+    )
 }
 
 #[test]

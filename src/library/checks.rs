@@ -35,7 +35,7 @@ impl Library {
         let depth = check::judged_depth(options, claim_vector.is_some());
         let hits = check::rank(&index, &analysed, options, claim_vector.as_deref(), depth);
         let candidates = self.fetch(hits)?;
-        let mut result = check::judge(&analysed, candidates, &index, options);
+        let mut result = check::judge(&analysed, candidates, &index, &self.analyses, options);
         result.analysis.post = post;
         Ok(result)
     }

@@ -51,6 +51,8 @@ pub struct Library {
     /// The write generation the index file on disk was made at, if any
     /// (see `persist.rs`).
     saved_generation: Mutex<Option<u64>>,
+    /// Statement texts analysed for the stance rules, shared by checks.
+    analyses: crate::check::Analyses,
     /// True when the index came from the index file rather than the store.
     from_file: bool,
     /// Dropped last (fields drop in declaration order), after the store has
@@ -133,6 +135,7 @@ impl Library {
             claims,
             failure: failure::Failure::default(),
             saved_generation: Mutex::new(saved),
+            analyses: crate::check::Analyses::default(),
             from_file,
             closed: None,
         };

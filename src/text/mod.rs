@@ -13,8 +13,8 @@ pub mod sentences;
 mod span;
 mod stopwords;
 
+use foldhash::{HashMap, HashMapExt};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};

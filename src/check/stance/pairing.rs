@@ -1,7 +1,7 @@
 //! Pairing a claim figure with the statement figure about the same thing,
 //! by the words around them (see the parent module's table).
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use super::{AnalysedClaim, StatementView};
 use crate::model::{QuantityComparison, QuantityMention};
@@ -30,7 +30,7 @@ pub(super) fn pair(
     let mut best: Option<(usize, Agreement, &QuantityMention)> = None;
     // The closest figure of the same kind that measures something else.
     let mut unlike: Option<(usize, &QuantityMention)> = None;
-    for (candidate, theirs) in statement.mentions.iter().zip(contexts) {
+    for (candidate, theirs) in statement.analysed.mentions.iter().zip(contexts) {
         let agreement = quantity::compare(&mention.quantity, &candidate.quantity);
         if agreement == Agreement::NotComparable {
             continue;
@@ -73,13 +73,14 @@ pub(super) fn pair(
 /// statement rather than once per claim figure.
 pub(super) fn contexts(statement: &StatementView<'_>) -> Vec<Context> {
     statement
+        .analysed
         .mentions
         .iter()
         .map(|theirs| {
             Context::of(
                 &theirs.quantity,
                 &statement.statement.text,
-                statement.tokens,
+                &statement.analysed.tokens,
             )
         })
         .collect()

@@ -2,9 +2,8 @@
 //! [`StanceReason`] variant, and how it reads.
 
 use super::{decide, StatementView};
-use crate::check::{facts, AnalysedClaim};
+use crate::check::{AnalysedClaim, StatementText};
 use crate::model::{Claim, Speaker, Stance, StanceReason, Statement};
-use crate::text;
 
 const THRESHOLD: f32 = 0.5;
 
@@ -27,12 +26,10 @@ fn reason_at(claim_text: &str, statement_text: &str, score: f32) -> StanceReason
         },
         ..Statement::default()
     };
-    let tokens = text::analyze(&statement.text);
-    let mentions = facts::mentions(&statement.text);
+    let analysed = StatementText::of(&statement.text);
     let view = StatementView {
         statement: &statement,
-        tokens: &tokens,
-        mentions: &mentions,
+        analysed: &analysed,
     };
     decide(&AnalysedClaim::new(&claim), &view, score, THRESHOLD).reason
 }

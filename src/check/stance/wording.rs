@@ -4,7 +4,7 @@
 //! [`KeyIndex`]es, so the work grows with the length of each text, not
 //! with their product.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 use std::ops::Range;
 
 use super::{paired_figures_of, Evidence, WELL_COVERED};
@@ -47,7 +47,12 @@ pub(super) fn coverage(evidence: &Evidence<'_>) -> f32 {
     // The statement's own words and who said them: a fact-check's title or
     // context may name a claim the statement itself does not make.
     let view = evidence.statement;
-    let mut own: HashSet<String> = view.tokens.iter().map(|t| t.term.clone()).collect();
+    let mut own: HashSet<String> = view
+        .analysed
+        .tokens
+        .iter()
+        .map(|t| t.term.clone())
+        .collect();
     own.extend(text::terms(view.statement.speaker_name()));
     let mut all = HashSet::new();
     let mut covered = HashSet::new();
@@ -79,7 +84,12 @@ pub(super) fn may_be_well_covered(
     comparisons: &[crate::model::QuantityComparison],
 ) -> bool {
     let paired = paired_figures_of(comparisons);
-    let mut own: HashSet<&str> = view.tokens.iter().map(|t| t.term.as_str()).collect();
+    let mut own: HashSet<&str> = view
+        .analysed
+        .tokens
+        .iter()
+        .map(|t| t.term.as_str())
+        .collect();
     let speaker = text::terms(view.statement.speaker_name());
     own.extend(speaker.iter().map(String::as_str));
     let mut all = HashSet::new();
@@ -128,7 +138,12 @@ pub(super) fn synonyms_used(evidence: &Evidence<'_>) -> Vec<(String, String)> {
         }
         let mut words: Vec<String> = Vec::new();
         for (their_start, their_len) in theirs.same_as(key) {
-            let word = surface(view.tokens, &view.statement.text, their_start, their_len);
+            let word = surface(
+                &view.analysed.tokens,
+                &view.statement.text,
+                their_start,
+                their_len,
+            );
             if !words.contains(&word) {
                 words.push(word);
             }
@@ -173,7 +188,7 @@ pub(super) fn opposite(
         if let Some((start, len)) = nearest {
             return Some(Opposite {
                 claim_word: surface(claim_tokens, claim_text, *claim_start, *claim_len),
-                statement_word: surface(view.tokens, &view.statement.text, start, len),
+                statement_word: surface(&view.analysed.tokens, &view.statement.text, start, len),
                 claim_tokens: *claim_start..*claim_start + *claim_len,
             });
         }

@@ -9,8 +9,10 @@
 //! stance rules use, so a claim's "resigned" meets a statement's "step
 //! down". The tables are parsed once, on first use.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::sync::LazyLock;
+
+use hashbrown::hash_table::{Entry, HashTable};
 
 use super::Token;
 
@@ -82,14 +84,17 @@ pub fn key(lemma: &str) -> Option<String> {
 /// [`MAX_KEY_TERMS`] consecutive terms, with the index of its first token
 /// and its length.
 pub fn keys(tokens: &[Token]) -> Vec<(usize, usize, String)> {
-    let mut found = Vec::new();
+    let mut found = Vec::with_capacity(tokens.len() * MAX_KEY_TERMS);
     for start in 0..tokens.len() {
-        for len in 1..=MAX_KEY_TERMS.min(tokens.len() - start) {
-            let terms: Vec<&str> = tokens[start..start + len]
-                .iter()
-                .map(|t| t.term.as_str())
-                .collect();
-            found.push((start, len, terms.join(" ")));
+        // Each longer key is the shorter one and the next term.
+        let mut key = String::new();
+        let end = tokens.len().min(start + MAX_KEY_TERMS);
+        for (len, token) in (1..).zip(&tokens[start..end]) {
+            if len > 1 {
+                key.push(' ');
+            }
+            key.push_str(&token.term);
+            found.push((start, len, key.clone()));
         }
     }
     found
@@ -205,29 +210,55 @@ impl Lexicon {
 /// The keys of one text, indexed for lookups against another text's in
 /// time linear in both: each key with its first position, and the keys of
 /// each lexicon group.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct KeyIndex {
     /// (first token, token count, key), in text order.
     pub ordered: Vec<(usize, usize, String)>,
-    first: HashMap<String, usize>,
+    /// Positions in `ordered` of each distinct key's first occurrence,
+    /// hashed by key (the keys are not copied).
+    first: HashTable<usize>,
     by_group: HashMap<u32, Vec<usize>>,
+}
+
+/// The hash of a key in [`KeyIndex::first`] (fixed: nothing outside one
+/// process's memory depends on it).
+fn key_hash(key: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x6b65_7973).hash_one(key)
 }
 
 impl KeyIndex {
     /// The keys of `tokens` (see [`keys`]).
     pub fn of(tokens: &[Token]) -> KeyIndex {
         let lexicon = lexicon();
-        let mut index = KeyIndex {
-            ordered: keys(tokens),
-            ..KeyIndex::default()
-        };
-        for (at, (_, _, key)) in index.ordered.iter().enumerate() {
-            index.first.entry(key.clone()).or_insert(at);
+        let ordered = keys(tokens);
+        let mut first = HashTable::with_capacity(ordered.len());
+        let mut by_group: HashMap<u32, Vec<usize>> = HashMap::new();
+        for (at, (_, _, key)) in ordered.iter().enumerate() {
+            let hash = key_hash(key);
+            if let Entry::Vacant(vacant) = first.entry(
+                hash,
+                |&other: &usize| ordered[other].2 == *key,
+                |&other: &usize| key_hash(&ordered[other].2),
+            ) {
+                vacant.insert(at);
+            }
             for group in lexicon.groups(key) {
-                index.by_group.entry(*group).or_default().push(at);
+                by_group.entry(*group).or_default().push(at);
             }
         }
-        index
+        KeyIndex {
+            ordered,
+            first,
+            by_group,
+        }
+    }
+
+    /// Where in `ordered` `key` first occurs.
+    fn first_at(&self, key: &str) -> Option<usize> {
+        self.first
+            .find(key_hash(key), |&at| self.ordered[at].2 == key)
+            .copied()
     }
 
     /// For each token of the text this index was built from, whether a key
@@ -248,13 +279,13 @@ impl KeyIndex {
 
     /// Where `key` first occurs: (first token, token count).
     pub fn position(&self, key: &str) -> Option<(usize, usize)> {
-        let (start, len, _) = &self.ordered[*self.first.get(key)?];
+        let (start, len, _) = &self.ordered[self.first_at(key)?];
         Some((*start, *len))
     }
 
     /// True when the text has `key` or a key meaning the same.
     pub fn says(&self, key: &str) -> bool {
-        self.first.contains_key(key)
+        self.first_at(key).is_some()
             || lexicon()
                 .groups(key)
                 .iter()
