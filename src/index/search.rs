@@ -132,6 +132,7 @@ impl Index {
             listed_bits: Vec::new(),
             limit,
             top: Vec::with_capacity(limit * 2),
+            kth: f32::NEG_INFINITY,
             accumulators: ACCUMULATORS.with(|cell| std::mem::take(&mut *cell.borrow_mut())),
             seen: SEEN.with(|cell| std::mem::take(&mut *cell.borrow_mut())),
             touched: Vec::new(),
@@ -240,6 +241,8 @@ struct Search<'a, 'q> {
     limit: usize,
     /// The best so far, unordered; cut back to `limit` when it doubles.
     top: Vec<Scored>,
+    /// The lowest key of `top` when last cut (no final key is below it).
+    kth: f32,
     /// Partial BM25F sums by document number.
     accumulators: Vec<f32>,
     /// The documents touched, as bits by document number.
@@ -256,7 +259,12 @@ impl Search<'_, '_> {
         }
         let touched = std::mem::take(&mut self.touched);
         for &doc in &touched {
-            self.consider(doc, self.accumulators[doc as usize]);
+            let bm25 = self.accumulators[doc as usize];
+            // Even with the most bonus it could have, below the best
+            // `limit` so far: not worth its bonus.
+            if !self.below(bm25, self.max_bonus, self.kth) {
+                self.consider(doc, bm25);
+            }
         }
         self.touched = touched;
     }
@@ -383,6 +391,7 @@ impl Search<'_, '_> {
         if self.top.len() >= self.limit * 2 {
             let index = self.index;
             top_k(&mut self.top, self.limit, |a, b| index.order(a, b));
+            self.kth = self.top[self.limit - 1].0;
         }
     }
 
