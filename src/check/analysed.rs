@@ -10,6 +10,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use foldhash::HashSet;
 use quick_cache::sync::Cache;
 use quick_cache::Weighter;
 
@@ -33,6 +34,8 @@ pub struct StatementText {
     /// The text's lexicon keys, built on first use: weak matches are
     /// judged without them.
     keys: OnceLock<KeyIndex>,
+    /// The distinct terms of `tokens`, built on first use.
+    terms: OnceLock<HashSet<String>>,
     /// Estimated bytes held, keys included (fixed when analysed).
     bytes: u64,
 }
@@ -42,14 +45,16 @@ impl StatementText {
     pub fn of(text: &str) -> StatementText {
         let tokens = text::analyze(text);
         let mentions = facts::mentions(text);
-        // Each token starts up to MAX_KEY_TERMS keys; a key, a token or a
-        // figure is a few dozen bytes with its string.
+        // Each token starts up to MAX_KEY_TERMS keys; a key, a token (and
+        // its term in the set) or a figure is a few dozen bytes with its
+        // string.
         let keys = tokens.len() * MAX_KEY_TERMS;
-        let bytes = 2 * text.len() + 64 * tokens.len() + 80 * keys + 256 * mentions.len() + 256;
+        let bytes = 2 * text.len() + 112 * tokens.len() + 80 * keys + 256 * mentions.len() + 256;
         StatementText {
             tokens,
             mentions,
             keys: OnceLock::new(),
+            terms: OnceLock::new(),
             bytes: bytes as u64,
         }
     }
@@ -57,6 +62,14 @@ impl StatementText {
     /// The text's lexicon keys.
     pub fn keys(&self) -> &KeyIndex {
         self.keys.get_or_init(|| KeyIndex::of(&self.tokens))
+    }
+
+    /// True when the text has the term `term`.
+    pub fn has_term(&self, term: &str) -> bool {
+        let terms = self
+            .terms
+            .get_or_init(|| self.tokens.iter().map(|t| t.term.clone()).collect());
+        terms.contains(term)
     }
 }
 
@@ -141,6 +154,7 @@ mod tests {
         assert_eq!(first.tokens, fresh.tokens);
         assert_eq!(first.mentions, fresh.mentions);
         assert_eq!(first.keys().ordered, fresh.keys().ordered);
+        assert!(first.has_term("unemploy") && !first.has_term("employ"));
         assert!(!first.mentions.is_empty());
         // Another text is another entry, never the first one's analysis.
         let other = analyses.get("Unemployment rose to 4% in 2020");

@@ -61,6 +61,9 @@ pub struct AnalysedClaim<'a> {
     pub keys: KeyIndex,
     /// Per token, whether the lexicon relates it to other words.
     pub relatable: Vec<bool>,
+    /// The keys with opposites a statement could say (see
+    /// [`stance::opposable`]).
+    pub opposable: Vec<(usize, Vec<&'static str>)>,
 }
 
 impl<'a> AnalysedClaim<'a> {
@@ -70,6 +73,7 @@ impl<'a> AnalysedClaim<'a> {
         let search_terms = search_terms(&tokens);
         let keys = KeyIndex::of(&tokens);
         let relatable = keys.relatable(tokens.len());
+        let opposable = stance::opposable(&keys);
         AnalysedClaim {
             claim,
             tokens,
@@ -77,6 +81,7 @@ impl<'a> AnalysedClaim<'a> {
             search_terms,
             keys,
             relatable,
+            opposable,
         }
     }
 

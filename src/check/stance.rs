@@ -33,6 +33,7 @@ use crate::text::{self, Token};
 use super::facts::{directions, entities, missing_entities, negated, same_entity};
 pub use super::facts::{mentions, ClaimFacts, Direction};
 use super::{AnalysedClaim, StatementText, FIGURE_BONUS};
+pub use wording::opposable;
 
 /// Share of the claim's content words (other than names, figures and
 /// negations) a statement must contain to support or contradict it.
@@ -141,13 +142,7 @@ pub fn decide(
         };
     }
     let statement_keys = statement.analysed.keys();
-    let opposite = wording::opposite(
-        &claim.claim.text,
-        &claim.tokens,
-        &claim.keys,
-        statement,
-        statement_keys,
-    );
+    let opposite = wording::opposite(claim, statement, statement_keys);
     let mut evidence = Evidence {
         claim: &claim.facts,
         claim_tokens: &claim.tokens,

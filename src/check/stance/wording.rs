@@ -47,19 +47,14 @@ pub(super) fn coverage(evidence: &Evidence<'_>) -> f32 {
     // The statement's own words and who said them: a fact-check's title or
     // context may name a claim the statement itself does not make.
     let view = evidence.statement;
-    let mut own: HashSet<String> = view
-        .analysed
-        .tokens
-        .iter()
-        .map(|t| t.term.clone())
-        .collect();
-    own.extend(text::terms(view.statement.speaker_name()));
+    let speaker = text::terms(view.statement.speaker_name());
+    let own = |term: &str| view.analysed.has_term(term) || speaker.iter().any(|s| s == term);
     let mut all = HashSet::new();
     let mut covered = HashSet::new();
     for (position, token) in tokens.iter().enumerate().filter(|(_, t)| !t.negation) {
         let term = token.term.as_str();
         all.insert(term);
-        let accounted = own.contains(term)
+        let accounted = own(term)
             || another_way.contains(term)
             || opposite.is_some_and(|range| range.contains(&position))
             || paired
@@ -84,20 +79,14 @@ pub(super) fn may_be_well_covered(
     comparisons: &[crate::model::QuantityComparison],
 ) -> bool {
     let paired = paired_figures_of(comparisons);
-    let mut own: HashSet<&str> = view
-        .analysed
-        .tokens
-        .iter()
-        .map(|t| t.term.as_str())
-        .collect();
     let speaker = text::terms(view.statement.speaker_name());
-    own.extend(speaker.iter().map(String::as_str));
+    let own = |term: &str| view.analysed.has_term(term) || speaker.iter().any(|s| s == term);
     let mut all = HashSet::new();
     let mut possible = HashSet::new();
     for (position, token) in claim.tokens.iter().enumerate().filter(|(_, t)| !t.negation) {
         let term = token.term.as_str();
         all.insert(term);
-        let could = own.contains(term)
+        let could = own(term)
             || claim.relatable.get(position).copied().unwrap_or(false)
             || paired
                 .iter()
@@ -162,32 +151,48 @@ pub(super) fn synonyms_used(evidence: &Evidence<'_>) -> Vec<(String, String)> {
     found
 }
 
+/// The claim's words and phrases (by place in its key index, in claim
+/// order) that have opposites a statement could say: each with those
+/// opposites, less the ones the claim itself says or means (comparatives
+/// and converses aside). Worked out once per claim.
+pub fn opposable(ours: &KeyIndex) -> Vec<(usize, Vec<&'static str>)> {
+    let lexicon = lexicon();
+    let mut found = Vec::new();
+    for (at, (_, _, claim_key)) in ours.ordered.iter().enumerate() {
+        if COMPARATIVES.contains(&claim_key.as_str()) || CONVERSES.contains(&claim_key.as_str()) {
+            continue;
+        }
+        let opposites: Vec<&'static str> = lexicon
+            .opposites_of(claim_key)
+            .filter(|key| !CONVERSES.contains(key) && !ours.says(key))
+            .collect();
+        if !opposites.is_empty() {
+            found.push((at, opposites));
+        }
+    }
+    found
+}
+
 /// The first claim word or phrase (in claim order) whose opposite the
 /// statement says, when neither side also says the other's word or one
 /// meaning the same; comparatives and converses aside.
 pub(super) fn opposite(
-    claim_text: &str,
-    claim_tokens: &[Token],
-    ours: &KeyIndex,
+    claim: &super::AnalysedClaim<'_>,
     view: &super::StatementView<'_>,
     theirs: &KeyIndex,
 ) -> Option<Opposite> {
-    let lexicon = lexicon();
-    for (claim_start, claim_len, claim_key) in &ours.ordered {
-        if COMPARATIVES.contains(&claim_key.as_str())
-            || CONVERSES.contains(&claim_key.as_str())
-            || theirs.says(claim_key)
-        {
+    for (at, opposites) in &claim.opposable {
+        let (claim_start, claim_len, claim_key) = &claim.keys.ordered[*at];
+        if theirs.says(claim_key) {
             continue;
         }
-        let nearest = lexicon
-            .opposites_of(claim_key)
-            .filter(|key| !CONVERSES.contains(key) && !ours.says(key))
+        let nearest = opposites
+            .iter()
             .filter_map(|key| theirs.position(key))
             .min();
         if let Some((start, len)) = nearest {
             return Some(Opposite {
-                claim_word: surface(claim_tokens, claim_text, *claim_start, *claim_len),
+                claim_word: surface(&claim.tokens, &claim.claim.text, *claim_start, *claim_len),
                 statement_word: surface(&view.analysed.tokens, &view.statement.text, start, len),
                 claim_tokens: *claim_start..*claim_start + *claim_len,
             });
