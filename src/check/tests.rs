@@ -30,6 +30,11 @@ fn demo_library() -> Shelf {
 
 /// The pipeline as `Library::check` runs it, lexical, default options.
 fn check(shelf: &Shelf, text: &str) -> CheckResult {
+    check_with(shelf, text, &Analyses::default())
+}
+
+/// [`check`] with statement analyses kept in `analyses`.
+fn check_with(shelf: &Shelf, text: &str, analyses: &Analyses) -> CheckResult {
     let claim = Claim {
         text: text.to_owned(),
         ..Claim::default()
@@ -50,13 +55,32 @@ fn check(shelf: &Shelf, text: &str) -> CheckResult {
             hit,
         })
         .collect();
-    judge(
-        &analysed,
-        candidates,
-        &shelf.index,
-        &Analyses::default(),
-        &options,
-    )
+    judge(&analysed, candidates, &shelf.index, analyses, &options)
+}
+
+/// Analyses kept across checks are keyed by text: a statement corrected
+/// under the same id is judged on its new text, not the one analysed.
+#[test]
+fn a_corrected_statement_is_judged_on_its_new_text() {
+    let analyses = Analyses::default();
+    let claim = "Alibaba Cloud hosts half of China's generative AI firms";
+    let before = check_with(&demo_library(), claim, &analyses);
+    assert_eq!(before.matches[0].statement.id, "demo-tsai-cloud-share");
+    assert_eq!(before.matches[0].stance, Stance::Supports);
+    let mut statements = crate::demo::statements();
+    for statement in &mut statements {
+        if statement.id == "demo-tsai-cloud-share" {
+            statement.text = statement.text.replace("half of", "a third of");
+        }
+    }
+    let after = check_with(&Shelf::new(statements), claim, &analyses);
+    let tsai = after
+        .matches
+        .iter()
+        .find(|m| m.statement.id == "demo-tsai-cloud-share")
+        .expect("the corrected statement still matches");
+    assert_eq!(tsai.stance, Stance::Contradicts, "{}", tsai.explanation);
+    assert!(matches!(tsai.reason, StanceReason::FigureConflict { .. }));
 }
 
 #[test]
