@@ -89,7 +89,9 @@ impl Index {
     /// The best `limit` statements for `query` that pass its filter, best
     /// first (ties by id). Only statements sharing at least one claim or
     /// claimant term are considered.
-    /// Pruned, unless the query's lists are short (see [`EXHAUSTIVE_BELOW`]).
+    ///
+    /// Pruned, unless the query's lists are short (under 20,000 postings
+    /// in all), which are scored exhaustively: the same top k, sooner.
     pub fn search(&self, query: &Query<'_>, limit: usize) -> Vec<Hit> {
         self.run(query, limit, Mode::Cheapest)
     }
