@@ -14,8 +14,8 @@
 //!    highest bound down, and the walk stops at the first bound strictly
 //!    below the k-th score so far.
 //!
-//! Queries whose lists are short ([`EXHAUSTIVE_BELOW`] postings in all)
-//! skip all this and score every statement holding a term.
+//! Queries whose lists are short (`exhaustive.rs`) skip all this and
+//! score every statement holding a term.
 //!
 //! Bounds only ever overestimate, with slack for `f32` sums taken in other
 //! orders. Every score is summed in one fixed term order, highest bound
@@ -40,27 +40,12 @@ const FLOOR_PER_PLACE: usize = 2;
 /// term; above, after 2, 4, 8… terms (retaking costs a pass over them).
 const RETAKE_ALWAYS: usize = 16_384;
 
-/// Below this many postings in all the query's lists, every statement
-/// holding a term is scored: walking them all costs less than the pruned
-/// search's bookkeeping. Measured on the shared 27k statements (where most
-/// claims' lists sum to less), retrieval p50 / p99 fell from 100 / 479 µs
-/// to 83 / 240 µs on CheckThat! train; on the grown 1M corpus it changes
-/// nothing measurable (few claims have lists that short there).
-const EXHAUSTIVE_BELOW: usize = 20_000;
-
 mod candidates;
+mod exhaustive;
 mod lifted;
 
-/// How [`Index::run`] scores.
-#[derive(Clone, Copy)]
-enum Mode {
-    /// By the lists' length (see [`EXHAUSTIVE_BELOW`]).
-    Cheapest,
-    Pruned,
-    Exhaustive,
-}
-
 use candidates::lowest_at;
+use exhaustive::Mode;
 use lifted::max_bonus;
 
 thread_local! {
@@ -141,15 +126,7 @@ impl Index {
         };
         search.accumulators.resize(self.docs.len(), 0.0);
         search.seen.resize(self.docs.len().div_ceil(64), 0);
-        let walk = match mode {
-            Mode::Pruned => true,
-            Mode::Exhaustive => false,
-            Mode::Cheapest => {
-                let postings: usize = search.terms.iter().map(|term| term.list.len()).sum();
-                postings >= EXHAUSTIVE_BELOW
-            }
-        };
-        if walk {
+        if mode.prunes(&search.terms) {
             search.pruned();
         } else {
             search.exhaustive();
@@ -254,23 +231,6 @@ struct Search<'a, 'q> {
 }
 
 impl Search<'_, '_> {
-    /// Every statement holding a query term, scored in full.
-    fn exhaustive(&mut self) {
-        for term in 0..self.terms.len() {
-            self.accumulate(term);
-        }
-        let touched = std::mem::take(&mut self.touched);
-        for &doc in &touched {
-            let bm25 = self.accumulators[doc as usize];
-            // Even with the most bonus it could have, below the best
-            // `limit` so far: not worth its bonus.
-            if !self.below(bm25, self.max_bonus, self.kth) {
-                self.consider(doc, bm25);
-            }
-        }
-        self.touched = touched;
-    }
-
     /// The three steps of the module docs.
     fn pruned(&mut self) {
         let count = self.terms.len();
