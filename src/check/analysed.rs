@@ -20,7 +20,7 @@ use crate::text::lexicon::{KeyIndex, MAX_KEY_TERMS};
 use crate::text::{self, Token};
 
 /// Default bound on the cache, in (estimated) bytes.
-pub const DEFAULT_CACHE_BYTES: u64 = 64 << 20;
+const DEFAULT_CACHE_BYTES: u64 = 64 << 20;
 /// Estimated bytes per entry, for sizing the cache's tables.
 const TYPICAL_ENTRY_BYTES: u64 = 8 << 10;
 
@@ -64,12 +64,15 @@ impl StatementText {
         self.keys.get_or_init(|| KeyIndex::of(&self.tokens))
     }
 
+    /// The text's distinct terms.
+    pub fn terms(&self) -> &HashSet<String> {
+        self.terms
+            .get_or_init(|| self.tokens.iter().map(|t| t.term.clone()).collect())
+    }
+
     /// True when the text has the term `term`.
     pub fn has_term(&self, term: &str) -> bool {
-        let terms = self
-            .terms
-            .get_or_init(|| self.tokens.iter().map(|t| t.term.clone()).collect());
-        terms.contains(term)
+        self.terms().contains(term)
     }
 }
 

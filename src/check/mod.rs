@@ -17,7 +17,7 @@ mod rank;
 pub mod stance;
 pub mod verdict;
 
-pub use analysed::{Analyses, StatementText, DEFAULT_CACHE_BYTES};
+pub use analysed::{Analyses, StatementText};
 pub use explain::MAX_HIGHLIGHTS;
 pub use facts::{MAX_CLAIM_FIGURES, MAX_FIGURES};
 pub use post::as_checked;

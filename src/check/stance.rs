@@ -188,12 +188,7 @@ fn entities_missing(evidence: &Evidence<'_>) -> Option<StanceReason> {
     // mentions the claim's subject ("following Daniel Zhang's departure")
     // does not make a statement about someone else one about them.
     let view = evidence.statement;
-    let mut named: HashSet<String> = view
-        .analysed
-        .tokens
-        .iter()
-        .map(|t| t.term.clone())
-        .collect();
+    let mut named = view.analysed.terms().clone();
     if let Some(speaker) = view.statement.attribution.speaker.as_ref() {
         for field in [&speaker.name, &speaker.title, &speaker.affiliation] {
             named.extend(text::terms(field));
@@ -362,15 +357,10 @@ fn speaker_or_statement(statement: &Statement) -> String {
 
 /// A statement's distinct terms over text, context and source title
 /// (matches at or above the verdict threshold only: analysing a long context
-/// is not free). Reuses the analysed text tokens.
+/// is not free). Starts from the analysed text's term set.
 fn said_terms(view: &StatementView<'_>) -> HashSet<String> {
     let statement = view.statement;
-    let mut said: HashSet<String> = view
-        .analysed
-        .tokens
-        .iter()
-        .map(|t| t.term.clone())
-        .collect();
+    let mut said = view.analysed.terms().clone();
     for field in [statement.context.as_str(), statement.source_title()] {
         said.extend(text::analyze(field).into_iter().map(|t| t.term));
     }
