@@ -82,7 +82,7 @@ impl PostingList {
 
     /// Appends a posting for a document numbered above every other.
     pub fn push(&mut self, posting: Posting, lengths: [u32; FIELDS], bounds: &Bounds) {
-        let bound = weight(posting.tf, lengths, &scales(&bounds.lengths));
+        let bound = weight(posting.tf, lengths, &Norms::direct(&bounds.lengths));
         if self.postings.len().is_multiple_of(BLOCK) {
             self.block_last.push(posting.doc);
             self.block_max.push(bound);
@@ -113,12 +113,12 @@ impl PostingList {
     pub fn rebound(&mut self, lengths: &[[u32; FIELDS]], bounds: &Bounds) {
         self.block_last.clear();
         self.block_max.clear();
-        let scales = scales(&bounds.lengths);
+        let norms = Norms::tabled(&bounds.lengths);
         for block in self.postings.chunks(BLOCK) {
             self.block_last.push(block[block.len() - 1].doc);
             let max = block
                 .iter()
-                .map(|posting| weight(posting.tf, lengths[posting.doc as usize], &scales))
+                .map(|posting| weight(posting.tf, lengths[posting.doc as usize], &norms))
                 .fold(0.0, f32::max);
             self.block_max.push(max);
         }
@@ -181,25 +181,103 @@ impl PostingList {
 }
 
 /// BM25F's field-weighted, length-normalised term frequency, before
-/// saturation, with `scales` from [`scales`] of the average field lengths.
-pub fn weight(tf: [u16; FIELDS], lengths: [u32; FIELDS], scales: &[f32; FIELDS]) -> f32 {
+/// saturation, with the field factors `norms` of the average lengths.
+pub fn weight(tf: [u16; FIELDS], lengths: [u32; FIELDS], norms: &Norms) -> f32 {
     let mut weighted = 0f32;
     for field in 0..FIELDS {
-        if tf[field] == 0 {
-            continue;
+        if tf[field] != 0 {
+            weighted += f32::from(tf[field]) * norms.factor(field, lengths[field]);
         }
-        let norm = 1.0 - B + lengths[field] as f32 * scales[field];
-        weighted += FIELD_WEIGHTS[field] * f32::from(tf[field]) / norm;
     }
     weighted
 }
 
-/// `B / average` per field: what [`weight`] multiplies field lengths by.
-pub fn scales(average: &[f32; FIELDS]) -> [f32; FIELDS] {
-    average.map(|length| B / length)
+/// Field lengths below this get their factor from a table.
+const TABLED: usize = 256;
+
+/// What [`weight`] multiplies a field's term frequency by: the field's
+/// weight over its length norm, `1 - B + B * length / average`. Read from
+/// a table for short fields (most are): a search then multiplies where
+/// it would divide. The table holds the same expression's values, so a
+/// factor is the same bits whether tabled or not, and every scoring path
+/// (block bounds, walk, probes, full scores) agrees to the bit.
+#[derive(Clone, Debug, Default)]
+pub struct Norms {
+    /// The averages these factors are for.
+    average: [f32; FIELDS],
+    /// `B / average`, per field.
+    scales: [f32; FIELDS],
+    /// Per field, the factors of lengths `0..TABLED` (empty when direct).
+    table: [Vec<f32>; FIELDS],
+}
+
+impl Norms {
+    /// Factors at averages `average`, each computed when asked for.
+    pub fn direct(average: &[f32; FIELDS]) -> Norms {
+        Norms {
+            average: *average,
+            scales: average.map(|length| B / length),
+            table: Default::default(),
+        }
+    }
+
+    /// Factors at averages `average`, tabled for short fields.
+    pub fn tabled(average: &[f32; FIELDS]) -> Norms {
+        let mut norms = Norms::direct(average);
+        norms.table = std::array::from_fn(|field| {
+            (0..TABLED as u32)
+                .map(|length| norms.computed(field, length))
+                .collect()
+        });
+        norms
+    }
+
+    /// True when these are the factors of averages `average`.
+    pub fn is_for(&self, average: &[f32; FIELDS]) -> bool {
+        self.average == *average && !self.table[0].is_empty()
+    }
+
+    /// The factor of a `length`-token field `field`.
+    #[inline]
+    pub fn factor(&self, field: usize, length: u32) -> f32 {
+        match self.table[field].get(length as usize) {
+            Some(&factor) => factor,
+            None => self.computed(field, length),
+        }
+    }
+
+    fn computed(&self, field: usize, length: u32) -> f32 {
+        FIELD_WEIGHTS[field] / (1.0 - B + length as f32 * self.scales[field])
+    }
 }
 
 /// BM25's saturation of a weighted term frequency (rises with it).
 pub fn saturate(weighted: f32) -> f32 {
     weighted * (K1 + 1.0) / (K1 + weighted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tabled factor is the same bits as a computed one, on both sides
+    /// of the table's end, so every scoring path sums the same scores.
+    #[test]
+    fn tabled_factors_equal_computed_ones_bit_for_bit() {
+        for average in [[1.0, 1.0, 1.0], [11.3, 40.7, 7.9], [300.0, 0.5, 1e6]] {
+            let (direct, tabled) = (Norms::direct(&average), Norms::tabled(&average));
+            assert!(tabled.is_for(&average) && !direct.is_for(&average));
+            for field in 0..FIELDS {
+                for length in (0..TABLED as u32 + 8).chain([u32::MAX]) {
+                    let (a, b) = (direct.factor(field, length), tabled.factor(field, length));
+                    assert_eq!(a.to_bits(), b.to_bits(), "{average:?} {field} {length}");
+                }
+            }
+            let lengths = [3, 0, 900];
+            assert_eq!(
+                weight([2, 0, 1], lengths, &direct).to_bits(),
+                weight([2, 0, 1], lengths, &tabled).to_bits()
+            );
+        }
+    }
 }

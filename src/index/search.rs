@@ -27,8 +27,8 @@
 use std::cell::RefCell;
 use std::cmp::Ordering;
 
-use super::postings::{saturate, scales, weight, PostingList};
-use super::{top_k, Hit, Index, Query, FIELDS};
+use super::postings::{saturate, weight, Norms, PostingList};
+use super::{top_k, Hit, Index, Query};
 use crate::model::CheckFilter;
 
 /// Relative slack on bounds, for `f32` sums taken in another order.
@@ -56,6 +56,9 @@ thread_local! {
     /// between searches: read in document order, it hands the candidate
     /// stage its statements sorted without a sort.
     static SEEN: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+    /// Per-thread field factors of the last search's average lengths,
+    /// kept while the averages stay the same.
+    static NORMS: RefCell<Norms> = RefCell::new(Norms::default());
 }
 
 /// One query term: its list and weighted idf.
@@ -102,7 +105,7 @@ impl Index {
         let mut search = Search {
             index: self,
             query,
-            scales: scales(&self.average_lengths()),
+            norms: self.norms(),
             terms,
             self_score,
             bound_scale: (1.0 + SLACK) / self_score,
@@ -181,6 +184,18 @@ impl Index {
         (terms, self_score)
     }
 
+    /// The field factors of the current averages: this thread's last
+    /// ones when the averages have not moved since.
+    fn norms(&self) -> Norms {
+        let average = self.average_lengths();
+        let norms = NORMS.with(|cell| std::mem::take(&mut *cell.borrow_mut()));
+        if norms.is_for(&average) {
+            norms
+        } else {
+            Norms::tabled(&average)
+        }
+    }
+
     fn id_of(&self, doc: u32) -> &str {
         self.docs[doc as usize]
             .as_ref()
@@ -200,7 +215,7 @@ struct Search<'a, 'q> {
     index: &'a Index,
     query: &'q Query<'q>,
     /// `B / average` field length (see `postings::weight`).
-    scales: [f32; FIELDS],
+    norms: Norms,
     terms: Vec<Term<'a>>,
     self_score: f32,
     /// `(1 + SLACK) / self_score`, for bounds.
@@ -329,7 +344,7 @@ impl Search<'_, '_> {
         for posting in entry.list.postings() {
             let doc = posting.doc as usize;
             let lengths = self.index.lengths[doc];
-            let score = entry.idf * saturate(weight(posting.tf, lengths, &self.scales));
+            let score = entry.idf * saturate(weight(posting.tf, lengths, &self.norms));
             let accumulator = &mut self.accumulators[doc];
             if *accumulator == 0.0 {
                 self.touched.push(posting.doc);
@@ -364,7 +379,7 @@ impl Search<'_, '_> {
         for term in &self.terms {
             let postings = term.list.postings();
             if let Ok(at) = postings.binary_search_by_key(&doc, |posting| posting.doc) {
-                bm25 += term.idf * saturate(weight(postings[at].tf, lengths, &self.scales));
+                bm25 += term.idf * saturate(weight(postings[at].tf, lengths, &self.norms));
             }
         }
         self.scored(doc, bm25)
@@ -400,6 +415,8 @@ impl Drop for Search<'_, '_> {
         ACCUMULATORS.with(|cell| *cell.borrow_mut() = accumulators);
         let seen = std::mem::take(&mut self.seen);
         SEEN.with(|cell| *cell.borrow_mut() = seen);
+        let norms = std::mem::take(&mut self.norms);
+        NORMS.with(|cell| *cell.borrow_mut() = norms);
         self.hand_back_listed();
     }
 }

@@ -73,7 +73,7 @@ impl Search<'_, '_> {
                 let doc = posting.doc as usize;
                 let lengths = self.index.lengths[doc];
                 self.accumulators[doc] +=
-                    entry.idf * saturate(weight(posting.tf, lengths, &self.scales));
+                    entry.idf * saturate(weight(posting.tf, lengths, &self.norms));
             }
         }
     }
