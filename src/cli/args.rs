@@ -244,6 +244,10 @@ pub struct ServeArgs {
     /// more are closed as soon as they are accepted.
     #[arg(long, env = "FACTDESK_MAX_CONNECTIONS", default_value_t = crate::server::DEFAULT_MAX_CONNECTIONS as u32, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_connections: u32,
+    /// Threads that run the network side (HTTP/2, TLS, tonic) [default:
+    /// half the cores, at least 1]. Checks run apart, one thread per core.
+    #[arg(long, env = "FACTDESK_IO_THREADS", value_parser = clap::value_parser!(u32).range(1..=1_024))]
+    pub io_threads: Option<u32>,
     /// Serve Prometheus metrics (text format) on this address, e.g.
     /// 127.0.0.1:9464; off when not given.
     #[arg(long, env = "FACTDESK_METRICS_LISTEN")]
