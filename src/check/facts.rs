@@ -128,14 +128,13 @@ pub fn negated(text: &str, tokens: &[Token]) -> bool {
 /// sentence start when the next word is capitalised too ("Tencent Cloud").
 /// Short all-caps acronyms (US, AI) and month and day names are left out.
 pub fn entities(text: &str) -> Vec<(String, String)> {
-    let words: Vec<&str> = text.unicode_words().collect();
-    let sentence_starts = sentence_start_flags(text);
+    let (words, sentence_starts) = words_and_starts(text);
     let mut found = Vec::new();
     for (position, word) in words.iter().enumerate() {
         if !starts_upper(word) || is_acronym(word) || is_calendar_name(&word.to_lowercase()) {
             continue;
         }
-        let at_start = sentence_starts.get(position).copied().unwrap_or(false);
+        let at_start = sentence_starts[position];
         let next_upper = words
             .get(position + 1)
             .is_some_and(|next| starts_upper(next));
@@ -151,19 +150,22 @@ pub fn entities(text: &str) -> Vec<(String, String)> {
     found
 }
 
-/// For each word of `text.unicode_words()`, whether it starts a sentence.
-fn sentence_start_flags(text: &str) -> Vec<bool> {
-    let mut flags = Vec::new();
+/// The words of `text` (its `unicode_words()`: the UAX #29 segments that
+/// hold an alphanumeric character), each with whether it starts a
+/// sentence, from one pass over the segments.
+fn words_and_starts(text: &str) -> (Vec<&str>, Vec<bool>) {
+    let (mut words, mut starts) = (Vec::new(), Vec::new());
     let mut at_start = true;
     for segment in text.split_word_bounds() {
         if segment.chars().any(char::is_alphanumeric) {
-            flags.push(at_start);
+            words.push(segment);
+            starts.push(at_start);
             at_start = false;
         } else if segment.contains(['.', '!', '?', ':', '—']) {
             at_start = true;
         }
     }
-    flags
+    (words, starts)
 }
 
 fn is_calendar_name(word: &str) -> bool {
@@ -234,5 +236,41 @@ fn direction_of(term: &str) -> Option<Direction> {
         Some(Direction::Down)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use unicode_segmentation::UnicodeSegmentation;
+
+    use super::{entities, words_and_starts};
+
+    /// One pass gives exactly `unicode_words()`, and sentence starts after
+    /// a full stop, question mark, colon or dash.
+    #[test]
+    fn one_pass_finds_the_unicode_words_and_sentence_starts() {
+        for text in [
+            "Daniel Zhang stepped down. Eddie Wu takes over: CEO — again?",
+            "It's 4.5% of U.S. GDP, up from 3,200 in '19 (Reuters) 🙂 naïve café",
+            "",
+            "   ...  ",
+        ] {
+            let (words, starts) = words_and_starts(text);
+            assert_eq!(words, text.unicode_words().collect::<Vec<_>>(), "{text}");
+            assert_eq!(words.len(), starts.len());
+        }
+        let (words, starts) = words_and_starts("He left. She stayed: Now — Then");
+        let started: Vec<&str> = words
+            .iter()
+            .zip(starts)
+            .filter_map(|(word, start)| start.then_some(*word))
+            .collect();
+        assert_eq!(started, ["He", "She", "Now", "Then"]);
+        let names: Vec<String> =
+            entities("Shares fell as Daniel Zhang met Alibaba. Yesterday it rose")
+                .into_iter()
+                .map(|(word, _)| word)
+                .collect();
+        assert_eq!(names, ["Daniel", "Zhang", "Alibaba"]);
     }
 }
