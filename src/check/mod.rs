@@ -236,7 +236,7 @@ fn build_match(claim: &AnalysedClaim<'_>, index: &Index, judged: Judged, thresho
         hit.score,
         threshold,
     );
-    let mut coverage = explain::coverage(&claim.tokens, |term| index.has_term(&statement.id, term));
+    let mut coverage = explain::coverage(&claim.tokens, index.term_test(&statement.id));
     if !decision.said_another_way.is_empty() {
         let pairs: Vec<String> = decision
             .said_another_way

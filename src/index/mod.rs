@@ -179,13 +179,22 @@ impl Index {
     /// True when the indexed statement `id` holds `term` in any field.
     /// Posting lists are in document order, so this is a binary search.
     pub fn has_term(&self, id: &str, term: &str) -> bool {
-        let (Some(&doc), Some(postings)) = (self.by_id.get(id), self.postings.get(term)) else {
-            return false;
-        };
-        postings
-            .postings()
-            .binary_search_by_key(&doc, |posting| posting.doc)
-            .is_ok()
+        self.term_test(id)(term)
+    }
+
+    /// [`Index::has_term`] for the statement `id`, found once for many
+    /// terms.
+    pub fn term_test(&self, id: &str) -> impl Fn(&str) -> bool + '_ {
+        let doc = self.by_id.get(id).copied();
+        move |term| {
+            let (Some(doc), Some(postings)) = (doc, self.postings.get(term)) else {
+                return false;
+            };
+            postings
+                .postings()
+                .binary_search_by_key(&doc, |posting| posting.doc)
+                .is_ok()
+        }
     }
 
     /// True when the indexed entry of `doc`'s statement is `doc`: the same
@@ -195,12 +204,10 @@ impl Index {
         let Some(&number) = self.by_id.get(&doc.meta.id) else {
             return false;
         };
+        let holds = self.term_test(&doc.meta.id);
         self.doc_meta(&doc.meta.id) == Some(&doc.meta)
             && self.lengths[number as usize] == doc.lengths
-            && doc
-                .term_frequencies
-                .keys()
-                .all(|term| self.has_term(&doc.meta.id, term))
+            && doc.term_frequencies.keys().all(|term| holds(term))
     }
 
     /// Inverse document frequency of a term (BM25's, always positive).
