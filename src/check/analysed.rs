@@ -24,7 +24,7 @@ const DEFAULT_CACHE_BYTES: u64 = 64 << 20;
 /// Estimated bytes per entry, for sizing the cache's tables.
 const TYPICAL_ENTRY_BYTES: u64 = 8 << 10;
 
-/// One statement text, analysed.
+/// One statement text (or context, or source title), analysed.
 #[derive(Debug)]
 pub struct StatementText {
     /// Search terms of the text, negations included.

@@ -165,7 +165,7 @@ pub fn judge(
     judged.truncate(options.max_matches);
     let mut matches: Vec<Match> = judged
         .into_iter()
-        .map(|judged| build_match(claim, index, judged, options.verdict_threshold))
+        .map(|judged| build_match(claim, index, analyses, judged, options.verdict_threshold))
         .collect();
     // Meaning similarity already orders paraphrases; re-ordering by stance
     // on top of it cost CheckThat! dev 0.0025 MAP@5 (measured), so only
@@ -222,7 +222,13 @@ fn favour_agreeing_figures(facts: &ClaimFacts, judged: &mut [Judged]) {
     judged[..depth].sort_by(|a, b| b.candidate.hit.score.total_cmp(&a.candidate.hit.score));
 }
 
-fn build_match(claim: &AnalysedClaim<'_>, index: &Index, judged: Judged, threshold: f32) -> Match {
+fn build_match(
+    claim: &AnalysedClaim<'_>,
+    index: &Index,
+    analyses: &Analyses,
+    judged: Judged,
+    threshold: f32,
+) -> Match {
     let Judged {
         candidate: Candidate { hit, statement },
         analysed,
@@ -232,6 +238,7 @@ fn build_match(claim: &AnalysedClaim<'_>, index: &Index, judged: Judged, thresho
         &stance::StatementView {
             statement: &statement,
             analysed: &analysed,
+            analyses,
         },
         hit.score,
         threshold,

@@ -32,7 +32,7 @@ use crate::text::{self, Token};
 
 use super::facts::{directions, entities, missing_entities, negated, same_entity};
 pub use super::facts::{mentions, ClaimFacts, Direction};
-use super::{AnalysedClaim, StatementText, FIGURE_BONUS};
+use super::{AnalysedClaim, Analyses, StatementText, FIGURE_BONUS};
 pub use wording::opposable;
 
 /// Share of the claim's content words (other than names, figures and
@@ -51,6 +51,8 @@ pub struct StatementView<'a> {
     pub statement: &'a Statement,
     /// `statement.text` analysed.
     pub analysed: &'a StatementText,
+    /// Where its other fields' analyses are kept.
+    pub analyses: &'a Analyses,
 }
 
 /// The reason for the stance and the figure comparisons behind it.
@@ -362,7 +364,9 @@ fn said_terms(view: &StatementView<'_>) -> HashSet<String> {
     let statement = view.statement;
     let mut said = view.analysed.terms().clone();
     for field in [statement.context.as_str(), statement.source_title()] {
-        said.extend(text::analyze(field).into_iter().map(|t| t.term));
+        if !field.is_empty() {
+            said.extend(view.analyses.get(field).terms().iter().cloned());
+        }
     }
     said
 }

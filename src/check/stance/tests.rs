@@ -2,7 +2,7 @@
 //! [`StanceReason`] variant, and how it reads.
 
 use super::{decide, StatementView};
-use crate::check::{AnalysedClaim, StatementText};
+use crate::check::{AnalysedClaim, Analyses, StatementText};
 use crate::model::{Claim, Speaker, Stance, StanceReason, Statement};
 
 const THRESHOLD: f32 = 0.5;
@@ -30,6 +30,7 @@ fn reason_at(claim_text: &str, statement_text: &str, score: f32) -> StanceReason
     let view = StatementView {
         statement: &statement,
         analysed: &analysed,
+        analyses: &Analyses::new(0),
     };
     decide(&AnalysedClaim::new(&claim), &view, score, THRESHOLD).reason
 }
