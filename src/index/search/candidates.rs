@@ -88,6 +88,16 @@ impl Search<'_, '_> {
             .bonus_of(context.speaker == self.claimant, context.time)
     }
 
+    /// At least [`Search::bonus`] of `doc`, found without an `exp`.
+    pub(super) fn bonus_at_most(&self, doc: u32) -> f32 {
+        if !self.has_context || !self.index.contexts.live(doc) {
+            return 0.0;
+        }
+        let context = self.index.contexts.get(doc);
+        self.query
+            .bonus_at_most(context.speaker == self.claimant, context.time)
+    }
+
     /// True when `doc` is indexed and passes the query's filter.
     pub(super) fn passes(&self, doc: u32) -> bool {
         if self.filtered {
