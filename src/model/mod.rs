@@ -188,12 +188,17 @@ impl Statement {
     /// included), for optimistic concurrency (AIP-154): any change to any
     /// field, or an update that rewrote it, gives another etag.
     pub fn etag(&self) -> String {
-        let digest = sha1_smol::Sha1::from(self.to_json_line()).digest().bytes();
+        // The JSON goes straight into the hash, not into a string first.
+        let mut hasher = Sha1Writer(sha1_smol::Sha1::new());
+        serde_json::to_writer(&mut hasher, self).expect("a Statement always serialises");
+        let digest = hasher.0.digest().bytes();
         // 96 bits: no two versions of one statement will share it.
-        digest[..12]
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect()
+        let mut etag = String::with_capacity(24);
+        for byte in &digest[..12] {
+            etag.push(char::from(HEX[usize::from(byte >> 4)]));
+            etag.push(char::from(HEX[usize::from(byte & 0xf)]));
+        }
+        etag
     }
 
     /// Reads a first-release `rating` as one review when there are no
@@ -221,6 +226,22 @@ impl Statement {
     /// The statement as one export line (no trailing newline).
     pub fn to_json_line(&self) -> String {
         serde_json::to_string(self).expect("a Statement always serialises")
+    }
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Feeds what is written to a SHA-1.
+struct Sha1Writer(sha1_smol::Sha1);
+
+impl std::io::Write for Sha1Writer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

@@ -72,8 +72,11 @@ proptest! {
         let statement = Statement::from_json_line(&line).expect("a well-formed line parses");
         if validate_statement(&statement).is_ok() {
             let again = Statement::from_json_line(&statement.to_json_line()).unwrap();
-            prop_assert_eq!(again, statement);
+            prop_assert_eq!(&again, &statement);
         }
+        // The etag is the first 96 bits of the SHA-1 of the JSON line.
+        let digest = sha1_smol::Sha1::from(statement.to_json_line()).digest().to_string();
+        prop_assert_eq!(statement.etag(), &digest[..24]);
     }
 }
 
