@@ -113,7 +113,8 @@ impl PostingList {
     pub fn rebound(&mut self, lengths: &[[u32; FIELDS]], bounds: &Bounds) {
         self.block_last.clear();
         self.block_max.clear();
-        let norms = Norms::tabled(&bounds.lengths);
+        // Computed, not tabled: most lists are shorter than a table.
+        let norms = Norms::direct(&bounds.lengths);
         for block in self.postings.chunks(BLOCK) {
             self.block_last.push(block[block.len() - 1].doc);
             let max = block

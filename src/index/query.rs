@@ -36,16 +36,7 @@ impl Query<'_> {
     /// [`Query::context_bonus`] of a statement whose speaker is (or is
     /// not) the claimant and whose time is `time`.
     pub fn bonus_of(&self, said_it: bool, time: Option<i64>) -> f32 {
-        let mut bonus = 0.0;
-        if said_it {
-            bonus += self.ranking.speaker_bonus;
-        }
-        if let (Some(claim_time), Some(statement_time)) = (self.claim_time, time) {
-            let days = (claim_time - statement_time).abs() as f32 / SECONDS_PER_DAY;
-            let scale = self.ranking.time_scale_days.max(f32::EPSILON);
-            bonus += self.ranking.time_weight * (-days / scale).exp();
-        }
-        bonus
+        self.bonus_with(said_it, time, |weight, x| weight * (-x).exp())
     }
 
     /// At least [`Query::bonus_of`], without its `exp`: for x ≥ 0,
@@ -53,17 +44,31 @@ impl Query<'_> {
     /// rounding. A search asks this first and pays for the `exp` only
     /// when the bound could lift a statement.
     pub fn bonus_at_most(&self, said_it: bool, time: Option<i64>) -> f32 {
+        self.bonus_with(said_it, time, |weight, x| {
+            if weight > 0.0 {
+                weight * (1.0 + 1e-5) / (1.0 + x + 0.5 * x * x)
+            } else {
+                0.0
+            }
+        })
+    }
+
+    /// The speaker bonus when `said_it`, plus `decayed(time weight, x)`
+    /// for the time `x` scales apart (when both times are known).
+    fn bonus_with(
+        &self,
+        said_it: bool,
+        time: Option<i64>,
+        decayed: impl Fn(f32, f32) -> f32,
+    ) -> f32 {
         let mut bonus = 0.0;
         if said_it {
             bonus += self.ranking.speaker_bonus;
         }
         if let (Some(claim_time), Some(statement_time)) = (self.claim_time, time) {
-            let weight = self.ranking.time_weight;
-            if weight > 0.0 {
-                let days = (claim_time - statement_time).abs() as f32 / SECONDS_PER_DAY;
-                let x = days / self.ranking.time_scale_days.max(f32::EPSILON);
-                bonus += weight * (1.0 + 1e-5) / (1.0 + x + 0.5 * x * x);
-            }
+            let days = (claim_time - statement_time).abs() as f32 / SECONDS_PER_DAY;
+            let x = days / self.ranking.time_scale_days.max(f32::EPSILON);
+            bonus += decayed(self.ranking.time_weight, x);
         }
         bonus
     }

@@ -3,7 +3,7 @@
 //! reach the k-th score.
 
 use super::super::postings::{saturate, weight, BLOCK};
-use super::{Search, SLACK};
+use super::{Query, Search, SLACK};
 
 /// A statement that may make the top: its context bonus and the bound
 /// of what the terms not yet probed can add.
@@ -80,22 +80,24 @@ impl Search<'_, '_> {
 
     /// The request-context bonus of `doc` (0 for a removed statement).
     pub(super) fn bonus(&self, doc: u32) -> f32 {
-        if !self.has_context || !self.index.contexts.live(doc) {
-            return 0.0;
-        }
-        let context = self.index.contexts.get(doc);
-        self.query
-            .bonus_of(context.speaker == self.claimant, context.time)
+        self.context_bonus(doc, |query, said_it, time| query.bonus_of(said_it, time))
     }
 
     /// At least [`Search::bonus`] of `doc`, found without an `exp`.
     pub(super) fn bonus_at_most(&self, doc: u32) -> f32 {
+        self.context_bonus(doc, |query, said_it, time| {
+            query.bonus_at_most(said_it, time)
+        })
+    }
+
+    /// `bonus` of `doc`'s speaker match and time (0 for a removed
+    /// statement, or without a request context).
+    fn context_bonus(&self, doc: u32, bonus: impl Fn(&Query<'_>, bool, Option<i64>) -> f32) -> f32 {
         if !self.has_context || !self.index.contexts.live(doc) {
             return 0.0;
         }
         let context = self.index.contexts.get(doc);
-        self.query
-            .bonus_at_most(context.speaker == self.claimant, context.time)
+        bonus(self.query, context.speaker == self.claimant, context.time)
     }
 
     /// True when `doc` is indexed and passes the query's filter.
