@@ -9,6 +9,8 @@
 //! bound holds until an average passes it, and the index then recomputes
 //! every block ([`Bounds::covers`]).
 
+use std::cell::RefCell;
+
 use super::{B, FIELDS, FIELD_WEIGHTS, K1};
 
 /// Postings per block.
@@ -196,6 +198,12 @@ pub fn weight(tf: [u16; FIELDS], lengths: [u32; FIELDS], norms: &Norms) -> f32 {
 /// Field lengths below this get their factor from a table.
 const TABLED: usize = 256;
 
+thread_local! {
+    /// This thread's last search's factors, kept for the next search while
+    /// the averages stay the same.
+    static LAST: RefCell<Norms> = RefCell::new(Norms::default());
+}
+
 /// What [`weight`] multiplies a field's term frequency by: the field's
 /// weight over its length norm, `1 - B + B * length / average`. Read from
 /// a table for short fields (most are): a search then multiplies where
@@ -231,6 +239,22 @@ impl Norms {
                 .collect()
         });
         norms
+    }
+
+    /// Tabled factors at averages `average` for a search: this thread's
+    /// last ones when their averages are the same.
+    pub fn for_search(average: &[f32; FIELDS]) -> Norms {
+        let last = LAST.with(|cell| std::mem::take(&mut *cell.borrow_mut()));
+        if last.is_for(average) {
+            last
+        } else {
+            Norms::tabled(average)
+        }
+    }
+
+    /// Keeps these factors for this thread's next search.
+    pub fn hand_back(self) {
+        LAST.with(|cell| *cell.borrow_mut() = self);
     }
 
     /// True when these are the factors of averages `average`.

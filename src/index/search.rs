@@ -56,9 +56,6 @@ thread_local! {
     /// between searches: read in document order, it hands the candidate
     /// stage its statements sorted without a sort.
     static SEEN: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
-    /// Per-thread field factors of the last search's average lengths,
-    /// kept while the averages stay the same.
-    static NORMS: RefCell<Norms> = RefCell::new(Norms::default());
 }
 
 /// One query term: its list and weighted idf.
@@ -105,7 +102,7 @@ impl Index {
         let mut search = Search {
             index: self,
             query,
-            norms: self.norms(),
+            norms: Norms::for_search(&self.average_lengths()),
             terms,
             self_score,
             bound_scale: (1.0 + SLACK) / self_score,
@@ -182,18 +179,6 @@ impl Index {
         }
         terms.sort_by(|a, b| b.bound.total_cmp(&a.bound));
         (terms, self_score)
-    }
-
-    /// The field factors of the current averages: this thread's last
-    /// ones when the averages have not moved since.
-    fn norms(&self) -> Norms {
-        let average = self.average_lengths();
-        let norms = NORMS.with(|cell| std::mem::take(&mut *cell.borrow_mut()));
-        if norms.is_for(&average) {
-            norms
-        } else {
-            Norms::tabled(&average)
-        }
     }
 
     fn id_of(&self, doc: u32) -> &str {
@@ -415,8 +400,7 @@ impl Drop for Search<'_, '_> {
         ACCUMULATORS.with(|cell| *cell.borrow_mut() = accumulators);
         let seen = std::mem::take(&mut self.seen);
         SEEN.with(|cell| *cell.borrow_mut() = seen);
-        let norms = std::mem::take(&mut self.norms);
-        NORMS.with(|cell| *cell.borrow_mut() = norms);
+        std::mem::take(&mut self.norms).hand_back();
         self.hand_back_listed();
     }
 }
