@@ -199,7 +199,7 @@ impl Index {
 struct Search<'a, 'q> {
     index: &'a Index,
     query: &'q Query<'q>,
-    /// `B / average` field length (see `postings::weight`).
+    /// Field factors at the current average lengths (`postings::weight`).
     norms: Norms,
     terms: Vec<Term<'a>>,
     self_score: f32,

@@ -44,8 +44,9 @@ impl Search<'_, '_> {
         let touched = std::mem::take(&mut self.touched);
         for &doc in &touched {
             let bm25 = self.accumulators[doc as usize];
-            // Even with the most bonus any statement (then this one) could
-            // have, below the best `limit` so far: not worth its bonus.
+            // Even with the most bonus any statement can get, or with a
+            // bound on this one's, below the best `limit` so far: not
+            // worth its bonus.
             if !self.below(bm25, self.max_bonus, self.kth)
                 && !self.below(bm25, self.bonus_at_most(doc), self.kth)
             {
