@@ -182,3 +182,32 @@ fn a_taken_port_fails_before_the_database_opens() {
     assert!(!db.exists(), "the database was not created: {stderr}");
     eprintln!("taken port refused in {} ms", elapsed.as_millis());
 }
+
+/// The async runtime's worker threads of process `pid` (tokio names them
+/// `tokio-rt-worker`).
+fn runtime_threads(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .unwrap()
+        .filter(|task| {
+            let comm = std::fs::read_to_string(task.as_ref().unwrap().path().join("comm"));
+            comm.is_ok_and(|name| name.trim() == "tokio-rt-worker")
+        })
+        .count()
+}
+
+/// `--io-threads` sets how many threads the network side runs on (checks
+/// have their own pool): the server has exactly that many once serving,
+/// before any storage call could start a blocking thread; 0 is refused
+/// naming the flag.
+#[test]
+fn io_threads_sets_the_runtime_and_zero_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, _address, _log) =
+        crate::harness::process::spawn_demo_server(&dir.path().join("db"), &["--io-threads", "3"]);
+    assert_eq!(runtime_threads(server.0.id()), 3);
+    drop(server);
+    let refused = run_factdesk(&["serve", "--demo", "--io-threads", "0"]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("--io-threads"), "{stderr}");
+}
