@@ -8,6 +8,10 @@ use super::args::{SecurityArgs, ServeArgs, DEFAULT_DB_DIR};
 use super::CliError;
 use crate::server::{self, ServerOptions, TlsIdentity, TranscriptLimits};
 
+/// How long an idle blocking thread (storage calls) waits for more work
+/// before it exits and its memory goes back (tokio's default is 10 s).
+const BLOCKING_KEEP_ALIVE: Duration = Duration::from_secs(2);
+
 /// Runs the server described by `args` until a shutdown signal.
 pub fn run(args: ServeArgs) -> Result<(), CliError> {
     super::allocator::tune(args.model.embedding_model.is_some());
@@ -30,6 +34,7 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
         .enable_all()
         .worker_threads(io_threads(args.io_threads))
         .max_blocking_threads(blocking_threads)
+        .thread_keep_alive(BLOCKING_KEEP_ALIVE)
         .build()
         .map_err(CliError::Runtime)?;
     // Metrics before the library, so its index build time is recorded.
